@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Gloss",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gloss", targets: ["gloss"]),
+        .library(name: "GlossCore", targets: ["GlossCore"]),
+        .library(name: "GlossStore", targets: ["GlossStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "GlossCore"),
+        .target(
+            name: "GlossStore",
+            dependencies: ["GlossCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "gloss",
+            dependencies: [
+                "GlossCore", "GlossStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "gloss-bench",
+            dependencies: ["GlossCore", "GlossStore"],
+            path: "Benchmarks/ImportBenchmark"
+        ),
+        .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore"]),
+        .testTarget(name: "GlossStoreTests", dependencies: ["GlossCore", "GlossStore"]),
+        .testTarget(name: "GlossCLITests", dependencies: ["GlossCore", "GlossStore", "gloss"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,105 @@
+/// One line of Gloss's native annotation JSON Lines format.
+///
+/// ```json
+/// {"document":"kabul-01","coder":"alice","layer":"statement","start":12,"end":40,"unit":"codepoint",
+///  "text":"covered text","features":{"stance":"critical"}}
+/// ```
+/// `document`, `coder`, `layer`, `start` and `end` are required; `unit` is `codepoint` (default), `utf16`
+/// or `utf8`; `text`, when given, must equal the covered text. Exports add `id`, `created`, `updated` and
+/// `revision`, which an import keeps, so that export → import → export is byte-identical.
+public struct AnnotationRecord: Sendable, Equatable {
+    public static let fieldNames = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision"]
+
+    public var id: Int64?
+    public var documentID: String
+    public var coder: String
+    public var layer: String
+    public var start: Int
+    public var end: Int
+    public var unit: OffsetUnit
+    public var text: String?
+    public var features: [String: JSONValue]
+    public var createdAt: String?
+    public var updatedAt: String?
+    public var revision: Int?
+
+    public init(id: Int64? = nil, documentID: String, coder: String, layer: String, start: Int, end: Int,
+                unit: OffsetUnit = .codepoint, text: String? = nil, features: [String: JSONValue] = [:],
+                createdAt: String? = nil, updatedAt: String? = nil, revision: Int? = nil) {
+        self.id = id
+        self.documentID = documentID
+        self.coder = coder
+        self.layer = layer
+        self.start = start
+        self.end = end
+        self.unit = unit
+        self.text = text
+        self.features = features
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.revision = revision
+    }
+
+    /// Reads a record from a parsed JSON line, checking every field.
+    public init(json: JSONValue) throws(RecordError) {
+        let fields = try RecordFields(json, allowedKeys: Self.fieldNames)
+        let unitName = try fields.optionalString("unit") ?? OffsetUnit.codepoint.rawValue
+        guard let unit = OffsetUnit(rawValue: unitName) else {
+            throw RecordError("\"unit\" is \"\(unitName)\"; use codepoint, utf16 or utf8")
+        }
+        self.init(
+            id: try fields.optionalInteger("id").map(Int64.init),
+            documentID: try fields.requiredString("document"),
+            coder: try fields.requiredString("coder"),
+            layer: try fields.requiredString("layer"),
+            start: try fields.requiredInteger("start"),
+            end: try fields.requiredInteger("end"),
+            unit: unit,
+            text: try fields.optionalString("text"),
+            features: try fields.optionalObject("features") ?? [:],
+            createdAt: try fields.optionalString("created"),
+            updatedAt: try fields.optionalString("updated"),
+            revision: try fields.optionalInteger("revision"))
+        try check()
+    }
+
+    private func check() throws(RecordError) {
+        if let id, id <= 0 { throw RecordError("\"id\" must be a positive integer") }
+        for (name, kind) in [(documentID, Name.Kind.documentID), (coder, .coder), (layer, .layer)] {
+            if let problem = Name.problem(with: name, as: kind) { throw RecordError(problem) }
+        }
+        for key in features.keys.sorted() {
+            if let problem = Name.problem(with: key, as: .feature) { throw RecordError(problem) }
+        }
+        if start < 0 { throw RecordError("\"start\" is negative (\(start))") }
+        if end < start { throw RecordError("\"end\" (\(end)) lies before \"start\" (\(start))") }
+        for (key, value) in [("created", createdAt), ("updated", updatedAt)] {
+            if let value, !Timestamp.isValid(value) {
+                throw RecordError("\"\(key)\" is \"\(value)\", not an RFC 3339 time such as 2026-01-31T12:00:00.000Z")
+            }
+        }
+        if let revision, revision < 1 { throw RecordError("\"revision\" must be 1 or more") }
+    }
+}
+
+extension Annotation {
+    /// The annotation as one line of native JSON Lines (no trailing newline), fields in a fixed order.
+    public var nativeJSONLine: String {
+        var line = "{\"id\":\(id),\"document\":"
+        JSONValue.writeString(documentID, to: &line)
+        line += ",\"coder\":"
+        JSONValue.writeString(coder, to: &line)
+        line += ",\"layer\":"
+        JSONValue.writeString(layer, to: &line)
+        line += ",\"start\":\(span.start),\"end\":\(span.end),\"unit\":\"codepoint\",\"text\":"
+        JSONValue.writeString(quote, to: &line)
+        line += ",\"features\":"
+        JSONValue.object(features).write(to: &line)
+        line += ",\"created\":"
+        JSONValue.writeString(createdAt, to: &line)
+        line += ",\"updated\":"
+        JSONValue.writeString(updatedAt, to: &line)
+        line += ",\"revision\":\(revision)}"
+        return line
+    }
+}

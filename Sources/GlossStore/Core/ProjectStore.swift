@@ -1,0 +1,54 @@
+import GlossCore
+
+/// A project's persistent storage: documents, coders, annotations and the audit log.
+///
+/// All access goes through `read` and `write`; a `write` body runs in one transaction that commits
+/// when the body returns and rolls back when it throws, so every command succeeds whole or changes
+/// nothing. `SQLiteStore` is the embedded implementation; a server-backed store implements the same
+/// protocol. Implementations report failures as `GlossError`.
+public protocol ProjectStore: Sendable {
+    /// Runs `body` with a consistent read-only view of the project.
+    func read<T>(_ body: (any ProjectReader) throws -> T) throws -> T
+    /// Runs `body` in one write transaction.
+    func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T
+}
+
+/// Read access within one transaction.
+public protocol ProjectReader {
+    /// All documents' metadata, ordered by external id.
+    func documentSummaries() throws -> [DocumentSummary]
+    /// The document with this external id, or nil.
+    func document(externalID: String) throws -> Document?
+    /// Calls `body` with each document in external-id order, one at a time.
+    func forEachDocument(_ body: (Document) throws -> Void) throws
+    /// The annotation with this id, or nil.
+    func annotation(id: Int64) throws -> Annotation?
+    /// Calls `body` with each matching annotation in id order, one at a time.
+    func forEachAnnotation(matching filter: AnnotationFilter, _ body: (Annotation) throws -> Void) throws
+    /// Names of all coders, in order of creation.
+    func coderNames() throws -> [String]
+    /// The audit log, oldest first; `limit` keeps only the newest entries.
+    func auditEntries(limit: Int?) throws -> [AuditEntry]
+}
+
+/// Write access within one transaction.
+public protocol ProjectWriter: ProjectReader {
+    /// Stores a new document; its external id must not exist yet.
+    func insert(_ document: Document) throws
+    /// Stores a new annotation and returns its id. An `id` of 0 asks the store to assign one; any other
+    /// id is kept (it must not exist yet). The coder is created on first use.
+    func insert(_ annotation: Annotation) throws -> Int64
+    /// Removes an annotation.
+    func deleteAnnotation(id: Int64) throws
+    /// Appends an entry to the audit log.
+    func append(_ entry: AuditEntry) throws
+}
+
+extension ProjectReader {
+    /// The matching annotations, in id order.
+    public func annotations(matching filter: AnnotationFilter = AnnotationFilter()) throws -> [Annotation] {
+        var result: [Annotation] = []
+        try forEachAnnotation(matching: filter) { result.append($0) }
+        return result
+    }
+}

@@ -1,0 +1,28 @@
+import GlossCore
+
+/// How an import treats bad records and reports what it does.
+public struct ImportOptions: Sendable {
+    /// Skip and report bad records instead of rejecting the whole import.
+    public var skipsInvalid: Bool
+    /// Who imports, when, and the command (e.g. `import docs`), for the audit log; the importer adds the file.
+    public var context: ChangeContext
+    /// Called with each bad record that was skipped (only when `skipsInvalid`).
+    public var reportSkipped: @Sendable (GlossError) -> Void
+    /// Called now and then with the number of records read so far.
+    public var reportProgress: @Sendable (Int) -> Void
+
+    public init(skipsInvalid: Bool = false, context: ChangeContext,
+                reportSkipped: @escaping @Sendable (GlossError) -> Void = { _ in },
+                reportProgress: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.skipsInvalid = skipsInvalid
+        self.context = context
+        self.reportSkipped = reportSkipped
+        self.reportProgress = reportProgress
+    }
+
+    /// Skips and reports `error` when allowed, or rethrows it to abort the import.
+    func handle(_ error: GlossError) throws {
+        guard skipsInvalid else { throw error }
+        reportSkipped(error)
+    }
+}

@@ -1,0 +1,60 @@
+import GRDB
+
+extension DatabaseMigrator {
+    /// Every schema version of a Gloss project, registered by name in order. Never edit a registered
+    /// migration: add a new one.
+    static var gloss: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: documents, coders, annotations, audit log") { db in
+            try db.execute(sql: """
+                CREATE TABLE document (
+                    id INTEGER PRIMARY KEY,
+                    external_id TEXT NOT NULL UNIQUE,
+                    title TEXT NOT NULL,
+                    outlet TEXT,
+                    url TEXT,
+                    published TEXT,
+                    text TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    length INTEGER NOT NULL CHECK (length >= 0),
+                    imported_at TEXT NOT NULL
+                );
+                CREATE TABLE coder (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE annotation (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    document_id INTEGER NOT NULL REFERENCES document(id),
+                    coder_id INTEGER NOT NULL REFERENCES coder(id),
+                    layer TEXT NOT NULL,
+                    start INTEGER NOT NULL CHECK (start >= 0),
+                    "end" INTEGER NOT NULL CHECK ("end" >= start),
+                    quote TEXT NOT NULL,
+                    features TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(features)),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1)
+                );
+                CREATE INDEX annotation_by_document ON annotation(document_id, coder_id, layer, start);
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+                    entity TEXT NOT NULL CHECK (entity IN ('document', 'annotation')),
+                    entity_id TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    before TEXT,
+                    after TEXT
+                );
+                CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import GlossCore
+
+/// The embedded store: one SQLite file per project, in WAL mode, with foreign keys and a busy timeout.
+public final class SQLiteStore: ProjectStore {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// What `open` found and did to the schema.
+    public enum SchemaState: Sendable, Equatable {
+        case created
+        case upgraded(applied: [String])
+        case current
+    }
+
+    /// The schema state found when the store was opened.
+    public let schemaState: SchemaState
+
+    /// Opens the project database at `path`, creating it (and its folder) when `creating` is true,
+    /// and applies pending migrations.
+    ///
+    /// Refuses a missing file unless creating (exit 66), a file that is not SQLite, and a SQLite
+    /// database that is not a Gloss project (exit 65).
+    public init(path: String, creating: Bool = false) throws {
+        self.path = path
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let exists = fileManager.fileExists(atPath: path, isDirectory: &isDirectory)
+        if isDirectory.boolValue {
+            throw GlossError(.usage, "\(path) is a folder; --db needs a database file such as \(path)/gloss.sqlite")
+        }
+        if !exists {
+            guard creating else {
+                throw GlossError(.missingInput, "\(path): no Gloss database here; create one with `gloss init` (or pass --db PATH / set GLOSS_DB)")
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                do {
+                    try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw GlossError(.ioFailure, "\(folder): cannot create the database folder: \(error.localizedDescription)")
+                }
+            }
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "gloss"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            schemaState = try Self.prepareSchema(in: pool, path: path)
+        } catch let error as DatabaseError {
+            throw Self.glossError(error, path: path)
+        }
+    }
+
+    public func read<T>(_ body: (any ProjectReader) throws -> T) throws -> T {
+        do {
+            return try pool.read { db in try body(SQLiteTransaction(db)) }
+        } catch let error as DatabaseError {
+            throw Self.glossError(error, path: path)
+        }
+    }
+
+    public func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T {
+        do {
+            return try pool.write { db in try body(SQLiteTransaction(db)) }
+        } catch let error as DatabaseError {
+            throw Self.glossError(error, path: path)
+        }
+    }
+
+    /// Refuses foreign SQLite files, then runs the migrator.
+    private static func prepareSchema(in pool: DatabasePool, path: String) throws -> SchemaState {
+        let migrator = DatabaseMigrator.gloss
+        let (tables, applied) = try pool.read { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            let applied = tables.contains("grdb_migrations") ? try migrator.appliedIdentifiers(db) : []
+            return (tables, applied)
+        }
+        if !tables.isEmpty && !tables.contains("grdb_migrations") {
+            throw GlossError(.badData, "\(path) is a SQLite database but not a Gloss project (it has tables \(tables.prefix(5).joined(separator: ", "))); choose another --db path")
+        }
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        guard !pending.isEmpty else { return .current }
+        try migrator.migrate(pool)
+        return applied.isEmpty ? .created : .upgraded(applied: pending)
+    }
+
+    /// Maps a SQLite failure to a user-facing error that keeps the SQLite result code.
+    static func glossError(_ error: DatabaseError, path: String) -> GlossError {
+        let detail = "(SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message"))"
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            return GlossError(.badData, "\(path) is not a SQLite database \(detail); choose another --db path")
+        case .SQLITE_CORRUPT:
+            return GlossError(.badData, "\(path): the database file is corrupt \(detail); restore it from a backup")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return GlossError(.conflict, "\(path): the database stayed busy with another writer \(detail); try again")
+        case .SQLITE_READONLY:
+            return GlossError(.ioFailure, "\(path): the database is read-only \(detail); check the file's permissions")
+        case .SQLITE_FULL:
+            return GlossError(.ioFailure, "\(path): the disk is full \(detail); nothing was written")
+        case .SQLITE_CONSTRAINT:
+            return GlossError(.conflict, "\(path): the change conflicts with stored data \(detail)")
+        default:
+            return GlossError(.ioFailure, "\(path): database failure \(detail)")
+        }
+    }
+}

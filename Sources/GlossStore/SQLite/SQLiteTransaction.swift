@@ -1,0 +1,164 @@
+import GRDB
+import GlossCore
+
+/// Reads and writes of one SQLite transaction, with prepared statements and id caches kept for its length.
+final class SQLiteTransaction: ProjectWriter {
+    private let db: Database
+    private var coderRowIDs: [String: Int64] = [:]
+    private var documentRowIDs: [String: Int64] = [:]
+    private var insertAnnotationStatement: Statement?
+    private var insertAuditStatement: Statement?
+
+    init(_ db: Database) { self.db = db }
+
+    // MARK: Reading
+
+    func documentSummaries() throws -> [DocumentSummary] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT d.external_id, d.title, d.outlet, d.url, d.published, d.sha256, d.imported_at, d.length,
+                   (SELECT COUNT(*) FROM annotation a WHERE a.document_id = d.id) AS annotation_count
+            FROM document d ORDER BY d.external_id
+            """)
+        return rows.map { row in
+            DocumentSummary(externalID: row[0], title: row[1], outlet: row[2], url: row[3], published: row[4],
+                            sha256: row[5], importedAt: row[6], length: row[7], annotationCount: row[8])
+        }
+    }
+
+    private static let documentColumns = "external_id, title, outlet, url, published, text, sha256, imported_at"
+
+    private static func document(from row: Row) -> Document {
+        var document = Document(externalID: row[0], title: row[1], outlet: row[2], url: row[3], published: row[4],
+                                text: row[5], importedAt: row[7])
+        document.sha256 = row[6]
+        return document
+    }
+
+    func document(externalID: String) throws -> Document? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.documentColumns) FROM document WHERE external_id = ?", arguments: [externalID])
+            .map(Self.document(from:))
+    }
+
+    func forEachDocument(_ body: (Document) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.documentColumns) FROM document ORDER BY external_id")
+        while let row = try rows.next() { try body(Self.document(from: row)) }
+    }
+
+    private static let annotationSelect = """
+        SELECT a.id, d.external_id, c.name, a.layer, a.start, a."end", a.quote, a.features, a.created_at, a.updated_at, a.revision
+        FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
+        """
+
+    private static func annotation(from row: Row) throws -> Annotation {
+        let featuresText: String = row[7]
+        guard case .object(let features) = try? JSONParser.parse(featuresText) else {
+            throw GlossError(.badData, "annotation \(row[0] as Int64) has unreadable features in the database: \(featuresText)")
+        }
+        return Annotation(id: row[0], documentID: row[1], coder: row[2], layer: row[3],
+                          span: try TextSpan(start: row[4], end: row[5]), quote: row[6], features: features,
+                          createdAt: row[8], updatedAt: row[9], revision: row[10])
+    }
+
+    func annotation(id: Int64) throws -> Annotation? {
+        guard let row = try Row.fetchOne(db, sql: Self.annotationSelect + " WHERE a.id = ?", arguments: [id]) else { return nil }
+        return try Self.annotation(from: row)
+    }
+
+    func forEachAnnotation(matching filter: AnnotationFilter, _ body: (Annotation) throws -> Void) throws {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let documentID = filter.documentID { conditions.append("d.external_id = ?"); arguments += [documentID] }
+        if let coder = filter.coder { conditions.append("c.name = ?"); arguments += [coder] }
+        if let layer = filter.layer { conditions.append("a.layer = ?"); arguments += [layer] }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let rows = try Row.fetchCursor(db, sql: Self.annotationSelect + whereClause + " ORDER BY a.id", arguments: arguments)
+        while let row = try rows.next() { try body(try Self.annotation(from: row)) }
+    }
+
+    func coderNames() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM coder ORDER BY id")
+    }
+
+    func auditEntries(limit: Int?) throws -> [AuditEntry] {
+        let sql = "SELECT id, at, actor, action, entity, entity_id, source, before, after FROM audit_log"
+        let rows: [Row]
+        if let limit {
+            rows = try Row.fetchAll(db, sql: "SELECT * FROM (\(sql) ORDER BY id DESC LIMIT ?) ORDER BY id", arguments: [limit])
+        } else {
+            rows = try Row.fetchAll(db, sql: sql + " ORDER BY id")
+        }
+        return try rows.map { row in
+            guard let action = AuditEntry.Action(rawValue: row[3]), let entity = AuditEntry.Entity(rawValue: row[4]) else {
+                throw GlossError(.badData, "audit entry \(row[0] as Int64) has an unknown action or entity")
+            }
+            return AuditEntry(id: row[0], at: row[1], actor: row[2], action: action, entity: entity, entityID: row[5],
+                              source: row[6], before: row[7], after: row[8])
+        }
+    }
+
+    // MARK: Writing
+
+    func insert(_ document: Document) throws {
+        try db.execute(sql: """
+            INSERT INTO document (external_id, title, outlet, url, published, text, sha256, length, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [document.externalID, document.title, document.outlet, document.url, document.published,
+                             document.text, document.sha256, TextIndex(document.text).codePointCount, document.importedAt])
+        documentRowIDs[document.externalID] = db.lastInsertedRowID
+    }
+
+    func insert(_ annotation: Annotation) throws -> Int64 {
+        let documentRowID = try documentRowID(annotation.documentID)
+        let coderRowID = try coderRowID(annotation.coder, createdAt: annotation.createdAt)
+        let statement = try insertAnnotationStatement ?? db.makeStatement(sql: """
+            INSERT INTO annotation (id, document_id, coder_id, layer, start, "end", quote, features, created_at, updated_at, revision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertAnnotationStatement = statement
+        statement.setUncheckedArguments([
+            annotation.id == 0 ? nil : annotation.id, documentRowID, coderRowID, annotation.layer,
+            annotation.span.start, annotation.span.end, annotation.quote, JSONValue.object(annotation.features).canonicalJSON,
+            annotation.createdAt, annotation.updatedAt, annotation.revision,
+        ])
+        try statement.execute()
+        return db.lastInsertedRowID
+    }
+
+    func deleteAnnotation(id: Int64) throws {
+        try db.execute(sql: "DELETE FROM annotation WHERE id = ?", arguments: [id])
+    }
+
+    func append(_ entry: AuditEntry) throws {
+        let statement = try insertAuditStatement ?? db.makeStatement(sql: """
+            INSERT INTO audit_log (at, actor, action, entity, entity_id, source, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertAuditStatement = statement
+        statement.setUncheckedArguments([entry.at, entry.actor, entry.action.rawValue, entry.entity.rawValue, entry.entityID,
+                                         entry.source, entry.before, entry.after])
+        try statement.execute()
+    }
+
+    // MARK: Id caches
+
+    private func documentRowID(_ externalID: String) throws -> Int64 {
+        if let id = documentRowIDs[externalID] { return id }
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM document WHERE external_id = ?", arguments: [externalID]) else {
+            throw GlossError(.badData, "unknown document \"\(externalID)\"; import it first with `gloss import docs`")
+        }
+        documentRowIDs[externalID] = id
+        return id
+    }
+
+    private func coderRowID(_ name: String, createdAt: String) throws -> Int64 {
+        if let id = coderRowIDs[name] { return id }
+        let id: Int64
+        if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM coder WHERE name = ?", arguments: [name]) {
+            id = existing
+        } else {
+            try db.execute(sql: "INSERT INTO coder (name, created_at) VALUES (?, ?)", arguments: [name, createdAt])
+            id = db.lastInsertedRowID
+        }
+        coderRowIDs[name] = id
+        return id
+    }
+}

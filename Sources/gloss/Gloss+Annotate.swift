@@ -1,0 +1,89 @@
+import ArgumentParser
+import GlossCore
+import GlossStore
+
+extension Gloss {
+    struct Annotate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or delete single annotations.",
+            subcommands: [Add.self, Delete.self])
+    }
+}
+
+extension Gloss.Annotate {
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Annotate a span of a document and print the new annotation's id.",
+            discussion: """
+                Offsets are half-open [start, end), in code points unless --unit says otherwise; they are \
+                stored as code points. Feature values given with --set are read as JSON when they parse as \
+                JSON (3, 2.5, true, ["a","b"], "quoted") and as plain text otherwise:
+                  gloss annotate add --doc kabul-01 --coder alice --layer statement --start 12 --end 40 \\
+                    --set stance=critical --set 'speaker=["russia.envoy"]'
+                """)
+
+        @OptionGroup var project: ProjectOptions
+
+        @Option(help: ArgumentHelp("The document's external id.", valueName: "id")) var doc: String
+        @Option(help: ArgumentHelp("The coder's name (created on first use).", valueName: "name")) var coder: String
+        @Option(help: ArgumentHelp("The annotation layer.", valueName: "layer")) var layer: String
+        @Option(help: "Start offset (inclusive).") var start: Int
+        @Option(help: "End offset (exclusive).") var end: Int
+        @Option(help: "The unit of --start and --end.") var unit: OffsetUnit = .codepoint
+        @Option(name: .customLong("set"), help: ArgumentHelp("A feature value, feature=value (repeatable).", valueName: "feature=value"))
+        var settings: [String] = []
+
+        func validate() throws {
+            guard start >= 0 else { throw ValidationError("--start must be 0 or more") }
+            guard end >= start else { throw ValidationError("--end (\(end)) lies before --start (\(start))") }
+            _ = try features()
+        }
+
+        /// The features given with --set.
+        func features() throws -> [String: JSONValue] {
+            var features: [String: JSONValue] = [:]
+            for setting in settings {
+                guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+                    throw ValidationError("--set \(setting): write feature=value")
+                }
+                let name = String(setting[..<equals])
+                if let problem = Name.problem(with: name, as: .feature) { throw ValidationError("--set \(setting): \(problem)") }
+                let text = String(setting[setting.index(after: equals)...])
+                let value = (try? JSONParser.parse(text)) ?? .string(text)
+                guard value != .null else { throw ValidationError("--set \(setting): leave a feature out instead of setting it to null") }
+                guard features.updateValue(value, forKey: name) == nil else { throw ValidationError("--set gives \(name) twice") }
+            }
+            return features
+        }
+
+        func run() throws {
+            for (name, kind) in [(doc, Name.Kind.documentID), (coder, .coder), (layer, .layer)] {
+                if let problem = Name.problem(with: name, as: kind) { throw GlossError(.usage, problem) }
+            }
+            let record = AnnotationRecord(documentID: doc, coder: coder, layer: layer, start: start, end: end, unit: unit,
+                                          features: try features())
+            let store = try project.openStore()
+            let context = project.changeContext(source: "annotate add")
+            let outcome = try store.write { writer in try AnnotationIngest(writer: writer, context: context).add(record) }
+            if case .inserted(let annotation) = outcome { print(annotation.id) }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an annotation (the audit log keeps a copy).")
+
+        @OptionGroup var project: ProjectOptions
+
+        @Argument(help: ArgumentHelp("The annotation's id.", valueName: "annotation-id")) var annotationID: Int64
+
+        func run() throws {
+            let store = try project.openStore()
+            let context = project.changeContext(source: "annotate delete")
+            let deleted = try store.write { writer in try writer.deleteAnnotation(id: annotationID, context: context) }
+            print("deleted annotation \(deleted.id) (\(deleted.coder), \(deleted.layer), \(deleted.span) in \(deleted.documentID))")
+        }
+    }
+}
+
+extension OffsetUnit: ExpressibleByArgument {}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import GlossStore
+
+extension Gloss {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the project.",
+            subcommands: [JSONLines.self])
+    }
+}
+
+extension Gloss.Export {
+    struct JSONLines: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "jsonl",
+            abstract: "Write documents.jsonl and annotations.jsonl in the native formats.",
+            discussion: """
+                Importing both files into a new database (`gloss import docs DIR/documents.jsonl`, then \
+                `gloss import annotations DIR/annotations.jsonl`) reproduces the project, and exporting it \
+                again gives byte-identical files. Existing files in the folder are replaced only when the \
+                export is complete.
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
+
+        func run() throws {
+            let report = try NativeExporter(store: try project.openStore()).export(to: out)
+            print("exported \(report.documents) documents and \(report.annotations) annotations to \(out)")
+        }
+    }
+}

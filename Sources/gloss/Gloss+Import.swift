@@ -1,0 +1,93 @@
+import ArgumentParser
+import GlossCore
+import GlossStore
+
+extension Gloss {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import documents or annotations.",
+            subcommands: [Documents.self, Annotations.self])
+    }
+}
+
+/// Options shared by the import commands.
+struct ImportArguments: ParsableArguments {
+    @Flag(help: "Skip bad records with a warning and import the rest (default: one bad record rejects the whole import).")
+    var skipInvalid = false
+
+    func options(_ project: ProjectOptions, source: String) -> ImportOptions {
+        ImportOptions(skipsInvalid: skipInvalid, context: project.changeContext(source: source),
+                      reportSkipped: { printError("warning: \($0) (skipped)") },
+                      reportProgress: Progress.report("read"))
+    }
+}
+
+extension Gloss.Import {
+    struct Documents: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "docs",
+            abstract: "Import news articles from .txt files, .jsonl files or folders of them.",
+            discussion: """
+                A .txt file is one document: its id is the file name without extension, its title the first \
+                non-empty line, its text the file's content exactly (UTF-8 required; a leading byte order mark \
+                is dropped; line endings are kept).
+
+                A .jsonl file holds one document per line:
+                  {"id":"kabul-01","title":"…","text":"…","url":"…","outlet":"…","published":"2017-02-13"}
+                Only "id" and "text" are required.
+
+                A document whose id is already stored with the same text is skipped; with a different text \
+                the import stops with exit status 75.
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var importArguments: ImportArguments
+
+        @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
+        var paths: [String]
+
+        func run() throws {
+            let store = try project.openStore()
+            let importer = DocumentImporter(store: store, options: importArguments.options(project, source: "import docs"))
+            let report = try importer.importDocuments(from: paths)
+            Progress.finish()
+            for id in report.skipped { print("skipped \(id): already imported with the same text") }
+            var summary = "imported \(report.imported.count) document\(report.imported.count == 1 ? "" : "s")"
+            summary += ", skipped \(report.skipped.count) already present"
+            if report.invalid > 0 { summary += ", skipped \(report.invalid) invalid" }
+            print(summary)
+        }
+    }
+
+    struct Annotations: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import annotations from native JSON Lines files or folders of them.",
+            discussion: """
+                One annotation per line:
+                  {"document":"kabul-01","coder":"alice","layer":"statement","start":12,"end":40,
+                   "unit":"codepoint","text":"covered text","features":{"stance":"critical"}}
+                "unit" is codepoint (default), utf16 or utf8; offsets are half-open [start, end) and are \
+                stored as code points. "text" is optional; when given it must equal the covered text. \
+                Coders are created on first use. Lines exported by `gloss export jsonl` also carry "id", \
+                "created", "updated" and "revision", which are kept; a line whose id is already stored with \
+                the same content is skipped.
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var importArguments: ImportArguments
+
+        @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
+        var paths: [String]
+
+        func run() throws {
+            let store = try project.openStore()
+            let importer = AnnotationImporter(store: store, options: importArguments.options(project, source: "import annotations"))
+            let report = try importer.importAnnotations(from: paths)
+            Progress.finish()
+            var summary = "imported \(report.imported) annotation\(report.imported == 1 ? "" : "s") from \(report.files) file\(report.files == 1 ? "" : "s")"
+            if report.alreadyPresent > 0 { summary += ", skipped \(report.alreadyPresent) already present" }
+            if report.invalid > 0 { summary += ", skipped \(report.invalid) invalid" }
+            print(summary)
+        }
+    }
+}

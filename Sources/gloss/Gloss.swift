@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import GlossCore
+
+/// The `gloss` command: import news articles, code spans, and export the project.
+@main
+struct Gloss: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "gloss",
+        abstract: "Code news coverage: import articles, annotate spans, export the project.",
+        discussion: """
+            A project is one SQLite file: ./gloss.sqlite unless --db PATH or the GLOSS_DB environment \
+            variable names another. Offsets are Unicode code points, half-open [start, end).
+
+            Exit status: 0 success, 64 bad usage, 65 bad input data, 66 missing input file or database, \
+            74 I/O failure, 75 conflict with stored data. Every command that writes does so in one \
+            transaction: it succeeds whole or changes nothing.
+
+            Start with:
+              gloss init
+              gloss import docs articles/
+              gloss import annotations alice.jsonl
+              gloss annotations list --coder alice
+            """,
+        version: version,
+        subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self]
+    )
+
+    /// Runs the command; a `GlossError` becomes one `error:` line and its exit status.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as GlossError {
+            printError("error: \(error)")
+            Foundation.exit(error.code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }  // --help, --version
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            printError("error: \(message) (see `gloss --help`)")
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,36 @@
+/// A plain-text table for terminal listings: columns padded to their widest cell, long cells shortened.
+struct TextTable {
+    private let columns: [String]
+    private var rows: [[String]] = []
+    private static let maximumCellWidth = 48
+
+    init(columns: [String]) { self.columns = columns }
+
+    mutating func add(_ row: [String]) {
+        rows.append(row.map(Self.cell))
+    }
+
+    /// A cell's display form: control characters (line breaks, tabs) shown as spaces, long text cut with "…".
+    /// Widths count grapheme clusters, which is what a terminal shows; this is display only, never an offset.
+    private static func cell(_ text: String) -> String {
+        let flattened = String(text.map { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : $0 })
+        guard flattened.count > maximumCellWidth else { return flattened }
+        return String(flattened.prefix(maximumCellWidth - 1)) + "…"
+    }
+
+    var rendered: String {
+        var widths = columns.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                let isLast = index == cells.count - 1
+                text += isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+            }
+            return text + "\n"
+        }
+        return line(columns) + rows.map(line).joined()
+    }
+}
