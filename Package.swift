@@ -31,9 +31,13 @@ let package = Package(
             dependencies: ["GlossCore", "GlossStore"],
             path: "Benchmarks/ImportBenchmark"
         ),
-        .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore"]),
-        .testTarget(name: "GlossStoreTests", dependencies: ["GlossCore", "GlossStore"]),
-        .testTarget(name: "GlossCLITests", dependencies: ["GlossCore", "GlossStore", "gloss"]),
+        .target(name: "GlossTestSupport", path: "Tests/GlossTestSupport"),
+        .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
+        .testTarget(
+            name: "GlossStoreTests",
+            dependencies: ["GlossCore", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "GlossCLITests", dependencies: ["GlossCore", "GlossTestSupport", "gloss"]),
     ],
     swiftLanguageModes: [.v6]
 )

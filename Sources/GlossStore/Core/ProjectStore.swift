@@ -10,6 +10,7 @@ public protocol ProjectStore: Sendable {
     /// Runs `body` with a consistent read-only view of the project.
     func read<T>(_ body: (any ProjectReader) throws -> T) throws -> T
     /// Runs `body` in one write transaction.
+    @discardableResult
     func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T
 }
 

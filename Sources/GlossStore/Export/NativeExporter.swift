@@ -16,6 +16,7 @@ public struct NativeExporter {
 
     public init(store: any ProjectStore) { self.store = store }
 
+    @discardableResult
     public func export(to folder: String) throws -> Report {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

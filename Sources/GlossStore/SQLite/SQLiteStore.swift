@@ -64,6 +64,7 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
+    @discardableResult
     public func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T {
         do {
             return try pool.write { db in try body(SQLiteTransaction(db)) }

@@ -1,0 +1,170 @@
+import Foundation
+import GlossCore
+import GlossTestSupport
+import Testing
+
+/// Runs the built `gloss` binary as a user would, in a temporary folder.
+struct CLI {
+    let folder: TemporaryDirectory
+    var database: String { folder.path("gloss.sqlite") }
+
+    init() throws { folder = try TemporaryDirectory() }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> ProcessResult { try run(contentsOf: arguments) }
+
+    func run(contentsOf arguments: [String]) throws -> ProcessResult {
+        try ProcessResult.run(TestPaths.glossExecutable, arguments, environment: ["GLOSS_DB": database, "GLOSS_ACTOR": "tester"],
+                              currentDirectory: folder.url)
+    }
+
+    /// The database's content as native JSONL, to compare before and after a refused command.
+    func snapshot() throws -> String {
+        let docs = try run("docs", "list", "--format", "jsonl")
+        let annotations = try run("annotations", "list", "--format", "jsonl")
+        return docs.standardOutput + annotations.standardOutput
+    }
+}
+
+extension ProcessResult {
+    /// Standard error is exactly one line that starts with "error:".
+    var hasOneErrorLine: Bool {
+        let lines = standardError.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.count == 2 && lines[0].hasPrefix("error: ") && lines[1].isEmpty
+    }
+}
+
+@Suite("The gloss command", .serialized)
+struct CLITests {
+    static let document = #"{"id":"kabul-1","title":"Envoy meets Taliban","outlet":"Example Times","published":"2017-02-13","text":"Kabulov met Taliban envoys 😀 in Moscow.\r\nThey talked."}"#
+
+    func preparedProject() throws -> CLI {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let docs = try cli.folder.write("docs.jsonl", Self.document + "\n")
+        #expect(try cli.run("import", "docs", docs).status == 0)
+        return cli
+    }
+
+    @Test func runsTheMainWorkflow() throws {
+        let cli = try preparedProject()
+        // "Taliban" is code points 12..<19; after 😀 (code point 27) UTF-16 offsets are one more than code points:
+        // "in" is code points 29..<31, UTF-16 30..<32.
+        let add = try cli.run("annotate", "add", "--doc", "kabul-1", "--coder", "alice", "--layer", "actor", "--start", "12", "--end", "19",
+                              "--set", "actor=taliban.leadership")
+        #expect(add.status == 0)
+        #expect(add.standardOutput == "1\n")
+        let utf16 = try cli.run("annotate", "add", "--doc", "kabul-1", "--coder", "bob", "--layer", "actor", "--start", "30", "--end", "32",
+                                "--unit", "utf16", "--set", "rank=2")
+        #expect(utf16.standardOutput == "2\n")
+        let listed = try cli.run("annotations", "list", "--format", "jsonl", "--coder", "bob")
+        #expect(listed.standardOutput.contains(#""start":29,"end":31,"unit":"codepoint","text":"in","features":{"rank":2}"#))
+        let table = try cli.run("docs", "list")
+        #expect(table.standardOutput.contains("kabul-1"))
+        #expect(table.standardOutput.contains("Example Times"))
+        let deleted = try cli.run("annotate", "delete", "1")
+        #expect(deleted.status == 0)
+        #expect(try cli.run("annotations", "list", "--format", "json").standardOutput.contains(#""id":2"#))
+    }
+
+    @Test func exportsAndReimportsThroughTheCommandLine() throws {
+        let cli = try preparedProject()
+        let annotations = try cli.folder.write("a.jsonl", #"{"document":"kabul-1","coder":"alice","layer":"actor","start":0,"end":7,"text":"Kabulov"}"# + "\n")
+        #expect(try cli.run("import", "annotations", annotations).status == 0)
+        #expect(try cli.run("export", "jsonl", "--out", "out1").status == 0)
+        let other = try CLI()
+        _ = try other.run("init")
+        #expect(try other.run("import", "docs", cli.folder.path("out1/documents.jsonl")).status == 0)
+        #expect(try other.run("import", "annotations", cli.folder.path("out1/annotations.jsonl")).status == 0)
+        #expect(try other.run("export", "jsonl", "--out", cli.folder.path("out2")).status == 0)
+        for name in ["documents.jsonl", "annotations.jsonl"] {
+            #expect(try Data(contentsOf: cli.folder.url.appendingPathComponent("out1/" + name))
+                == Data(contentsOf: cli.folder.url.appendingPathComponent("out2/" + name)))
+        }
+    }
+
+    @Test func exit64ForBadUsage() throws {
+        let cli = try preparedProject()
+        for arguments in [["annotate", "add", "--doc", "kabul-1"], ["frobnicate"], ["annotate", "add", "--doc", "kabul-1", "--coder", "a",
+                          "--layer", "l", "--start", "5", "--end", "2"], ["docs", "list", "--format", "xml"]] {
+            let result = try cli.run(contentsOf: arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.hasOneErrorLine, "\(arguments): \(result.standardError)")
+        }
+    }
+
+    @Test func exit65ForBadDataWithFileLineAndColumn() throws {
+        let cli = try preparedProject()
+        let before = try cli.snapshot()
+        let lines = [
+            #"{"document":"kabul-1","coder":"alice","layer":"actor","start":0,"end":7}"#,
+            #"{"document":"kabul-1","coder":"alice","layer":"actor","start":0 "end":7}"#,
+        ]
+        let path = try cli.folder.write("bad.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try cli.run("import", "annotations", path)
+        #expect(result.status == 65)
+        #expect(result.hasOneErrorLine)
+        // The missing comma: column 65 is where "end" begins (byte 64, all ASCII).
+        #expect(result.standardError.hasPrefix("error: \(path):2:65: invalid JSON: expected ',' or '}'"))
+        #expect(try cli.snapshot() == before)
+    }
+
+    @Test func exit65WhenTheQuoteDoesNotMatch() throws {
+        let cli = try preparedProject()
+        let before = try cli.snapshot()
+        let path = try cli.folder.write("bad.jsonl", #"{"document":"kabul-1","coder":"alice","layer":"actor","start":1,"end":7,"text":"Kabulov"}"# + "\n")
+        let result = try cli.run("import", "annotations", path)
+        #expect(result.status == 65)
+        #expect(result.hasOneErrorLine)
+        #expect(result.standardError.contains("\(path):1: \"text\" does not match"))
+        #expect(try cli.snapshot() == before)
+    }
+
+    @Test func exit66ForAMissingFileOrDatabase() throws {
+        let cli = try preparedProject()
+        let missingFile = try cli.run("import", "annotations", "nowhere.jsonl")
+        #expect(missingFile.status == 66)
+        #expect(missingFile.hasOneErrorLine)
+        #expect(missingFile.standardError.contains("nowhere.jsonl"))
+        let missingDatabase = try cli.run("docs", "list", "--db", cli.folder.path("other.sqlite"))
+        #expect(missingDatabase.status == 66)
+        #expect(missingDatabase.standardError.contains("gloss init"))
+    }
+
+    @Test func exit74WhenTheOutputCannotBeWritten() throws {
+        let cli = try preparedProject()
+        let blocker = try cli.folder.write("blocker", "a file where the export folder should go\n")
+        let result = try cli.run("export", "jsonl", "--out", blocker + "/export")
+        #expect(result.status == 74)
+        #expect(result.hasOneErrorLine)
+    }
+
+    @Test func exit75ForAConflictingDocument() throws {
+        let cli = try preparedProject()
+        let before = try cli.snapshot()
+        let path = try cli.folder.write("kabul-1.txt", "Another text under the same id.\n")
+        let result = try cli.run("import", "docs", path)
+        #expect(result.status == 75)
+        #expect(result.hasOneErrorLine)
+        #expect(result.standardError.contains("kabul-1"))
+        #expect(try cli.snapshot() == before)
+    }
+
+    @Test func exit65ForAFileThatIsNotADatabase() throws {
+        let cli = try CLI()
+        try cli.folder.write("gloss.sqlite", "not a database at all, just some words to fill the header page\n")
+        let result = try cli.run("docs", "list")
+        #expect(result.status == 65)
+        #expect(result.hasOneErrorLine)
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        let cli = try CLI()
+        for command in [[], ["init"], ["import", "docs"], ["import", "annotations"], ["annotate", "add"], ["annotate", "delete"],
+                        ["docs", "list"], ["annotations", "list"], ["export", "jsonl"]] {
+            let result = try cli.run(contentsOf: command + ["--help"])
+            #expect(result.status == 0, "\(command)")
+            #expect(result.standardOutput.contains("USAGE:"), "\(command)")
+        }
+    }
+}
