@@ -17,7 +17,11 @@ let package = Package(
         .target(name: "GlossCore"),
         .target(
             name: "GlossStore",
-            dependencies: ["GlossCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "GlossCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "gloss",

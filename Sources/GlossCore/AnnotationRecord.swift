@@ -8,7 +8,7 @@
 /// or `utf8`; `text`, when given, must equal the covered text. Exports add `id`, `created`, `updated` and
 /// `revision`, which an import keeps, so that export → import → export is byte-identical.
 public struct AnnotationRecord: Sendable, Equatable {
-    public static let fieldNames = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision"]
+    public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision"]
 
     public var id: Int64?
     public var documentID: String
@@ -85,13 +85,20 @@ public struct AnnotationRecord: Sendable, Equatable {
 extension Annotation {
     /// The annotation as one line of native JSON Lines (no trailing newline), fields in a fixed order.
     public var nativeJSONLine: String {
-        var line = "{\"id\":\(id),\"document\":"
+        var line = "{\"id\":"
+        line.reserveCapacity(documentID.utf8.count + coder.utf8.count + layer.utf8.count + quote.utf8.count + 64 * features.count + 200)
+        line += String(id)
+        line += ",\"document\":"
         JSONValue.writeString(documentID, to: &line)
         line += ",\"coder\":"
         JSONValue.writeString(coder, to: &line)
         line += ",\"layer\":"
         JSONValue.writeString(layer, to: &line)
-        line += ",\"start\":\(span.start),\"end\":\(span.end),\"unit\":\"codepoint\",\"text\":"
+        line += ",\"start\":"
+        line += String(span.start)
+        line += ",\"end\":"
+        line += String(span.end)
+        line += ",\"unit\":\"codepoint\",\"text\":"
         JSONValue.writeString(quote, to: &line)
         line += ",\"features\":"
         JSONValue.object(features).write(to: &line)
@@ -99,7 +106,9 @@ extension Annotation {
         JSONValue.writeString(createdAt, to: &line)
         line += ",\"updated\":"
         JSONValue.writeString(updatedAt, to: &line)
-        line += ",\"revision\":\(revision)}"
+        line += ",\"revision\":"
+        line += String(revision)
+        line += "}"
         return line
     }
 }

@@ -14,15 +14,16 @@ public struct Document: Sendable, Equatable {
     /// When the document was imported (RFC 3339, UTC).
     public var importedAt: String
 
+    /// A document with the given text; `sha256` is computed from the text unless given (as when loading a stored row).
     public init(externalID: String, title: String, outlet: String? = nil, url: String? = nil, published: String? = nil,
-                text: String, importedAt: String) {
+                text: String, sha256: String? = nil, importedAt: String) {
         self.externalID = externalID
         self.title = title
         self.outlet = outlet
         self.url = url
         self.published = published
         self.text = text
-        self.sha256 = SHA256.hexDigest(of: text)
+        self.sha256 = sha256 ?? SHA256.hexDigest(of: text)
         self.importedAt = importedAt
     }
 

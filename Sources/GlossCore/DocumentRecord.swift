@@ -6,7 +6,7 @@
 /// Only `id` and `text` are required; a missing title becomes the first non-empty line of the text.
 /// Exports add `imported` and `sha256`; an import keeps the first and checks the second against the text.
 public struct DocumentRecord: Sendable, Equatable {
-    public static let fieldNames = ["id", "title", "outlet", "url", "published", "imported", "sha256", "text"]
+    public static let fieldNames: Set = ["id", "title", "outlet", "url", "published", "imported", "sha256", "text"]
 
     public var externalID: String
     public var title: String?

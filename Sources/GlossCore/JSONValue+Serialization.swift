@@ -37,38 +37,35 @@ extension JSONValue {
     }
 
     /// Appends `value` as a JSON string literal.
+    ///
+    /// Works on UTF-8 bytes: everything that needs escaping is ASCII, so multi-byte characters are copied
+    /// untouched, and a string with nothing to escape is appended whole.
     public static func writeString(_ value: String, to output: inout String) {
         output += "\""
-        var pendingStart = value.unicodeScalars.startIndex
-        var index = pendingStart
-        let scalars = value.unicodeScalars
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let escaped: String?
-            switch scalar {
-            case "\"": escaped = "\\\""
-            case "\\": escaped = "\\\\"
-            case "\n": escaped = "\\n"
-            case "\r": escaped = "\\r"
-            case "\t": escaped = "\\t"
-            case "\u{08}": escaped = "\\b"
-            case "\u{0C}": escaped = "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.utf8.count) + hex
-                } else {
-                    escaped = nil
-                }
-            }
-            if let escaped {
-                output.unicodeScalars.append(contentsOf: scalars[pendingStart..<index])
-                output += escaped
-                pendingStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
+        let utf8 = value.utf8
+        guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            output += value
+            output += "\""
+            return
         }
-        output.unicodeScalars.append(contentsOf: scalars[pendingStart..<scalars.endIndex])
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0..<0x20:
+                let hexDigits = Array("0123456789ABCDEF".utf8)
+                bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            default: bytes.append(byte)
+            }
+        }
+        output += String(decoding: bytes, as: UTF8.self)
         output += "\""
     }
 }

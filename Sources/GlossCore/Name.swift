@@ -15,6 +15,11 @@ public enum Name {
     public static func problem(with name: String, as kind: Kind) -> String? {
         switch kind {
         case .documentID, .coder:
+            let utf8 = name.utf8
+            if let first = utf8.first, let last = utf8.last, first != 0x20, last != 0x20, utf8.count <= 200,
+               utf8.allSatisfy({ (0x20...0x7E).contains($0) }) {
+                return nil  // printable ASCII without outer spaces: the common case, checked without Unicode tables
+            }
             let scalars = name.unicodeScalars
             guard let first = scalars.first, let last = scalars.last else { return "the \(kind.rawValue) is empty" }
             if first.properties.isWhitespace || last.properties.isWhitespace {

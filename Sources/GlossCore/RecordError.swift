@@ -16,12 +16,13 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
 struct RecordFields {
     private var members: [String: JSONValue]
 
-    init(_ value: JSONValue, allowedKeys: [String]) throws(RecordError) {
+    init(_ value: JSONValue, allowedKeys: Set<String>) throws(RecordError) {
         guard case .object(let members) = value else {
             throw RecordError("expected a JSON object, found \(value.typeName)")
         }
-        if let unknown = members.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
-            throw RecordError("unknown field \"\(unknown)\"; allowed fields: \(allowedKeys.joined(separator: ", "))")
+        if members.keys.contains(where: { !allowedKeys.contains($0) }),
+           let unknown = members.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
+            throw RecordError("unknown field \"\(unknown)\"; allowed fields: \(allowedKeys.sorted().joined(separator: ", "))")
         }
         self.members = members
     }

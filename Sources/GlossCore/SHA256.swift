@@ -8,6 +8,7 @@ public struct SHA256: Sendable {
     ]
     private var buffer: [UInt8] = []
     private var messageLength: UInt64 = 0
+    private var schedule = [UInt32](repeating: 0, count: 64)
 
     public init() { buffer.reserveCapacity(64) }
 
@@ -56,7 +57,9 @@ public struct SHA256: Sendable {
     ]
 
     private mutating func compress(_ block: [UInt8]) {
-        var w = [UInt32](repeating: 0, count: 64)
+        var w = schedule
+        schedule = []  // keep `w` uniquely referenced, so writing to it does not copy
+        defer { schedule = w }
         for t in 0..<16 {
             w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
         }

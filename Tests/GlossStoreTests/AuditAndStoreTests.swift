@@ -30,6 +30,31 @@ struct AuditAndStoreTests {
         #expect(try project.store.read { try $0.auditEntries(limit: nil) }.first?.entity == .document)
     }
 
+    @Test func recordsAnImportFileAsOneEntryNamingEveryCreatedID() throws {
+        let project = try TestProject()
+        try project.importDocuments([(id: "d", text: "Moscow hosted Taliban envoys")])
+        // Ids 1 and 2 are taken, 3 is free, 10 is kept from the file; the rest are assigned after 10.
+        let lines = [
+            #"{"id":1,"document":"d","coder":"a","layer":"l","start":0,"end":6}"#,
+            #"{"id":2,"document":"d","coder":"a","layer":"l","start":7,"end":13}"#,
+        ]
+        try project.importAnnotations([project.folder.write("first.jsonl", lines.joined(separator: "\n"))])
+        let second = [
+            #"{"id":10,"document":"d","coder":"b","layer":"l","start":0,"end":6}"#,
+            #"{"document":"d","coder":"b","layer":"l","start":7,"end":13}"#,
+            #"{"document":"d","coder":"b","layer":"l","start":14,"end":21}"#,
+            #"{"id":3,"document":"d","coder":"b","layer":"l","start":22,"end":28}"#,
+        ]
+        let path = try project.folder.write("second.jsonl", second.joined(separator: "\n"))
+        try project.importAnnotations([path])
+        let entry = try #require(try project.store.read { try $0.auditEntries(limit: 1) }.first)
+        #expect(entry.action == .create && entry.entity == .annotation)
+        #expect(entry.entityID == "10-12,3")
+        #expect(entry.after == #"{"count":4,"ids":"10-12,3"}"#)
+        #expect(entry.source == "import annotations " + path)
+        #expect(try project.store.read { try $0.annotations() }.map(\.id) == [1, 2, 3, 10, 11, 12])
+    }
+
     @Test func theAuditLogCannotBeRewritten() throws {
         let project = try TestProject()
         try project.importDocuments([(id: "d", text: "text")])

@@ -18,13 +18,15 @@ public struct AuditEntry: Sendable, Equatable {
     public var actor: String
     public var action: Action
     public var entity: Entity
-    /// The annotation id or the document's external id.
+    /// The annotation id or the document's external id. An entry for a command that created several
+    /// annotations from one source names them all, as ranges in creation order (`1-3,7,9-12`).
     public var entityID: String
     /// The command and input that made the change, e.g. `import annotations alice.jsonl`.
     public var source: String
     /// The entity before the change as a native JSON line, nil for a creation.
     public var before: String?
-    /// The entity after the change as a native JSON line, nil for a deletion.
+    /// The entity after the change as a native JSON line, nil for a deletion. For several annotations
+    /// created at once, `{"count":N,"ids":"1-3,7"}`: each one's state at creation is its revision 1.
     public var after: String?
 
     public init(id: Int64 = 0, at: String, actor: String, action: Action, entity: Entity, entityID: String,

@@ -1,5 +1,5 @@
 /// Who is making a change, when, and through which command: stamped on every audit entry.
-public struct ChangeContext: Sendable {
+public struct ChangeContext: Sendable, Equatable {
     public var actor: String
     public var time: String
     public var source: String

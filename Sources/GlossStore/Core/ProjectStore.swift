@@ -32,17 +32,16 @@ public protocol ProjectReader {
     func auditEntries(limit: Int?) throws -> [AuditEntry]
 }
 
-/// Write access within one transaction.
+/// Write access within one transaction. Every change appends its own entry to the audit log.
 public protocol ProjectWriter: ProjectReader {
-    /// Stores a new document; its external id must not exist yet.
-    func insert(_ document: Document) throws
-    /// Stores a new annotation and returns its id. An `id` of 0 asks the store to assign one; any other
-    /// id is kept (it must not exist yet). The coder is created on first use.
-    func insert(_ annotation: Annotation) throws -> Int64
-    /// Removes an annotation.
-    func deleteAnnotation(id: Int64) throws
-    /// Appends an entry to the audit log.
-    func append(_ entry: AuditEntry) throws
+    /// Stores a new document (its external id must not exist yet) and audits it.
+    func insert(_ document: Document, context: ChangeContext) throws
+    /// Stores a new annotation, audits it, and returns its id. An `id` of 0 asks the store to assign one;
+    /// any other id is kept (it must not exist yet). The coder is created on first use.
+    func insert(_ annotation: Annotation, context: ChangeContext) throws -> Int64
+    /// Removes an annotation, keeping it whole in the audit log; refuses an unknown id (exit 65).
+    @discardableResult
+    func deleteAnnotation(id: Int64, context: ChangeContext) throws -> Annotation
 }
 
 extension ProjectReader {

@@ -3,7 +3,7 @@ import GlossCore
 /// Turns native annotation records into stored annotations within one write transaction.
 ///
 /// It converts offsets to code points, checks them against the document's text, takes the quote,
-/// checks it against the record's `text`, stores the annotation and appends an audit entry. Shared by
+/// checks it against the record's `text`, and stores the annotation (which the store audits). Shared by
 /// `gloss import annotations` and `gloss annotate add`, so both apply the same rules.
 public final class AnnotationIngest {
     public enum Outcome: Sendable, Equatable {
@@ -48,10 +48,7 @@ public final class AnnotationIngest {
             }
             return .alreadyPresent(id: id)
         }
-        annotation.id = try writer.insert(annotation)
-        try writer.append(AuditEntry(at: context.time, actor: context.actor, action: .create, entity: .annotation,
-                                     entityID: String(annotation.id), source: context.source, before: nil,
-                                     after: annotation.nativeJSONLine))
+        annotation.id = try writer.insert(annotation, context: context)
         return .inserted(annotation)
     }
 

@@ -90,10 +90,9 @@ public struct DocumentImporter {
                     report.skipped.append(document.externalID)
                     continue
                 }
-                try writer.insert(document)
-                try writer.append(AuditEntry(at: context.time, actor: context.actor, action: .create, entity: .document,
-                                             entityID: document.externalID, source: context.source + " " + location.description, before: nil,
-                                             after: document.nativeJSONLine(includingText: false)))
+                var fileContext = context
+                fileContext.source += " " + location.description
+                try writer.insert(document, context: fileContext)
                 seen[document.externalID] = (document.sha256, location)
                 report.imported.append(document.externalID)
             }

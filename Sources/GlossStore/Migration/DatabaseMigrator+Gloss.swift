@@ -39,7 +39,7 @@ extension DatabaseMigrator {
                 );
                 CREATE INDEX annotation_by_document ON annotation(document_id, coder_id, layer, start);
                 CREATE TABLE audit_log (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id INTEGER PRIMARY KEY, -- rows are never deleted (see the triggers), so ids are never reused
                     at TEXT NOT NULL,
                     actor TEXT NOT NULL,
                     action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),

@@ -48,6 +48,11 @@ public final class SQLiteStore: ProjectStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "gloss"
+        configuration.prepareDatabase { db in
+            // A 64 MiB page cache (the default is 2 MiB) lets a large import keep its dirty pages in memory
+            // until commit, instead of spilling them to the WAL again and again.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             schemaState = try Self.prepareSchema(in: pool, path: path)
@@ -67,7 +72,12 @@ public final class SQLiteStore: ProjectStore {
     @discardableResult
     public func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T {
         do {
-            return try pool.write { db in try body(SQLiteTransaction(db)) }
+            return try pool.write { db in
+                let transaction = SQLiteTransaction(db)
+                let result = try body(transaction)
+                try transaction.writePendingAudit()
+                return result
+            }
         } catch let error as DatabaseError {
             throw Self.glossError(error, path: path)
         }

@@ -6,8 +6,9 @@ final class SQLiteTransaction: ProjectWriter {
     private let db: Database
     private var coderRowIDs: [String: Int64] = [:]
     private var documentRowIDs: [String: Int64] = [:]
-    private var insertAnnotationStatement: Statement?
-    private var insertAuditStatement: Statement?
+    private var insertAnnotationStatement: BoundStatement?
+    /// Annotations created in this transaction whose audit entries are still to be written, by context.
+    private var unauditedCreations: [(context: ChangeContext, ids: [Int64])] = []
 
     init(_ db: Database) { self.db = db }
 
@@ -28,15 +29,13 @@ final class SQLiteTransaction: ProjectWriter {
     private static let documentColumns = "external_id, title, outlet, url, published, text, sha256, imported_at"
 
     private static func document(from row: Row) -> Document {
-        var document = Document(externalID: row[0], title: row[1], outlet: row[2], url: row[3], published: row[4],
-                                text: row[5], importedAt: row[7])
-        document.sha256 = row[6]
-        return document
+        Document(externalID: row[0], title: row[1], outlet: row[2], url: row[3], published: row[4], text: row[5],
+                 sha256: row[6], importedAt: row[7])
     }
 
     func document(externalID: String) throws -> Document? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.documentColumns) FROM document WHERE external_id = ?", arguments: [externalID])
-            .map(Self.document(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.documentColumns) FROM document WHERE external_id = ?"),
+                         arguments: [externalID]).map(Self.document(from:))
     }
 
     func forEachDocument(_ body: (Document) throws -> Void) throws {
@@ -60,7 +59,7 @@ final class SQLiteTransaction: ProjectWriter {
     }
 
     func annotation(id: Int64) throws -> Annotation? {
-        guard let row = try Row.fetchOne(db, sql: Self.annotationSelect + " WHERE a.id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.annotationSelect + " WHERE a.id = ?"), arguments: [id]) else { return nil }
         return try Self.annotation(from: row)
     }
 
@@ -98,51 +97,117 @@ final class SQLiteTransaction: ProjectWriter {
 
     // MARK: Writing
 
-    func insert(_ document: Document) throws {
+    func insert(_ document: Document, context: ChangeContext) throws {
         try db.execute(sql: """
             INSERT INTO document (external_id, title, outlet, url, published, text, sha256, length, imported_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [document.externalID, document.title, document.outlet, document.url, document.published,
                              document.text, document.sha256, TextIndex(document.text).codePointCount, document.importedAt])
         documentRowIDs[document.externalID] = db.lastInsertedRowID
+        try appendAudit(context, action: .create, entity: .document, entityID: document.externalID,
+                        before: nil, after: document.nativeJSONLine(includingText: false))
     }
 
-    func insert(_ annotation: Annotation) throws -> Int64 {
+    func insert(_ annotation: Annotation, context: ChangeContext) throws -> Int64 {
         let documentRowID = try documentRowID(annotation.documentID)
         let coderRowID = try coderRowID(annotation.coder, createdAt: annotation.createdAt)
-        let statement = try insertAnnotationStatement ?? db.makeStatement(sql: """
+        let insert = try insertAnnotationStatement ?? BoundStatement(db, sql: """
             INSERT INTO annotation (id, document_id, coder_id, layer, start, "end", quote, features, created_at, updated_at, revision)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertAnnotationStatement = statement
-        statement.setUncheckedArguments([
-            annotation.id == 0 ? nil : annotation.id, documentRowID, coderRowID, annotation.layer,
-            annotation.span.start, annotation.span.end, annotation.quote, JSONValue.object(annotation.features).canonicalJSON,
-            annotation.createdAt, annotation.updatedAt, annotation.revision,
+        insertAnnotationStatement = insert
+        try insert.execute([
+            annotation.id == 0 ? .null : .integer(annotation.id), .integer(documentRowID), .integer(coderRowID),
+            .text(annotation.layer), .integer(Int64(annotation.span.start)), .integer(Int64(annotation.span.end)),
+            .text(annotation.quote), .text(JSONValue.object(annotation.features).canonicalJSON),
+            .text(annotation.createdAt), .text(annotation.updatedAt), .integer(Int64(annotation.revision)),
         ])
-        try statement.execute()
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        if let last = unauditedCreations.last, last.context == context {
+            unauditedCreations[unauditedCreations.count - 1].ids.append(id)
+        } else {
+            unauditedCreations.append((context, [id]))
+        }
+        return id
     }
 
-    func deleteAnnotation(id: Int64) throws {
+    /// Writes the audit entries of the annotations created so far: one entry per context (one command
+    /// reading one source). A single creation is recorded whole, its "after" built by SQLite from the stored
+    /// row; several are recorded as one entry naming their ids as ranges, since each one's state at creation
+    /// is its revision 1, kept in the annotation table and, once changed, in the "before" of the change.
+    /// Called before any other change is audited and before the transaction commits.
+    func writePendingAudit() throws {
+        let pending = unauditedCreations
+        unauditedCreations.removeAll()
+        for (context, ids) in pending {
+            if ids.count == 1 {
+                try db.execute(sql: """
+                    INSERT INTO audit_log (at, actor, action, entity, entity_id, source, before, after)
+                    SELECT ?, ?, 'create', 'annotation', a.id, ?, NULL, \(Self.annotationJSON)
+                    FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
+                    WHERE a.id = ?
+                    """, arguments: [context.time, context.actor, context.source, ids[0]])
+            } else {
+                let ranges = Self.ranges(of: ids)
+                try insertAuditRow(context, action: .create, entity: .annotation, entityID: ranges, before: nil,
+                                   after: #"{"count":\#(ids.count),"ids":"\#(ranges)"}"#)
+            }
+        }
+    }
+
+    /// Ids written as ranges in their order: `[1, 2, 3, 7, 9, 10]` → `1-3,7,9-10`.
+    static func ranges(of ids: [Int64]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < ids.count {
+            var end = index
+            while end + 1 < ids.count && ids[end + 1] == ids[end] + 1 { end += 1 }
+            parts.append(end == index ? String(ids[index]) : "\(ids[index])-\(ids[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    func deleteAnnotation(id: Int64, context: ChangeContext) throws -> Annotation {
+        guard let annotation = try annotation(id: id) else {
+            throw GlossError(.badData, "no annotation with id \(id); list ids with `gloss annotations list`")
+        }
+        try writePendingAudit()
+        try db.execute(sql: """
+            INSERT INTO audit_log (at, actor, action, entity, entity_id, source, before, after)
+            SELECT ?, ?, 'delete', 'annotation', a.id, ?, \(Self.annotationJSON), NULL
+            FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
+            WHERE a.id = ?
+            """, arguments: [context.time, context.actor, context.source, id])
         try db.execute(sql: "DELETE FROM annotation WHERE id = ?", arguments: [id])
+        return annotation
     }
 
-    func append(_ entry: AuditEntry) throws {
-        let statement = try insertAuditStatement ?? db.makeStatement(sql: """
+    /// An annotation row (aliases `a`, `d`, `c`) as a native JSON line, fields in the export's order.
+    private static let annotationJSON = """
+        json_object('id', a.id, 'document', d.external_id, 'coder', c.name, 'layer', a.layer, 'start', a.start,
+                    'end', a."end", 'unit', 'codepoint', 'text', a.quote, 'features', json(a.features),
+                    'created', a.created_at, 'updated', a.updated_at, 'revision', a.revision)
+        """
+
+    private func appendAudit(_ context: ChangeContext, action: AuditEntry.Action, entity: AuditEntry.Entity, entityID: String,
+                             before: String?, after: String?) throws {
+        try writePendingAudit()
+        try insertAuditRow(context, action: action, entity: entity, entityID: entityID, before: before, after: after)
+    }
+
+    private func insertAuditRow(_ context: ChangeContext, action: AuditEntry.Action, entity: AuditEntry.Entity, entityID: String,
+                                before: String?, after: String?) throws {
+        try db.execute(sql: """
             INSERT INTO audit_log (at, actor, action, entity, entity_id, source, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertAuditStatement = statement
-        statement.setUncheckedArguments([entry.at, entry.actor, entry.action.rawValue, entry.entity.rawValue, entry.entityID,
-                                         entry.source, entry.before, entry.after])
-        try statement.execute()
+            """, arguments: [context.time, context.actor, action.rawValue, entity.rawValue, entityID, context.source, before, after])
     }
 
     // MARK: Id caches
 
     private func documentRowID(_ externalID: String) throws -> Int64 {
         if let id = documentRowIDs[externalID] { return id }
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM document WHERE external_id = ?", arguments: [externalID]) else {
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM document WHERE external_id = ?"), arguments: [externalID]) else {
             throw GlossError(.badData, "unknown document \"\(externalID)\"; import it first with `gloss import docs`")
         }
         documentRowIDs[externalID] = id
@@ -152,7 +217,7 @@ final class SQLiteTransaction: ProjectWriter {
     private func coderRowID(_ name: String, createdAt: String) throws -> Int64 {
         if let id = coderRowIDs[name] { return id }
         let id: Int64
-        if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM coder WHERE name = ?", arguments: [name]) {
+        if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM coder WHERE name = ?"), arguments: [name]) {
             id = existing
         } else {
             try db.execute(sql: "INSERT INTO coder (name, created_at) VALUES (?, ?)", arguments: [name, createdAt])
