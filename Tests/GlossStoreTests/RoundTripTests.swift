@@ -57,6 +57,27 @@ struct RoundTripTests {
         }
     }
 
+    @Test func fixtureHazardsSurviveImport() throws {
+        let project = try TestProject()
+        try Self.importFixtures(into: project)
+        let texts = try project.store.read { reader in
+            var texts: [String: String] = [:]
+            try reader.forEachDocument { texts[$0.externalID] = $0.text }
+            return texts
+        }
+        #expect(texts.count == 8)
+        // Offsets from Fixtures/README.md, computed there with Python (str indices are code points).
+        let scalars = texts.mapValues { Array($0.unicodeScalars) }
+        #expect(scalars["herald-2017-taliban-denial"]?[351] == "\u{200C}")      // ZWNJ in the Dari quotation
+        #expect(scalars["dispatch-2017-moscow-conference"]?[904] == "\u{1F621}") // 😡 in a reader comment
+        #expect(scalars["meridian-2018-analysts"]?[305] == "\u{0301}")          // e + COMBINING ACUTE ACCENT
+        #expect(scalars["amu-2016-border-worries"]?[235] == "\u{00A0}")         // NO-BREAK SPACE
+        #expect(scalars["monitor-2018-kabul-reaction"]?[53...54] == ["\r", "\n"]) // the CRLF article, kept as CRLF
+        // alice's UTF-16 line [907, 961) lies after the emoji: stored as code points [906, 960).
+        let alice = try project.store.read { try $0.annotations(matching: AnnotationFilter(documentID: "dispatch-2017-moscow-conference", coder: "alice")) }
+        #expect(alice.contains { $0.span == (try? TextSpan(start: 906, end: 960)) && $0.quote == "Nobody in that room has to live with the consequences." })
+    }
+
     @Test func reimportingAnExportSkipsWhatIsAlreadyThere() throws {
         let project = try TestProject()
         try Self.importFixtures(into: project)

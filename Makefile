@@ -1,0 +1,39 @@
+# Gloss: `make demo` runs the main job on the fixtures; `make test` runs the whole test suite.
+SWIFT ?= swift
+OUT := out
+GLOSS := .build/debug/gloss
+DEMO_DB := $(OUT)/gloss.sqlite
+
+.PHONY: deps build test demo bench clean
+
+deps:
+	@bash .ci/install-deps
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+demo: build
+	rm -rf $(OUT)
+	@echo "== create the project database"
+	$(GLOSS) init --db $(DEMO_DB)
+	@echo "== import the fixture articles (seven in JSON Lines, one plain-text file with CRLF line endings)"
+	$(GLOSS) import docs Fixtures/documents.jsonl Fixtures/articles --db $(DEMO_DB)
+	@echo "== import three coders' annotations (offsets in code points, UTF-16 and UTF-8, checked against the quoted text)"
+	$(GLOSS) import annotations Fixtures/annotations --db $(DEMO_DB)
+	@echo "== what was imported"
+	$(GLOSS) docs list --db $(DEMO_DB)
+	$(GLOSS) annotations list --doc monitor-2018-kabul-reaction --db $(DEMO_DB)
+	@echo "== export the project as native JSON Lines"
+	$(GLOSS) export jsonl --out $(OUT)/export --db $(DEMO_DB)
+
+# Import throughput: 10,000 documents and 200,000 native JSONL annotations into an empty database (release build).
+bench: deps
+	$(SWIFT) build -c release --product gloss-bench
+	.build/release/gloss-bench --documents 10000 --annotations 200000
+
+clean:
+	rm -rf $(OUT) .build
