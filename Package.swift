@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Gloss",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gloss", targets: ["gloss"]),
         .library(name: "GlossCore", targets: ["GlossCore"]),
@@ -35,7 +35,11 @@ let package = Package(
             dependencies: ["GlossCore", "GlossStore"],
             path: "Benchmarks/ImportBenchmark"
         ),
-        .target(name: "GlossTestSupport", path: "Tests/GlossTestSupport"),
+        .target(
+            name: "GlossTestSupport",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/GlossTestSupport"
+        ),
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
         .testTarget(
             name: "GlossStoreTests",

@@ -4,7 +4,7 @@ import GlossStore
 
 /// Times importing documents and native JSONL annotations into an empty project, and exporting it.
 ///
-/// Usage: `gloss-bench [--documents N] [--annotations M] [--keep DIR]`. Input files are generated first
+/// Usage: `gloss-bench [--documents N] [--annotations M]`. Input files are generated first
 /// (not timed): news-like texts with curly quotes, NBSP, Dari with ZWNJ, an astral emoji and CRLF, and
 /// annotations that carry their covered text (so the quote check runs) and, one in ten, UTF-16 offsets.
 @main
@@ -95,7 +95,9 @@ struct ImportBenchmark {
             let length = text.index.codePointCount
             let start = (number * 7919) % max(1, length - 60)
             let end = start + 10 + number % 50
-            guard let span = try? TextSpan(start: start, end: end), let quote = try? text.quote(span) else { continue }
+            guard let span = try? TextSpan(start: start, end: end), let quote = try? text.quote(span) else {
+                preconditionFailure("generated span \(start)..<\(end) does not fit document \(documentIndex)")
+            }
             let usesUTF16 = number % 10 == 0
             let startValue = usesUTF16 ? (try? text.index.offset(fromCodePoint: start, to: .utf16)) ?? start : start
             let endValue = usesUTF16 ? (try? text.index.offset(fromCodePoint: end, to: .utf16)) ?? end : end

@@ -8,6 +8,9 @@
 /// or `utf8`; `text`, when given, must equal the covered text. Exports add `id`, `created`, `updated` and
 /// `revision`, which an import keeps, so that export → import → export is byte-identical.
 public struct AnnotationRecord: Sendable, Equatable {
+    /// The largest annotation id: 2^53 − 1, the largest integer JavaScript and JSON tools keep exactly.
+    public static let maximumID: Int64 = (1 << 53) - 1
+
     public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision"]
 
     public var id: Int64?
@@ -63,13 +66,17 @@ public struct AnnotationRecord: Sendable, Equatable {
         try check()
     }
 
-    private func check() throws(RecordError) {
-        if let id, id <= 0 { throw RecordError("\"id\" must be a positive integer") }
+    /// Checks names, offsets, times and feature values; `init(json:)` calls it, other sources should too.
+    public func check() throws(RecordError) {
+        if let id, !(1...Self.maximumID).contains(id) {
+            throw RecordError("\"id\" must be an integer from 1 to \(Self.maximumID)")
+        }
         for (name, kind) in [(documentID, Name.Kind.documentID), (coder, .coder), (layer, .layer)] {
             if let problem = Name.problem(with: name, as: kind) { throw RecordError(problem) }
         }
         for key in features.keys.sorted() {
             if let problem = Name.problem(with: key, as: .feature) { throw RecordError(problem) }
+            if features[key] == .null { throw RecordError("feature \"\(key)\" is null; leave the feature out instead") }
         }
         if start < 0 { throw RecordError("\"start\" is negative (\(start))") }
         if end < start { throw RecordError("\"end\" (\(end)) lies before \"start\" (\(start))") }

@@ -47,7 +47,7 @@ public struct DocumentRecord: Sendable, Equatable {
         if let importedAt, !Timestamp.isValid(importedAt) {
             throw RecordError("\"imported\" is \"\(importedAt)\", not an RFC 3339 time such as 2026-01-31T12:00:00.000Z")
         }
-        if let sha256, sha256 != SHA256.hexDigest(of: text) {
+        if let sha256, !sha256.utf8.elementsEqual(SHA256.hexDigest(of: text).utf8) {
             throw RecordError("\"sha256\" does not match the text: the text was changed after export, or the hash belongs to another document")
         }
     }
@@ -63,8 +63,9 @@ public struct DocumentRecord: Sendable, Equatable {
 
     /// The document to store, importing now unless the record carries its own import time.
     public func document(importedAt now: String) -> Document {
+        // A record's sha256 has been checked against its text on reading, so it need not be computed again.
         Document(externalID: externalID, title: title ?? Document.defaultTitle(of: text), outlet: outlet, url: url,
-                 published: published, text: text, importedAt: importedAt ?? now)
+                 published: published, text: text, sha256: sha256, importedAt: importedAt ?? now)
     }
 }
 

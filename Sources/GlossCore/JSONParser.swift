@@ -82,6 +82,7 @@ private struct Cursor {
         guard depth <= JSONParser.maximumDepth else { throw fail("JSON nested deeper than \(JSONParser.maximumDepth) levels") }
         position += 1
         var object: [String: JSONValue] = [:]
+        object.reserveCapacity(8)  // records have up to a dozen fields; growing from 1 rehashes three times
         skipWhitespace()
         if current == UInt8(ascii: "}") { position += 1; return .object(object) }
         while true {

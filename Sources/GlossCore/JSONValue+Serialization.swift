@@ -60,7 +60,7 @@ extension JSONValue {
             case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
             case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
             case 0..<0x20:
-                let hexDigits = Array("0123456789ABCDEF".utf8)
+                let hexDigits = Array("0123456789abcdef".utf8)  // lowercase, as SQLite's JSON functions write it
                 bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             default: bytes.append(byte)
             }

@@ -10,8 +10,8 @@ public enum Name {
 
     /// Checks a name, returning what is wrong with it, or nil when it is acceptable.
     ///
-    /// Document ids and coder names: 1 to 200 code points, no control characters, no leading or trailing
-    /// white space. Layer and feature ids: an ASCII letter or `_`, then letters, digits, `_`, `-` or `.`.
+    /// Document ids and coder names: 1 to 200 code points, no control, format (zero-width, direction marks)
+    /// or line-separator characters, no leading or trailing white space. Layer and feature ids: an ASCII letter or `_`, then letters, digits, `_`, `-` or `.`.
     public static func problem(with name: String, as kind: Kind) -> String? {
         switch kind {
         case .documentID, .coder:
@@ -25,8 +25,8 @@ public enum Name {
             if first.properties.isWhitespace || last.properties.isWhitespace {
                 return "the \(kind.rawValue) \"\(name)\" starts or ends with white space"
             }
-            if scalars.contains(where: { $0.properties.generalCategory == .control }) {
-                return "the \(kind.rawValue) \"\(name.debugEscaped)\" contains a control character"
+            if scalars.contains(where: { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }) {
+                return "the \(kind.rawValue) \"\(name.debugEscaped)\" contains an invisible or control character (such as a zero-width space or a direction mark)"
             }
             var length = 0
             for _ in scalars { length += 1 }
@@ -57,7 +57,11 @@ extension String {
     var debugEscaped: String {
         var result = ""
         for scalar in unicodeScalars {
-            if scalar.properties.generalCategory == .control { result += scalar.escaped(asASCII: true) } else { result.unicodeScalars.append(scalar) }
+            if [.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory) {
+                result += scalar.escaped(asASCII: true)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
         }
         return result
     }

@@ -6,6 +6,8 @@ public enum OffsetError: Error, Sendable, Equatable, CustomStringConvertible {
     case insideSurrogatePair(offset: Int)
     /// A UTF-8 offset that points inside a multi-byte sequence.
     case insideUTF8Sequence(offset: Int)
+    /// A negative offset.
+    case negative(offset: Int)
     /// A span whose end lies before its start.
     case endBeforeStart(start: Int, end: Int)
 
@@ -17,6 +19,8 @@ public enum OffsetError: Error, Sendable, Equatable, CustomStringConvertible {
             return "UTF-16 offset \(offset) falls inside a surrogate pair (between the two halves of one astral character); use \(offset - 1) or \(offset + 1)"
         case let .insideUTF8Sequence(offset):
             return "UTF-8 offset \(offset) falls inside a multi-byte character; offsets must point at the start of a character"
+        case let .negative(offset):
+            return "offset \(offset) is negative; offsets count from 0"
         case let .endBeforeStart(start, end):
             return "end \(end) lies before start \(start)"
         }

@@ -3,7 +3,7 @@
 /// Gloss stores offsets in code points; the other units exist so that offsets from other tools
 /// (UTF-16 from INCEpTION, CATMA, doccano and JavaScript; UTF-8 bytes from byte-oriented tools)
 /// can be converted exactly at the edges.
-public enum OffsetUnit: String, Sendable, CaseIterable, Codable {
+public enum OffsetUnit: String, Sendable, CaseIterable {
     /// Unicode scalar values (code points): the canonical unit.
     case codepoint
     /// UTF-16 code units; an astral character counts 2.

@@ -1,12 +1,9 @@
 /// A problem with one record of an input file, before a location is attached to it.
 public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    /// The 0-based byte offset within the record, when the problem has a precise position.
-    public var byteOffset: Int?
 
-    public init(_ message: String, byteOffset: Int? = nil) {
+    public init(_ message: String) {
         self.message = message
-        self.byteOffset = byteOffset
     }
 
     public var description: String { message }
@@ -20,8 +17,7 @@ struct RecordFields {
         guard case .object(let members) = value else {
             throw RecordError("expected a JSON object, found \(value.typeName)")
         }
-        if members.keys.contains(where: { !allowedKeys.contains($0) }),
-           let unknown = members.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
+        if let unknown = members.keys.filter({ !allowedKeys.contains($0) }).min() {
             throw RecordError("unknown field \"\(unknown)\"; allowed fields: \(allowedKeys.sorted().joined(separator: ", "))")
         }
         self.members = members

@@ -1,11 +1,11 @@
 /// A half-open range `[start, end)` of code-point offsets in a document's text.
-public struct TextSpan: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct TextSpan: Sendable, Hashable, CustomStringConvertible {
     public let start: Int
     public let end: Int
 
     /// Creates a span, refusing a negative start or an end before the start.
     public init(start: Int, end: Int) throws(OffsetError) {
-        guard start >= 0 else { throw .outOfBounds(offset: start, unit: .codepoint, length: 0) }
+        guard start >= 0 else { throw .negative(offset: start) }
         guard start <= end else { throw .endBeforeStart(start: start, end: end) }
         self.start = start
         self.end = end

@@ -7,7 +7,9 @@ public enum Timestamp {
 
     /// `date` in UTC with millisecond precision.
     public static func string(from date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Nearest, not floor: a Date holds its time as a Double from 2001, and flooring would turn an exact
+        // millisecond that comes back as …999.9999 into the millisecond before.
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let days = Int64((Double(milliseconds) / 86_400_000).rounded(.down))
         let msOfDay = milliseconds - days * 86_400_000
         let (year, month, day) = civilDate(fromDaysSinceEpoch: days)

@@ -57,11 +57,13 @@ extension Gloss.Annotate {
         }
 
         func run() throws {
-            for (name, kind) in [(doc, Name.Kind.documentID), (coder, .coder), (layer, .layer)] {
-                if let problem = Name.problem(with: name, as: kind) { throw GlossError(.usage, problem) }
-            }
             let record = AnnotationRecord(documentID: doc, coder: coder, layer: layer, start: start, end: end, unit: unit,
                                           features: try features())
+            do throws(RecordError) {
+                try record.check()
+            } catch {
+                throw GlossError(.usage, error.message)
+            }
             let store = try project.openStore()
             let context = project.changeContext(source: "annotate add")
             let outcome = try store.write { writer in try AnnotationIngest(writer: writer, context: context).add(record) }

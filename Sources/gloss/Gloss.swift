@@ -34,14 +34,24 @@ struct Gloss: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as GlossError {
+            Progress.finish()
             printError("error: \(error)")
             Foundation.exit(error.code.rawValue)
         } catch {
+            Progress.finish()
             let code = exitCode(for: error)
-            guard code != .success else { exit(withError: error) }  // --help, --version
-            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            printError("error: \(message) (see `gloss --help`)")
-            Foundation.exit(code.rawValue)
+            switch code {
+            case .success:
+                exit(withError: error)  // --help, --version
+            case .validationFailure:
+                let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                printError("error: \(message) (see `gloss --help`)")
+                Foundation.exit(code.rawValue)
+            default:
+                // Not a failure Gloss anticipated: report it as an I/O failure rather than a bare status 1.
+                printError("error: \(error)")
+                Foundation.exit(GlossError.Code.ioFailure.rawValue)
+            }
         }
     }
 }

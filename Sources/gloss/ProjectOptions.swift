@@ -8,7 +8,7 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The project database file (default: $GLOSS_DB, else ./gloss.sqlite).", valueName: "path"))
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("Who makes the changes, for the audit log (default: $GLOSS_ACTOR, else the login name).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Who makes the changes, for the audit log (default: $GLOSS_ACTOR, else $USER, else the login name).", valueName: "name"))
     var actor: String?
 
     var databasePath: String {
@@ -23,7 +23,8 @@ struct ProjectOptions: ParsableArguments {
     /// The audit context for a command run now.
     func changeContext(source: String) -> ChangeContext {
         let environment = ProcessInfo.processInfo.environment
-        let name = actor ?? environment["GLOSS_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"] ?? Self.loginName()
+        let name = [actor, environment["GLOSS_ACTOR"], environment["USER"], environment["LOGNAME"]]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? Self.loginName()
         return ChangeContext(actor: name, time: Timestamp.now(), source: source)
     }
 }

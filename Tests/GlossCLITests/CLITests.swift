@@ -18,12 +18,8 @@ struct CLI {
                               currentDirectory: folder.url)
     }
 
-    /// The database's content as native JSONL, to compare before and after a refused command.
-    func snapshot() throws -> String {
-        let docs = try run("docs", "list", "--format", "jsonl")
-        let annotations = try run("annotations", "list", "--format", "jsonl")
-        return docs.standardOutput + annotations.standardOutput
-    }
+    /// Every row of every table (audit log and coders included), to compare before and after a refused command.
+    func snapshot() throws -> String { try databaseDump(at: database) }
 }
 
 extension ProcessResult {
@@ -64,7 +60,10 @@ struct CLITests {
         #expect(table.standardOutput.contains("Example Times"))
         let deleted = try cli.run("annotate", "delete", "1")
         #expect(deleted.status == 0)
-        #expect(try cli.run("annotations", "list", "--format", "json").standardOutput.contains(#""id":2"#))
+        let remaining = try cli.run("annotations", "list", "--format", "json").standardOutput
+        #expect(remaining.contains(#""id":2"#))
+        #expect(!remaining.contains(#""id":1"#))
+        #expect(try cli.run("annotate", "delete", "1").status == 65)
     }
 
     @Test func exportsAndReimportsThroughTheCommandLine() throws {

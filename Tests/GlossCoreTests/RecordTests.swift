@@ -21,6 +21,10 @@ struct RecordTests {
         (#"{"document":"d","coder":"a","layer":"two words","start":1,"end":2}"#, "layer id"),
         (#"{"document":"d","coder":"a","layer":"l","start":1,"end":2,"created":"yesterday"}"#, "RFC 3339"),
         (#"[1]"#, "expected a JSON object"),
+        (#"{"id":9007199254740992,"document":"d","coder":"a","layer":"l","start":1,"end":2}"#, "from 1 to 9007199254740991"),
+        (#"{"id":0,"document":"d","coder":"a","layer":"l","start":1,"end":2}"#, "from 1 to"),
+        (#"{"document":"d","coder":"a","layer":"l","start":1,"end":2,"features":{"x":null}}"#, "is null"),
+        (#"{"document":"d","coder":"a\u200bb","layer":"l","start":1,"end":2}"#, "invisible"),
     ])
     func refusesBadAnnotationRecords(line: String, message: String) throws {
         let json = try JSONParser.parse(line)

@@ -93,6 +93,13 @@ struct TextIndexTests {
         #expect(text.index.codePointCount == 42)
     }
 
+    @Test func quotesSpansThatSplitAGraphemeCluster() throws {
+        // Spans are counted in code points, so they may end between "e" and U+0301, or between CR and LF.
+        #expect(Array(try DocumentText("cafe\u{301}").quote(TextSpan(start: 0, end: 4)).utf8) == Array("cafe".utf8))
+        #expect(Array(try DocumentText("cafe\u{301}").quote(TextSpan(start: 4, end: 5)).unicodeScalars) == ["\u{301}"])
+        #expect(Array(try DocumentText("a\r\nb").quote(TextSpan(start: 0, end: 2)).utf8) == Array("a\r".utf8))
+    }
+
     /// A reference conversion computed the slow, obvious way: one entry per scalar.
     private static func referenceOffsets(_ text: String) -> (utf16: [Int], utf8: [Int]) {
         var utf16 = [0], utf8 = [0]

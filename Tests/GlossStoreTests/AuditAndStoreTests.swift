@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import GlossCore
-import GlossStore
+@testable import GlossStore
 import GlossTestSupport
 import Testing
 
@@ -55,6 +55,27 @@ struct AuditAndStoreTests {
         #expect(try project.store.read { try $0.annotations() }.map(\.id) == [1, 2, 3, 10, 11, 12])
     }
 
+    @Test func recordsTheCreationOfACoder() throws {
+        let project = try TestProject()
+        try project.importDocuments([(id: "d", text: "Moscow hosted Taliban envoys")])
+        let context = ChangeContext(actor: "lead", time: "2026-11-21T09:00:00.000Z", source: "annotate add")
+        try project.store.write {
+            try AnnotationIngest(writer: $0, context: context).add(AnnotationRecord(documentID: "d", coder: "dana", layer: "l", start: 0, end: 6))
+        }
+        let entries = try project.store.read { try $0.auditEntries(limit: 2) }
+        #expect(entries.map(\.entity) == [.coder, .annotation])
+        #expect(entries[0].entityID == "dana" && entries[0].actor == "lead")
+        #expect(entries[0].after == #"{"name":"dana","created":"2026-11-21T09:00:00.000Z"}"#)
+    }
+
+    @Test(arguments: [
+        ([] as [Int64], ""), ([5], "5"), ([1, 2, 3, 7, 9, 10], "1-3,7,9-10"), ([10, 11, 12, 3], "10-12,3"),
+        ([Int64.max, 5], "9223372036854775807,5"), ([Int64.max - 1, Int64.max], "9223372036854775806-9223372036854775807"),
+    ])
+    func writesIDRanges(ids: [Int64], ranges: String) {
+        #expect(SQLiteTransaction.ranges(of: ids) == ranges)
+    }
+
     @Test func theAuditLogCannotBeRewritten() throws {
         let project = try TestProject()
         try project.importDocuments([(id: "d", text: "text")])
@@ -77,7 +98,13 @@ struct AuditAndStoreTests {
         #expect { try SQLiteStore(path: text) } throws: { ($0 as? GlossError)?.code == .badData }
         let foreign = folder.path("foreign.sqlite")
         try DatabaseQueue(path: foreign).write { try $0.execute(sql: "CREATE TABLE invoices (id INTEGER)") }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: foreign))
         #expect { try SQLiteStore(path: foreign) } throws: { ($0 as? GlossError)?.message.contains("not a Gloss project") == true }
+        // Refused without being touched: same bytes, no WAL files left beside it.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == bytes)
+        #expect(!FileManager.default.fileExists(atPath: foreign + "-wal"))
+        let empty = try folder.write("empty.sqlite", "")
+        #expect { try SQLiteStore(path: empty) } throws: { ($0 as? GlossError)?.code == .missingInput }
     }
 
     @Test func initIsIdempotent() throws {

@@ -22,10 +22,14 @@ struct ImportTests {
             #expect(sha256sum.standardOutput.hasPrefix(document.sha256 + " "))
             #expect(!document.title.isEmpty)
         }
-        let texts = try files.map { String(decoding: try Data(contentsOf: $0), as: UTF8.self) }
-        // The corpus carries NBSP (U+00A0) and NON-BREAKING HYPHEN (U+2011): they must survive untouched.
-        #expect(texts.contains { $0.unicodeScalars.contains("\u{A0}") })
-        #expect(texts.contains { $0.unicodeScalars.contains("\u{2011}") })
+        // The corpus carries NBSP (U+00A0) and NON-BREAKING HYPHEN (U+2011): the stored texts keep them.
+        let stored = try project.store.read { reader in
+            var texts: [String] = []
+            try reader.forEachDocument { texts.append($0.text) }
+            return texts
+        }
+        #expect(stored.contains { $0.unicodeScalars.contains("\u{A0}") })
+        #expect(stored.contains { $0.unicodeScalars.contains("\u{2011}") })
     }
 
     @Test func skipsADocumentImportedAgainWithTheSameText() throws {
@@ -123,6 +127,35 @@ struct ImportTests {
         #expect(try project.store.read { try $0.annotations() }.count == 2)
     }
 
+    @Test func keepsIDsThatDifferOnlyInNormalizationApart() throws {
+        // "José" with precomposed é (U+00E9) and with e + U+0301: equal to Swift's ==, different bytes.
+        let composed = "Jos\u{E9}", decomposed = "Jose\u{301}"
+        let project = try TestProject()
+        try project.importDocuments([(id: composed, text: "composed text"), (id: decomposed, text: "decomposed text")])
+        let lines = [
+            JSONValue.object(["document": .string(composed), "coder": .string("a"), "layer": .string("l"), "start": .integer(0), "end": .integer(8)]),
+            JSONValue.object(["document": .string(decomposed), "coder": .string("a"), "layer": .string("l"), "start": .integer(0), "end": .integer(10)]),
+        ].map(\.canonicalJSON)
+        try project.importAnnotations([project.folder.write("a.jsonl", lines.joined(separator: "\n"))])
+        let stored = try project.store.read { try $0.annotations() }
+        #expect(stored.map { Array($0.documentID.utf8) } == [Array(composed.utf8), Array(decomposed.utf8)])
+        #expect(stored.map { Array($0.quote.utf8) } == [Array("composed".utf8), Array("decomposed".utf8)])
+        // A quote given in the other normalization form does not match.
+        let wrongForm = try project.folder.write("b.jsonl", JSONValue.object([
+            "document": .string("x"), "coder": .string("a"), "layer": .string("l"), "start": .integer(0), "end": .integer(4),
+            "text": .string("caf\u{E9}"),
+        ]).canonicalJSON)
+        try project.importDocuments([(id: "x", text: "cafe\u{301}")])
+        #expect { try project.importAnnotations([wrongForm]) } throws: { ($0 as? GlossError)?.message.contains("does not match") == true }
+    }
+
+    @Test func ignoresBlankLinesAtTheEndOfAFile() throws {
+        let project = try TestProject()
+        try project.importDocuments(Self.documents)
+        let path = try project.folder.write("a.jsonl", #"{"document":"d2","coder":"a","layer":"l","start":0,"end":5}"# + "\n\n \r\n\n")
+        #expect(try project.importAnnotations([path]).imported == 1)
+    }
+
     @Test func convertsUTF16AndUTF8OffsetsToCodePoints() throws {
         let project = try TestProject()
         try project.importDocuments(Self.documents)
@@ -137,7 +170,7 @@ struct ImportTests {
         try project.importAnnotations([project.folder.write("a.jsonl", lines.joined(separator: "\n"))])
         let stored = try project.store.read { try $0.annotations() }
         #expect(stored.map(\.span) == [try TextSpan(start: 5, end: 14), try TextSpan(start: 5, end: 14), try TextSpan(start: 16, end: 24)])
-        #expect(stored.map(\.quote) == ["می‌خواهیم", "می‌خواهیم", "cafe\u{301}\r\ne"])
+        #expect(stored.map { Array($0.quote.utf8) } == ["می‌خواهیم", "می‌خواهیم", "cafe\u{301}\r\ne"].map { Array($0.utf8) })
         #expect(try project.store.read { try $0.coderNames() } == ["alice", "bob", "chen"])
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GlossCore
 import GlossStore
 import GlossTestSupport
@@ -39,15 +38,5 @@ struct TestProject {
     }
 
     /// Every row of every table, as text: equal dumps mean equal databases.
-    func dump() throws -> String {
-        let queue = try DatabaseQueue(path: store.path)
-        return try queue.read { db in
-            var text = ""
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                text += "# \(table)\n"
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") { text += row.description + "\n" }
-            }
-            return text
-        }
-    }
+    func dump() throws -> String { try databaseDump(at: store.path) }
 }

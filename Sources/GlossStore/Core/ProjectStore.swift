@@ -36,9 +36,12 @@ public protocol ProjectReader {
 public protocol ProjectWriter: ProjectReader {
     /// Stores a new document (its external id must not exist yet) and audits it.
     func insert(_ document: Document, context: ChangeContext) throws
-    /// Stores a new annotation, audits it, and returns its id. An `id` of 0 asks the store to assign one;
-    /// any other id is kept (it must not exist yet). The coder is created on first use.
-    func insert(_ annotation: Annotation, context: ChangeContext) throws -> Int64
+    /// Stores a new annotation, audits it, and returns its id. The coder is created (and audited) on first use.
+    ///
+    /// An `id` of 0 asks the store to assign one, unless an identical annotation (same document, coder,
+    /// layer, offsets and features, compared byte for byte) is already stored: then nothing is written and
+    /// that annotation's id is returned with `isNew` false. Any other id is kept (it must not exist yet).
+    func insert(_ annotation: Annotation, context: ChangeContext) throws -> (id: Int64, isNew: Bool)
     /// Removes an annotation, keeping it whole in the audit log; refuses an unknown id (exit 65).
     @discardableResult
     func deleteAnnotation(id: Int64, context: ChangeContext) throws -> Annotation

@@ -1,8 +1,25 @@
 import Foundation
 import GlossCore
 
-/// Writes a text file line by line through a buffer, atomically: under a temporary name, renamed when done.
+/// Writes a text file line by line through a buffer, under a temporary name (`PATH.partial`) until it is
+/// moved into place, so that a failed export never leaves a half-written file under the real name.
 final class LineFileWriter {
+    /// The finished file, not yet under its real name.
+    struct Partial {
+        let temporaryPath: String
+        let path: String
+
+        func moveIntoPlace() throws {
+            guard rename(temporaryPath, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw GlossError(.ioFailure, "cannot move the finished file into place: \(reason)", at: SourceLocation(file: path))
+            }
+        }
+
+        func discard() { try? FileManager.default.removeItem(atPath: temporaryPath) }
+    }
+
     private let handle: FileHandle
     private let path: String
     private var buffer: [UInt8] = []
@@ -14,27 +31,26 @@ final class LineFileWriter {
         buffer.reserveCapacity(Self.flushThreshold + 4096)
     }
 
-    /// Creates `path` with the lines `body` writes; on failure the previous file (if any) is left as it was.
-    static func write(to path: String, _ body: (LineFileWriter) throws -> Void) throws {
-        let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw GlossError(.ioFailure, "cannot create the file", at: SourceLocation(file: temporary))
+    /// Writes the lines `body` produces to `path.partial`. Errors from `body` pass through unchanged;
+    /// on any error the partial file is removed.
+    static func write(to path: String, _ body: (LineFileWriter) throws -> Void) throws -> Partial {
+        let partial = Partial(temporaryPath: path + ".partial", path: path)
+        guard FileManager.default.createFile(atPath: partial.temporaryPath, contents: nil),
+              let handle = FileHandle(forWritingAtPath: partial.temporaryPath) else {
+            throw GlossError(.ioFailure, "cannot create the file", at: SourceLocation(file: partial.temporaryPath))
         }
+        let writer = LineFileWriter(handle: handle, path: path)
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            let writer = LineFileWriter(handle: handle, path: temporary)
             try body(writer)
             try writer.flush()
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, path) == 0 else {
-                throw GlossError(.ioFailure, "cannot move the finished file into place: \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
-            }
+            try writer.fileOperation { try handle.synchronize() }
+            try writer.fileOperation { try handle.close() }
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            if let error = error as? GlossError { throw error }
-            throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)", at: SourceLocation(file: path))
+            try? handle.close()
+            partial.discard()
+            throw error
         }
+        return partial
     }
 
     func writeLine(_ line: String) throws {
@@ -45,11 +61,15 @@ final class LineFileWriter {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
+        try fileOperation { try handle.write(contentsOf: buffer) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func fileOperation(_ operation: () throws -> Void) throws {
         do {
-            try handle.write(contentsOf: buffer)
+            try operation()
         } catch {
             throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)", at: SourceLocation(file: path))
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -5,7 +5,7 @@ import GlossCore
 ///
 /// Documents are ordered by external id and annotations by id, and every field an import keeps is
 /// written, so importing the export into a new database and exporting again gives identical bytes.
-/// Each file is written under a temporary name and renamed into place when complete.
+/// Both files are written under temporary names and moved into place only when both are complete.
 public struct NativeExporter {
     public struct Report: Sendable, Equatable {
         public var documents = 0
@@ -25,18 +25,27 @@ public struct NativeExporter {
         }
         var report = Report()
         try store.read { reader in
-            try LineFileWriter.write(to: (folder as NSString).appendingPathComponent("documents.jsonl")) { output in
+            let documents = try LineFileWriter.write(to: (folder as NSString).appendingPathComponent("documents.jsonl")) { output in
                 try reader.forEachDocument { document in
                     try output.writeLine(document.nativeJSONLine())
                     report.documents += 1
                 }
             }
-            try LineFileWriter.write(to: (folder as NSString).appendingPathComponent("annotations.jsonl")) { output in
-                try reader.forEachAnnotation(matching: AnnotationFilter()) { annotation in
-                    try output.writeLine(annotation.nativeJSONLine)
-                    report.annotations += 1
+            let annotations: LineFileWriter.Partial
+            do {
+                annotations = try LineFileWriter.write(to: (folder as NSString).appendingPathComponent("annotations.jsonl")) { output in
+                    try reader.forEachAnnotation(matching: AnnotationFilter()) { annotation in
+                        try output.writeLine(annotation.nativeJSONLine)
+                        report.annotations += 1
+                    }
                 }
+            } catch {
+                documents.discard()
+                throw error
             }
+            // Both files are complete before either replaces an earlier export.
+            try documents.moveIntoPlace()
+            try annotations.moveIntoPlace()
         }
         return report
     }

@@ -33,19 +33,15 @@ public struct AnnotationImporter {
                 let file = try InputFile(path: path)
                 report.files += 1
                 ingest.context.source = options.context.source + " " + path
-                try JSONLines(file: file).forEachLine { line, parsed in
+                try JSONLines(file: file).forEachRecord(decode: AnnotationRecord.init(json:)) { line, parsed in
                     linesRead += 1
                     if linesRead % 10_000 == 0 { options.reportProgress(linesRead) }
                     let location = SourceLocation(file: path, line: line)
                     do {
-                        let record = try AnnotationRecord(json: parsed.get())
-                        switch try ingest.add(record) {
+                        switch try ingest.add(parsed.get()) {
                         case .inserted: report.imported += 1
                         case .alreadyPresent: report.alreadyPresent += 1
                         }
-                    } catch let error as RecordError {
-                        try options.handle(GlossError(.badData, error.message, at: location))
-                        report.invalid += 1
                     } catch let error as GlossError where error.code == .badData || error.code == .conflict {
                         try options.handle(error.located(at: location))
                         report.invalid += 1

@@ -9,14 +9,15 @@ public final class AnnotationIngest {
     public enum Outcome: Sendable, Equatable {
         /// Stored, with its id.
         case inserted(Annotation)
-        /// The record carries the id of an identical stored annotation: nothing to do.
+        /// An identical annotation is already stored (the record's id, or, without an id, one with the same
+        /// document, coder, layer, offsets and features): nothing to do.
         case alreadyPresent(id: Int64)
     }
 
     private let writer: any ProjectWriter
     /// Stamped on the audit entries; an import sets its source to the file being read.
     public var context: ChangeContext
-    private var texts: [String: DocumentText] = [:]
+    private var texts: [ExactKey: DocumentText] = [:]
 
     public init(writer: any ProjectWriter, context: ChangeContext) {
         self.writer = writer
@@ -34,7 +35,7 @@ public final class AnnotationIngest {
         } catch {
             throw GlossError(.badData, "document \"\(record.documentID)\": \(error)")
         }
-        if let expected = record.text, expected != quote {
+        if let expected = record.text, !expected.isIdentical(to: quote) {
             throw GlossError(.badData, "\"text\" does not match the document: the record says \(Self.excerpt(expected)) but \(span) in \"\(record.documentID)\" (counted in \(record.unit.pluralName)) covers \(Self.excerpt(quote)); check the offsets and their unit")
         }
         let createdAt = record.createdAt ?? context.time
@@ -48,26 +49,29 @@ public final class AnnotationIngest {
             }
             return .alreadyPresent(id: id)
         }
-        annotation.id = try writer.insert(annotation, context: context)
+        let (id, isNew) = try writer.insert(annotation, context: context)
+        guard isNew else { return .alreadyPresent(id: id) }
+        annotation.id = id
         return .inserted(annotation)
     }
 
     private func documentText(_ externalID: String) throws -> DocumentText {
-        if let text = texts[externalID] { return text }
+        if let text = texts[ExactKey(externalID)] { return text }
         guard let document = try writer.document(externalID: externalID) else {
             throw GlossError(.badData, "unknown document \"\(externalID)\"; import it first with `gloss import docs`")
         }
         let text = DocumentText(document.text)
-        texts[externalID] = text
+        texts[ExactKey(externalID)] = text
         return text
     }
 
     /// Whether a stored annotation is the one a record describes (times and revision only when the record gives them).
     private static func isSame(_ stored: Annotation, as candidate: Annotation, record: AnnotationRecord) -> Bool {
-        stored.documentID == candidate.documentID && stored.coder == candidate.coder && stored.layer == candidate.layer
-            && stored.span == candidate.span && stored.features == candidate.features
-            && (record.createdAt == nil || stored.createdAt == candidate.createdAt)
-            && (record.updatedAt == nil || stored.updatedAt == candidate.updatedAt)
+        stored.documentID.isIdentical(to: candidate.documentID) && stored.coder.isIdentical(to: candidate.coder)
+            && stored.layer.isIdentical(to: candidate.layer) && stored.span == candidate.span
+            && JSONValue.object(stored.features).canonicalJSON.isIdentical(to: JSONValue.object(candidate.features).canonicalJSON)
+            && (record.createdAt == nil || stored.createdAt.isIdentical(to: candidate.createdAt))
+            && (record.updatedAt == nil || stored.updatedAt.isIdentical(to: candidate.updatedAt))
             && (record.revision == nil || stored.revision == candidate.revision)
     }
 

@@ -41,14 +41,11 @@ public struct DocumentImporter {
                 }
             case "jsonl":
                 let file = try InputFile(path: path)
-                try JSONLines(file: file).forEachLine { line, parsed in
-                    let location = SourceLocation(file: path, line: line)
-                    do {
-                        records.append((try DocumentRecord(json: parsed.get()), location))
-                    } catch let error as RecordError {
-                        try options.handle(GlossError(.badData, error.message, at: location))
-                        report.invalid += 1
-                    } catch let error as GlossError {
+                try JSONLines(file: file).forEachRecord(decode: DocumentRecord.init(json:)) { line, parsed in
+                    switch parsed {
+                    case .success(let record):
+                        records.append((record, SourceLocation(file: path, line: line)))
+                    case .failure(let error):
                         try options.handle(error)
                         report.invalid += 1
                     }
@@ -60,7 +57,7 @@ public struct DocumentImporter {
         }
         let context = options.context
         try store.write { writer in
-            var seen: [String: (sha256: String, location: SourceLocation)] = [:]
+            var seen: [ExactKey: (sha256: String, location: SourceLocation)] = [:]
             for (index, (record, location)) in records.enumerated() {
                 if index % 1000 == 0 { options.reportProgress(index) }
                 do throws(RecordError) {
@@ -71,7 +68,8 @@ public struct DocumentImporter {
                     continue
                 }
                 let document = record.document(importedAt: context.time)
-                if let earlier = seen[document.externalID] {
+                let key = ExactKey(document.externalID)
+                if let earlier = seen[key] {
                     guard earlier.sha256 == document.sha256 else {
                         try options.handle(GlossError(.badData, "document \"\(document.externalID)\" appears again with a different text (first at \(earlier.location)); give each document its own id", at: location))
                         report.invalid += 1
@@ -86,14 +84,14 @@ public struct DocumentImporter {
                         report.invalid += 1
                         continue
                     }
-                    seen[document.externalID] = (document.sha256, location)
+                    seen[key] = (document.sha256, location)
                     report.skipped.append(document.externalID)
                     continue
                 }
                 var fileContext = context
                 fileContext.source += " " + location.description
                 try writer.insert(document, context: fileContext)
-                seen[document.externalID] = (document.sha256, location)
+                seen[key] = (document.sha256, location)
                 report.imported.append(document.externalID)
             }
         }

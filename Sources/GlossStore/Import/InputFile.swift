@@ -39,8 +39,9 @@ struct InputFile {
             line += 1
             lineStart = index + 1
         }
-        var column = 1
-        for index in lineStart..<min(offset, bytes.count) where bytes[index] & 0xC0 != 0x80 { column += 1 }
+        let column = bytes.withUnsafeBufferPointer { buffer in
+            SourceLocation.column(ofByte: offset - lineStart, in: UnsafeBufferPointer(rebasing: buffer[lineStart..<min(offset, buffer.count)]))
+        }
         return SourceLocation(file: path, line: line, column: column)
     }
 
@@ -79,7 +80,10 @@ struct InputFile {
             var found: [String] = []
             while let relative = enumerator.nextObject() as? String {
                 let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") { continue }
+                if name.hasPrefix(".") {
+                    enumerator.skipDescendants()  // hidden folders (.git, .ipynb_checkpoints) and files
+                    continue
+                }
                 if extensions.contains((name as NSString).pathExtension.lowercased()) {
                     found.append((path as NSString).appendingPathComponent(relative))
                 }
@@ -91,5 +95,14 @@ struct InputFile {
             result += found.sorted()
         }
         return result
+    }
+}
+
+extension SourceLocation {
+    /// The 1-based code-point column of a byte offset within one line of UTF-8.
+    static func column(ofByte offset: Int, in line: UnsafeBufferPointer<UInt8>) -> Int {
+        var column = 1
+        for index in 0..<min(offset, line.count) where line[index] & 0xC0 != 0x80 { column += 1 }
+        return column
     }
 }

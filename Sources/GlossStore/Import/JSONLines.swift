@@ -1,41 +1,91 @@
+import Dispatch
 import GlossCore
 
-/// Splits an input file into JSON Lines records and parses each, with locations for errors.
+/// Reads the records of a JSON Lines file, with locations for errors.
+///
+/// Parsing runs one chunk of lines ahead on a background queue, so that on a machine with two cores
+/// the next lines are parsed and decoded while the current ones are written to the database.
 struct JSONLines {
     let file: InputFile
+    private static let chunkSize = 4096
 
-    /// Calls `body` with each line's 1-based number and its parsed JSON value, or the error for that line.
-    /// A final newline is allowed; blank lines elsewhere are errors, as JSON Lines has one value per line.
-    func forEachLine(_ body: (Int, Result<JSONValue, GlossError>) throws -> Void) throws {
-        try file.bytes.withUnsafeBufferPointer { buffer in
-            var lineNumber = 0
-            var lineStart = 0
-            while lineStart < buffer.count {
-                lineNumber += 1
-                var lineEnd = lineStart
-                while lineEnd < buffer.count && buffer[lineEnd] != 0x0A { lineEnd += 1 }
-                let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
-                let location = SourceLocation(file: file.path, line: lineNumber)
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-                    try body(lineNumber, .failure(GlossError(.badData, "empty line; JSON Lines needs one JSON object on every line (remove the blank line)", at: location)))
-                } else {
-                    do {
-                        try body(lineNumber, .success(try JSONParser.parse(line)))
-                    } catch let failure as JSONParser.Failure {
-                        var located = location
-                        located.column = Self.column(ofByte: failure.byteOffset, in: line)
-                        try body(lineNumber, .failure(GlossError(.badData, "invalid JSON: \(failure.message)", at: located)))
-                    }
-                }
-                lineStart = lineEnd + 1
+    /// Calls `body`, in file order, with each line's 1-based number and the record decoded from it, or the
+    /// error for that line. Blank lines at the end of the file are ignored; a blank line before another
+    /// record is an error, as JSON Lines has one value on every line.
+    func forEachRecord<Record: Sendable>(
+        decode: @escaping @Sendable (JSONValue) throws(RecordError) -> Record,
+        _ body: (Int, Result<Record, GlossError>) throws -> Void
+    ) throws {
+        let lines = lineRanges()
+        let bytes = file.bytes, path = file.path
+        let queue = DispatchQueue(label: "gloss.jsonlines")
+        func start(_ chunk: Int) -> Pending<Record>? {
+            let lower = chunk * Self.chunkSize
+            guard lower < lines.count else { return nil }
+            let slice = Array(lines[lower..<min(lower + Self.chunkSize, lines.count)])
+            let pending = Pending<Record>()
+            queue.async {
+                pending.results = slice.map { line in Self.record(from: bytes, line: line, path: path, decode: decode) }
+                pending.done.signal()
+            }
+            return pending
+        }
+        var chunk = 0
+        var next = start(0)
+        while let current = next {
+            current.done.wait()
+            chunk += 1
+            next = start(chunk)
+            for (offset, result) in current.results.enumerated() {
+                try body(lines[(chunk - 1) * Self.chunkSize + offset].number, result)
             }
         }
     }
 
-    /// The 1-based code-point column of a byte offset in a line.
-    private static func column(ofByte offset: Int, in line: UnsafeBufferPointer<UInt8>) -> Int {
-        var column = 1
-        for index in 0..<min(offset, line.count) where line[index] & 0xC0 != 0x80 { column += 1 }
-        return column
+    /// Each line's number and byte range, without trailing blank lines.
+    private func lineRanges() -> [(number: Int, range: Range<Int>)] {
+        let bytes = file.bytes
+        var lines: [(number: Int, range: Range<Int>)] = []
+        var start = 0, number = 0
+        while start < bytes.count {
+            number += 1
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            lines.append((number, start..<end))
+            start = end + 1
+        }
+        while let last = lines.last, bytes[last.range].allSatisfy(Self.isBlank) { lines.removeLast() }
+        return lines
     }
+
+    private static func record<Record>(from bytes: [UInt8], line: (number: Int, range: Range<Int>), path: String,
+                                       decode: (JSONValue) throws(RecordError) -> Record) -> Result<Record, GlossError> {
+        let location = SourceLocation(file: path, line: line.number)
+        return bytes.withUnsafeBufferPointer { buffer in
+            let text = UnsafeBufferPointer(rebasing: buffer[line.range])
+            if text.allSatisfy(isBlank) {
+                return .failure(GlossError(.badData, "empty line; JSON Lines needs one JSON object on every line (remove the blank line)", at: location))
+            }
+            let json: JSONValue
+            do throws(JSONParser.Failure) {
+                json = try JSONParser.parse(text)
+            } catch {
+                var located = location
+                located.column = SourceLocation.column(ofByte: error.byteOffset, in: text)
+                return .failure(GlossError(.badData, "invalid JSON: \(error.message)", at: located))
+            }
+            do throws(RecordError) {
+                return .success(try decode(json))
+            } catch {
+                return .failure(GlossError(.badData, error.message, at: location))
+            }
+        }
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+}
+
+/// One chunk's results, filled in on the parsing queue and read after `done` is signalled.
+private final class Pending<Record: Sendable>: @unchecked Sendable {
+    var results: [Result<Record, GlossError>] = []
+    let done = DispatchSemaphore(value: 0)
 }

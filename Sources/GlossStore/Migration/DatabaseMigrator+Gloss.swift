@@ -43,7 +43,7 @@ extension DatabaseMigrator {
                     at TEXT NOT NULL,
                     actor TEXT NOT NULL,
                     action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
-                    entity TEXT NOT NULL CHECK (entity IN ('document', 'annotation')),
+                    entity TEXT NOT NULL CHECK (entity IN ('document', 'coder', 'annotation')),
                     entity_id TEXT NOT NULL,
                     source TEXT NOT NULL,
                     before TEXT,

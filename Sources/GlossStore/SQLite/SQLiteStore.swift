@@ -31,7 +31,13 @@ public final class SQLiteStore: ProjectStore {
         if isDirectory.boolValue {
             throw GlossError(.usage, "\(path) is a folder; --db needs a database file such as \(path)/gloss.sqlite")
         }
-        if !exists {
+        let isEmpty = exists && ((try? fileManager.attributesOfItem(atPath: path))?[.size] as? Int ?? 0) == 0
+        if isEmpty && !creating {
+            throw GlossError(.missingInput, "\(path) is an empty file, not a Gloss database; create one with `gloss init`")
+        }
+        if exists && !isEmpty {
+            try Self.refuseForeignFile(at: path)
+        } else {
             guard creating else {
                 throw GlossError(.missingInput, "\(path): no Gloss database here; create one with `gloss init` (or pass --db PATH / set GLOSS_DB)")
             }
@@ -48,14 +54,9 @@ public final class SQLiteStore: ProjectStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "gloss"
-        configuration.prepareDatabase { db in
-            // A 64 MiB page cache (the default is 2 MiB) lets a large import keep its dirty pages in memory
-            // until commit, instead of spilling them to the WAL again and again.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            schemaState = try Self.prepareSchema(in: pool, path: path)
+            schemaState = try Self.prepareSchema(in: pool)
         } catch let error as DatabaseError {
             throw Self.glossError(error, path: path)
         }
@@ -83,17 +84,27 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    /// Refuses foreign SQLite files, then runs the migrator.
-    private static func prepareSchema(in pool: DatabasePool, path: String) throws -> SchemaState {
+    /// Refuses a file that is not SQLite, or a SQLite database that is not a Gloss project, after looking at
+    /// it read-only, so that such a file is left exactly as it was.
+    private static func refuseForeignFile(at path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let tables = try DatabaseQueue(path: path, configuration: configuration).read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            }
+            if !tables.isEmpty && !tables.contains("grdb_migrations") {
+                throw GlossError(.badData, "\(path) is a SQLite database but not a Gloss project (it has tables \(tables.prefix(5).joined(separator: ", "))); choose another --db path")
+            }
+        } catch let error as DatabaseError {
+            throw glossError(error, path: path)
+        }
+    }
+
+    /// Runs the migrator, reporting what it found and did.
+    private static func prepareSchema(in pool: DatabasePool) throws -> SchemaState {
         let migrator = DatabaseMigrator.gloss
-        let (tables, applied) = try pool.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            let applied = tables.contains("grdb_migrations") ? try migrator.appliedIdentifiers(db) : []
-            return (tables, applied)
-        }
-        if !tables.isEmpty && !tables.contains("grdb_migrations") {
-            throw GlossError(.badData, "\(path) is a SQLite database but not a Gloss project (it has tables \(tables.prefix(5).joined(separator: ", "))); choose another --db path")
-        }
+        let applied = try pool.read { try migrator.appliedIdentifiers($0) }
         let pending = migrator.migrations.filter { !applied.contains($0) }
         guard !pending.isEmpty else { return .current }
         try migrator.migrate(pool)

@@ -4,8 +4,15 @@ import GlossCore
 /// Reads and writes of one SQLite transaction, with prepared statements and id caches kept for its length.
 final class SQLiteTransaction: ProjectWriter {
     private let db: Database
-    private var coderRowIDs: [String: Int64] = [:]
-    private var documentRowIDs: [String: Int64] = [:]
+    private var coderRowIDs: [ExactKey: Int64] = [:]
+    private var documentRowIDs: [ExactKey: Int64] = [:]
+    /// Whether any annotation was stored before this transaction's first insert (nil until asked).
+    private var hadStoredAnnotations: Bool?
+    /// Whether a (document, coder) pair had annotations before this transaction.
+    private var pairsWithStoredAnnotations: [PairKey: Bool] = [:]
+    /// Hashes of the content of annotations this transaction inserted: a miss proves there is no identical
+    /// one among them without a query; a hit is confirmed by a query.
+    private var insertedContentHashes: Set<Int> = []
     private var insertAnnotationStatement: BoundStatement?
     /// Annotations created in this transaction whose audit entries are still to be written, by context.
     private var unauditedCreations: [(context: ChangeContext, ids: [Int64])] = []
@@ -53,9 +60,11 @@ final class SQLiteTransaction: ProjectWriter {
         guard case .object(let features) = try? JSONParser.parse(featuresText) else {
             throw GlossError(.badData, "annotation \(row[0] as Int64) has unreadable features in the database: \(featuresText)")
         }
-        return Annotation(id: row[0], documentID: row[1], coder: row[2], layer: row[3],
-                          span: try TextSpan(start: row[4], end: row[5]), quote: row[6], features: features,
-                          createdAt: row[8], updatedAt: row[9], revision: row[10])
+        guard let span = try? TextSpan(start: row[4], end: row[5]) else {
+            throw GlossError(.badData, "annotation \(row[0] as Int64) has invalid offsets in the database: \(row[4] as Int), \(row[5] as Int)")
+        }
+        return Annotation(id: row[0], documentID: row[1], coder: row[2], layer: row[3], span: span, quote: row[6],
+                          features: features, createdAt: row[8], updatedAt: row[9], revision: row[10])
     }
 
     func annotation(id: Int64) throws -> Annotation? {
@@ -102,15 +111,22 @@ final class SQLiteTransaction: ProjectWriter {
             INSERT INTO document (external_id, title, outlet, url, published, text, sha256, length, imported_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [document.externalID, document.title, document.outlet, document.url, document.published,
-                             document.text, document.sha256, TextIndex(document.text).codePointCount, document.importedAt])
-        documentRowIDs[document.externalID] = db.lastInsertedRowID
+                             document.text, document.sha256, document.text.unicodeScalars.count, document.importedAt])
+        documentRowIDs[ExactKey(document.externalID)] = db.lastInsertedRowID
         try appendAudit(context, action: .create, entity: .document, entityID: document.externalID,
                         before: nil, after: document.nativeJSONLine(includingText: false))
     }
 
-    func insert(_ annotation: Annotation, context: ChangeContext) throws -> Int64 {
+    func insert(_ annotation: Annotation, context: ChangeContext) throws -> (id: Int64, isNew: Bool) {
         let documentRowID = try documentRowID(annotation.documentID)
-        let coderRowID = try coderRowID(annotation.coder, createdAt: annotation.createdAt)
+        let features = JSONValue.object(annotation.features).canonicalJSON
+        let existingCoder = try existingCoderRowID(annotation.coder)
+        if annotation.id == 0, let coderRowID = existingCoder,
+           let identical = try identicalAnnotationID(document: documentRowID, coder: coderRowID, annotation, features: features) {
+            return (identical, false)
+        }
+        let coderRowID = try existingCoder ?? createCoder(annotation.coder, context: context)
+        _ = try annotationsWereStored()  // settle it before this transaction adds any
         let insert = try insertAnnotationStatement ?? BoundStatement(db, sql: """
             INSERT INTO annotation (id, document_id, coder_id, layer, start, "end", quote, features, created_at, updated_at, revision)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -119,16 +135,43 @@ final class SQLiteTransaction: ProjectWriter {
         try insert.execute([
             annotation.id == 0 ? .null : .integer(annotation.id), .integer(documentRowID), .integer(coderRowID),
             .text(annotation.layer), .integer(Int64(annotation.span.start)), .integer(Int64(annotation.span.end)),
-            .text(annotation.quote), .text(JSONValue.object(annotation.features).canonicalJSON),
+            .text(annotation.quote), .text(features),
             .text(annotation.createdAt), .text(annotation.updatedAt), .integer(Int64(annotation.revision)),
         ])
         let id = db.lastInsertedRowID
+        if insertedContentHashes.isEmpty { insertedContentHashes.reserveCapacity(1 << 16) }
+        insertedContentHashes.insert(Self.contentHash(documentRowID, coderRowID, annotation, features: features))
         if let last = unauditedCreations.last, last.context == context {
             unauditedCreations[unauditedCreations.count - 1].ids.append(id)
         } else {
             unauditedCreations.append((context, [id]))
         }
-        return id
+        return (id, true)
+    }
+
+    /// An identical annotation inserted earlier in this transaction, or stored before it.
+    private func identicalAnnotationID(document documentRowID: Int64, coder coderRowID: Int64, _ annotation: Annotation,
+                                       features: String) throws -> Int64? {
+        let mayBeInsertedHere = insertedContentHashes.contains(Self.contentHash(documentRowID, coderRowID, annotation, features: features))
+        let pair = PairKey(document: documentRowID, coder: coderRowID)
+        let hadAnnotations: Bool
+        if try !annotationsWereStored() {
+            hadAnnotations = false
+        } else if let known = pairsWithStoredAnnotations[pair] {
+            hadAnnotations = known
+        } else {
+            // Asked before this transaction inserts anything for the pair, so it describes what was stored before.
+            hadAnnotations = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM annotation WHERE document_id = ? AND coder_id = ?)
+                """), arguments: [documentRowID, coderRowID]) ?? false
+            pairsWithStoredAnnotations[pair] = hadAnnotations
+        }
+        guard hadAnnotations || mayBeInsertedHere else { return nil }  // a fresh import pays no query per annotation
+        return try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM annotation
+            WHERE document_id = ? AND coder_id = ? AND layer = ? AND start = ? AND "end" = ? AND features = ?
+            ORDER BY id LIMIT 1
+            """), arguments: [documentRowID, coderRowID, annotation.layer, annotation.span.start, annotation.span.end, features])
     }
 
     /// Writes the audit entries of the annotations created so far: one entry per context (one command
@@ -155,13 +198,33 @@ final class SQLiteTransaction: ProjectWriter {
         }
     }
 
+    /// Whether the project had any annotation before this transaction inserted one.
+    private func annotationsWereStored() throws -> Bool {
+        if let known = hadStoredAnnotations { return known }
+        let stored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotation)") ?? false
+        hadStoredAnnotations = stored
+        return stored
+    }
+
+    /// A hash of what makes two annotations identical: document, coder, layer, offsets and canonical features.
+    private static func contentHash(_ document: Int64, _ coder: Int64, _ annotation: Annotation, features: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(document)
+        hasher.combine(coder)
+        hasher.combine(ExactKey(annotation.layer))
+        hasher.combine(annotation.span.start)
+        hasher.combine(annotation.span.end)
+        hasher.combine(ExactKey(features))
+        return hasher.finalize()
+    }
+
     /// Ids written as ranges in their order: `[1, 2, 3, 7, 9, 10]` → `1-3,7,9-10`.
     static func ranges(of ids: [Int64]) -> String {
         var parts: [String] = []
         var index = 0
         while index < ids.count {
             var end = index
-            while end + 1 < ids.count && ids[end + 1] == ids[end] + 1 { end += 1 }
+            while end + 1 < ids.count && ids[end + 1] &- 1 == ids[end] { end += 1 }
             parts.append(end == index ? String(ids[index]) : "\(ids[index])-\(ids[end])")
             index = end + 1
         }
@@ -206,24 +269,37 @@ final class SQLiteTransaction: ProjectWriter {
     // MARK: Id caches
 
     private func documentRowID(_ externalID: String) throws -> Int64 {
-        if let id = documentRowIDs[externalID] { return id }
+        let key = ExactKey(externalID)
+        if let id = documentRowIDs[key] { return id }
         guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM document WHERE external_id = ?"), arguments: [externalID]) else {
             throw GlossError(.badData, "unknown document \"\(externalID)\"; import it first with `gloss import docs`")
         }
-        documentRowIDs[externalID] = id
+        documentRowIDs[key] = id
         return id
     }
 
-    private func coderRowID(_ name: String, createdAt: String) throws -> Int64 {
-        if let id = coderRowIDs[name] { return id }
-        let id: Int64
-        if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM coder WHERE name = ?"), arguments: [name]) {
-            id = existing
-        } else {
-            try db.execute(sql: "INSERT INTO coder (name, created_at) VALUES (?, ?)", arguments: [name, createdAt])
-            id = db.lastInsertedRowID
-        }
-        coderRowIDs[name] = id
+    private func existingCoderRowID(_ name: String) throws -> Int64? {
+        let key = ExactKey(name)
+        if let id = coderRowIDs[key] { return id }
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM coder WHERE name = ?"), arguments: [name])
+        if let id { coderRowIDs[key] = id }
         return id
     }
+
+    /// Creates (and audits) a coder.
+    private func createCoder(_ name: String, context: ChangeContext) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO coder (name, created_at) VALUES (?, ?)", arguments: [name, context.time])
+        let id = db.lastInsertedRowID
+        coderRowIDs[ExactKey(name)] = id
+        var after = "{\"name\":"
+        JSONValue.writeString(name, to: &after)
+        after += ",\"created\":\"\(context.time)\"}"
+        try appendAudit(context, action: .create, entity: .coder, entityID: name, before: nil, after: after)
+        return id
+    }
+}
+
+private struct PairKey: Hashable {
+    let document: Int64
+    let coder: Int64
 }

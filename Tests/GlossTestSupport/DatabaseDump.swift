@@ -1,0 +1,15 @@
+import GRDB
+
+/// Every row of every table of a SQLite file, as text: equal dumps mean equal databases.
+public func databaseDump(at path: String) throws -> String {
+    var configuration = Configuration()
+    configuration.readonly = true
+    return try DatabaseQueue(path: path, configuration: configuration).read { db in
+        var text = ""
+        for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+            text += "# \(table)\n"
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") { text += row.description + "\n" }
+        }
+        return text
+    }
+}
