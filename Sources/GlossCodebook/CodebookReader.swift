@@ -1,0 +1,130 @@
+import GlossCore
+import Yams
+
+/// Reads a codebook's YAML node tree into the model, collecting every problem instead of stopping at the first.
+final class CodebookReader {
+    private let file: String
+    private(set) var problems: [CodebookProblem] = []
+
+    init(file: String) { self.file = file }
+
+    // MARK: Problems
+
+    func report(_ message: String, at node: Node?) {
+        report(message, line: node?.mark?.line, column: node?.mark?.column)
+    }
+
+    func report(_ message: String, line: Int?, column: Int?) {
+        problems.append(CodebookProblem(location: SourceLocation(file: file, line: line, column: column), message: message))
+    }
+
+    // MARK: Nodes
+
+    /// The entries of a mapping, keyed by their (string) keys; reports unknown keys and non-mappings.
+    func mapping(_ node: Node, allowed: [String], what: String) -> [String: (key: Node, value: Node)]? {
+        guard case .mapping(let mapping) = node else {
+            report("\(what) must be a mapping of keys to values", at: node)
+            return nil
+        }
+        var entries: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                report("keys in \(what) must be plain words", at: key)
+                continue
+            }
+            guard allowed.contains(name) else {
+                report("unknown key '\(name)' in \(what); allowed keys: \(allowed.joined(separator: ", "))", at: key)
+                continue
+            }
+            if entries[name] != nil {
+                report("'\(name)' appears twice in \(what)", at: key)
+                continue
+            }
+            if case .alias = value {
+                report("anchors and aliases (& and *) are not supported; write the value out, or share codes with code_lists", at: value)
+                continue
+            }
+            entries[name] = (key, value)
+        }
+        return entries
+    }
+
+    func sequence(_ node: Node, what: String) -> [Node]? {
+        guard case .sequence(let sequence) = node else {
+            report("\(what) must be a list", at: node)
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    /// A scalar's text exactly as written (no YAML 1.1 conversion of yes/no/on/off).
+    func text(_ node: Node, what: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            report("\(what) must be text, not a list or mapping", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    func identifier(_ node: Node, what: String) -> String? {
+        guard let text = text(node, what: what) else { return nil }
+        if let problem = Name.problem(with: text, as: .layer) {
+            report(problem.replacingOccurrences(of: "layer id", with: what), at: node)
+            return nil
+        }
+        return text
+    }
+
+    func integer(_ node: Node, what: String, minimum: Int? = nil) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+            report("\(what) must be a whole number", at: node)
+            return nil
+        }
+        if let minimum, value < minimum {
+            report("\(what) must be \(minimum) or more", at: node)
+            return nil
+        }
+        return value
+    }
+
+    func number(_ node: Node, what: String) -> Double? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
+            report("\(what) must be a number", at: node)
+            return nil
+        }
+        return value
+    }
+
+    func boolean(_ node: Node, what: String) -> Bool? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, ["true", "false"].contains(scalar.string) else {
+            report("\(what) must be true or false", at: node)
+            return nil
+        }
+        return scalar.string == "true"
+    }
+
+    /// One of `choices`, reporting the choices otherwise.
+    func choice(_ node: Node, what: String, choices: [String]) -> String? {
+        guard let value = text(node, what: what) else { return nil }
+        guard choices.contains(value) else {
+            report("\(what) is '\(value)'; use \(choices.joined(separator: " or "))", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A list of identifiers (a YAML list, or one identifier).
+    func identifiers(_ node: Node, what: String) -> [(String, Node)] {
+        let nodes: [Node]
+        if case .sequence(let sequence) = node { nodes = Array(sequence) } else { nodes = [node] }
+        return nodes.compactMap { item in identifier(item, what: what).map { ($0, item) } }
+    }
+
+    /// The column of the `offset`-th code point of a scalar's text, for errors inside expressions.
+    func location(in node: Node, offset: Int) -> (line: Int?, column: Int?) {
+        guard let mark = node.mark else { return (nil, nil) }
+        var column = mark.column + offset
+        if case .scalar(let scalar) = node, scalar.style == .singleQuoted || scalar.style == .doubleQuoted { column += 1 }
+        return (mark.line, column)
+    }
+}
