@@ -154,7 +154,7 @@ private struct CodebookBuilder {
         guard let id = required("id", in: entries, at: node).flatMap({ reader.identifier($0, what: "layer id") }) else { return nil }
         let scope = entries["scope"].flatMap { reader.choice($0.value, what: "scope", choices: ["span", "document"]) }.flatMap(Layer.Scope.init) ?? .span
         if scope == .document {
-            for key in ["overlap", "min_length", "max_length", "within"] where entries[key] != nil {
+            for key in ["min_length", "max_length", "within"] where entries[key] != nil {
                 reader.report("'\(key)' does not apply to layer '\(id)': it has scope document (its annotations cover the whole text)", at: entries[key]?.key)
             }
         }

@@ -15,9 +15,14 @@ public struct Annotation: Sendable, Equatable {
     public var updatedAt: String
     /// Starts at 1 and grows with every change.
     public var revision: Int
+    /// The codebook version the annotation was checked against, or nil when no codebook governs its layer.
+    public var codebook: CodebookReference?
+    /// Why the annotation must be recoded by a person (set by a codebook migration that splits a code), or nil.
+    public var needsRecoding: String?
 
     public init(id: Int64, documentID: String, coder: String, layer: String, span: TextSpan, quote: String,
-                features: [String: JSONValue], createdAt: String, updatedAt: String, revision: Int) {
+                features: [String: JSONValue], createdAt: String, updatedAt: String, revision: Int,
+                codebook: CodebookReference? = nil, needsRecoding: String? = nil) {
         self.id = id
         self.documentID = documentID
         self.coder = coder
@@ -28,6 +33,8 @@ public struct Annotation: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.revision = revision
+        self.codebook = codebook
+        self.needsRecoding = needsRecoding
     }
 }
 

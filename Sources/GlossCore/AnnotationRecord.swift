@@ -5,13 +5,14 @@
 ///  "text":"covered text","features":{"stance":"critical"}}
 /// ```
 /// `document`, `coder`, `layer`, `start` and `end` are required; `unit` is `codepoint` (default), `utf16`
-/// or `utf8`; `text`, when given, must equal the covered text. Exports add `id`, `created`, `updated` and
-/// `revision`, which an import keeps, so that export → import → export is byte-identical.
+/// or `utf8`; `text`, when given, must equal the covered text. Exports add `id`, `created`, `updated`,
+/// `revision`, and, when set, `codebook` (`id@version`) and `needs_recoding`, which an import keeps, so
+/// that export → import → export is byte-identical.
 public struct AnnotationRecord: Sendable, Equatable {
     /// The largest annotation id: 2^53 − 1, the largest integer JavaScript and JSON tools keep exactly.
     public static let maximumID: Int64 = (1 << 53) - 1
 
-    public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision"]
+    public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision", "codebook", "needs_recoding"]
 
     public var id: Int64?
     public var documentID: String
@@ -25,6 +26,9 @@ public struct AnnotationRecord: Sendable, Equatable {
     public var createdAt: String?
     public var updatedAt: String?
     public var revision: Int?
+    /// The codebook version the annotation was made under, when the record says so.
+    public var codebook: CodebookReference?
+    public var needsRecoding: String?
 
     public init(id: Int64? = nil, documentID: String, coder: String, layer: String, start: Int, end: Int,
                 unit: OffsetUnit = .codepoint, text: String? = nil, features: [String: JSONValue] = [:],
@@ -63,6 +67,14 @@ public struct AnnotationRecord: Sendable, Equatable {
             createdAt: try fields.optionalString("created"),
             updatedAt: try fields.optionalString("updated"),
             revision: try fields.optionalInteger("revision"))
+        if let reference = try fields.optionalString("codebook") {
+            guard let at = reference.lastIndex(of: "@"), let version = Int(reference[reference.index(after: at)...]), version >= 1,
+                  at != reference.startIndex else {
+                throw RecordError("\"codebook\" is \"\(reference)\"; write the codebook id and version as id@version, e.g. coverage@2")
+            }
+            codebook = CodebookReference(id: String(reference[..<at]), version: version)
+        }
+        needsRecoding = try fields.optionalString("needs_recoding")
         try check()
     }
 
@@ -115,6 +127,14 @@ extension Annotation {
         JSONValue.writeString(updatedAt, to: &line)
         line += ",\"revision\":"
         line += String(revision)
+        if let codebook {
+            line += ",\"codebook\":"
+            JSONValue.writeString(codebook.description, to: &line)
+        }
+        if let needsRecoding {
+            line += ",\"needs_recoding\":"
+            JSONValue.writeString(needsRecoding, to: &line)
+        }
         line += "}"
         return line
     }

@@ -32,6 +32,7 @@ extension Gloss.Annotate {
         @Option(help: "The unit of --start and --end.") var unit: OffsetUnit = .codepoint
         @Option(name: .customLong("set"), help: ArgumentHelp("A feature value, feature=value (repeatable).", valueName: "feature=value"))
         var settings: [String] = []
+        @Flag(help: "Accept a layer that no registered codebook defines.") var allowUncodedLayers = false
 
         func validate() throws {
             guard start >= 0 else { throw ValidationError("--start must be 0 or more") }
@@ -66,8 +67,13 @@ extension Gloss.Annotate {
             }
             let store = try project.openStore()
             let context = project.changeContext(source: "annotate add")
-            let outcome = try store.write { writer in try AnnotationIngest(writer: writer, context: context).add(record) }
-            if case .inserted(let annotation) = outcome { print(annotation.id) }
+            let outcome = try store.write { writer in
+                try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers).add(record)
+            }
+            switch outcome {
+            case .inserted(let annotation): print(annotation.id)
+            case .alreadyPresent(let id): print(id)
+            }
         }
     }
 

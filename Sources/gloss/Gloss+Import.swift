@@ -15,8 +15,11 @@ struct ImportArguments: ParsableArguments {
     @Flag(help: "Skip bad records with a warning and import the rest (default: one bad record rejects the whole import).")
     var skipInvalid = false
 
+    @Flag(help: "Accept annotations of layers that no registered codebook defines.")
+    var allowUncodedLayers = false
+
     func options(_ project: ProjectOptions, source: String) -> ImportOptions {
-        ImportOptions(skipsInvalid: skipInvalid, context: project.changeContext(source: source),
+        ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowUncodedLayers, context: project.changeContext(source: source),
                       reportSkipped: { printError("warning: \($0) (skipped)") },
                       reportProgress: Progress.report("read"))
     }

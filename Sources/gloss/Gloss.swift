@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GlossCodebook
 import GlossCore
 
 /// The `gloss` command: import news articles, code spans, and export the project.
@@ -25,7 +26,7 @@ struct Gloss: ParsableCommand {
               gloss annotations list --coder alice
             """,
         version: version,
-        subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self]
+        subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self, Codebook.self, Validate.self]
     )
 
     /// Runs the command; a `GlossError` becomes one `error:` line and its exit status.
@@ -33,6 +34,11 @@ struct Gloss: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)  // a status the command chose, after printing its own report
+        } catch let error as CodebookError {
+            for problem in error.problems { printError("error: \(problem)") }
+            Foundation.exit(GlossError.Code.badData.rawValue)
         } catch let error as GlossError {
             Progress.finish()
             printError("error: \(error)")

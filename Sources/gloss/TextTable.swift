@@ -6,15 +6,16 @@ struct TextTable {
 
     init(columns: [String]) { self.columns = columns }
 
-    mutating func add(_ row: [String]) {
-        rows.append(row.map(Self.cell))
+    /// Adds a row; the cell at `wrapping` (if any) is kept whole instead of being shortened.
+    mutating func add(_ row: [String], wrapping: Int? = nil) {
+        rows.append(row.enumerated().map { Self.cell($1, shortened: $0 != wrapping) })
     }
 
     /// A cell's display form: control characters (line breaks, tabs) shown as spaces, long text cut with "…".
     /// Widths count grapheme clusters, which is what a terminal shows; this is display only, never an offset.
-    private static func cell(_ text: String) -> String {
+    private static func cell(_ text: String, shortened: Bool) -> String {
         let flattened = String(text.map { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : $0 })
-        guard flattened.count > maximumCellWidth else { return flattened }
+        guard shortened, flattened.count > maximumCellWidth else { return flattened }
         return String(flattened.prefix(maximumCellWidth - 1)) + "…"
     }
 

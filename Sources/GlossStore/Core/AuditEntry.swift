@@ -7,7 +7,7 @@ public struct AuditEntry: Sendable, Equatable {
     }
 
     public enum Entity: String, Sendable {
-        case document, coder, annotation
+        case document, coder, annotation, codebook
     }
 
     /// Assigned by the store; 0 for an entry not yet appended.
@@ -18,7 +18,7 @@ public struct AuditEntry: Sendable, Equatable {
     public var actor: String
     public var action: Action
     public var entity: Entity
-    /// The annotation id, the document's external id, or the coder's name. An entry for a command that created several
+    /// The annotation id, the document's external id, the coder's name, or `codebook@version`. An entry for a command that created several
     /// annotations from one source names them all, as ranges in creation order (`1-3,7,9-12`).
     public var entityID: String
     /// The command and input that made the change, e.g. `import annotations alice.jsonl`.

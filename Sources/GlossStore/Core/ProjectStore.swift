@@ -30,6 +30,11 @@ public protocol ProjectReader {
     func coderNames() throws -> [String]
     /// The audit log, oldest first; `limit` keeps only the newest entries.
     func auditEntries(limit: Int?) throws -> [AuditEntry]
+    /// Every registered codebook version, by id and version.
+    func registeredCodebooks() throws -> [RegisteredCodebook]
+    /// Ids of the annotations by the same coder, in the same document and layer, whose spans overlap
+    /// `annotation`'s (sharing at least one code point), other than `annotation` itself.
+    func overlappingAnnotationIDs(with annotation: Annotation) throws -> [Int64]
 }
 
 /// Write access within one transaction. Every change appends its own entry to the audit log.
@@ -42,6 +47,11 @@ public protocol ProjectWriter: ProjectReader {
     /// layer, offsets and features, compared byte for byte) is already stored: then nothing is written and
     /// that annotation's id is returned with `isNew` false. Any other id is kept (it must not exist yet).
     func insert(_ annotation: Annotation, context: ChangeContext) throws -> (id: Int64, isNew: Bool)
+    /// Replaces a stored annotation's layer, span, quote, features, times, revision, codebook version and
+    /// recoding flag with `annotation`'s, auditing before and after.
+    func update(_ annotation: Annotation, context: ChangeContext) throws
+    /// Registers a codebook version (audited); the id and version must be new.
+    func register(_ codebook: RegisteredCodebook, context: ChangeContext) throws
     /// Removes an annotation, keeping it whole in the audit log; refuses an unknown id (exit 65).
     @discardableResult
     func deleteAnnotation(id: Int64, context: ChangeContext) throws -> Annotation

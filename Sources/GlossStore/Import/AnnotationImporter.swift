@@ -27,7 +27,7 @@ public struct AnnotationImporter {
         var report = Report()
         let options = options
         try store.write { writer in
-            let ingest = AnnotationIngest(writer: writer, context: options.context)
+            let ingest = try AnnotationIngest(writer: writer, context: options.context, allowsUncodedLayers: options.allowsUncodedLayers)
             var linesRead = 0
             for path in files {
                 let file = try InputFile(path: path)

@@ -1,10 +1,16 @@
+import GlossCodebook
 import GlossCore
 
 /// Turns native annotation records into stored annotations within one write transaction.
 ///
 /// It converts offsets to code points, checks them against the document's text, takes the quote,
-/// checks it against the record's `text`, and stores the annotation (which the store audits). Shared by
-/// `gloss import annotations` and `gloss annotate add`, so both apply the same rules.
+/// checks it against the record's `text`, checks it against the codebook version that governs its layer,
+/// and stores the annotation (which the store audits). Shared by `gloss import annotations` and
+/// `gloss annotate add`, so both apply the same rules.
+///
+/// Once any codebook is registered, an annotation is checked against the version its record names, or
+/// else the latest version of the codebook that defines its layer, and records that version. A layer
+/// that no registered codebook defines is refused unless `allowsUncodedLayers`.
 public final class AnnotationIngest {
     public enum Outcome: Sendable, Equatable {
         /// Stored, with its id.
@@ -18,10 +24,15 @@ public final class AnnotationIngest {
     /// Stamped on the audit entries; an import sets its source to the file being read.
     public var context: ChangeContext
     private var texts: [ExactKey: DocumentText] = [:]
+    private var boundaries: [ExactKey: TextBoundaries] = [:]
+    private let codebooks: CodebookRegistry
+    private let allowsUncodedLayers: Bool
 
-    public init(writer: any ProjectWriter, context: ChangeContext) {
+    public init(writer: any ProjectWriter, context: ChangeContext, allowsUncodedLayers: Bool = false) throws {
         self.writer = writer
         self.context = context
+        self.codebooks = try writer.codebookRegistry()
+        self.allowsUncodedLayers = allowsUncodedLayers
     }
 
     /// Resolves and stores one record. Errors carry no location: the caller knows the line.
@@ -42,17 +53,72 @@ public final class AnnotationIngest {
         var annotation = Annotation(
             id: record.id ?? 0, documentID: record.documentID, coder: record.coder, layer: record.layer, span: span,
             quote: quote, features: record.features, createdAt: createdAt, updatedAt: record.updatedAt ?? createdAt,
-            revision: record.revision ?? 1)
+            revision: record.revision ?? 1, needsRecoding: record.needsRecoding)
         if let id = record.id, let stored = try writer.annotation(id: id) {
             guard Self.isSame(stored, as: annotation, record: record) else {
                 throw GlossError(.conflict, "annotation \(id) already exists with different content (\(stored.coder), \(stored.layer), \(stored.span) in \"\(stored.documentID)\"); remove the \"id\" fields to import these as new annotations")
             }
             return .alreadyPresent(id: id)
         }
+        annotation.codebook = try checkAgainstCodebook(annotation, named: record.codebook, text: text)
         let (id, isNew) = try writer.insert(annotation, context: context)
         guard isNew else { return .alreadyPresent(id: id) }
         annotation.id = id
         return .inserted(annotation)
+    }
+
+    /// Checks an annotation against the codebook version that governs it and returns that version, or nil
+    /// when no codebook is registered (or the layer is uncoded and that is allowed).
+    private func checkAgainstCodebook(_ annotation: Annotation, named reference: CodebookReference?, text: DocumentText) throws -> CodebookReference? {
+        guard !codebooks.isEmpty || reference != nil else { return nil }
+        let codebook: Codebook, layer: Layer
+        if let reference {
+            guard let named = codebooks.codebook(reference.id, version: reference.version) else {
+                throw GlossError(.badData, "codebook \(reference) is not registered in this project; register it with `gloss codebook add` first")
+            }
+            guard let found = named.layer(annotation.layer) else {
+                throw GlossError(.badData, "codebook \(reference) has no layer \(annotation.layer); its layers: \(named.layers.map(\.id).joined(separator: ", "))")
+            }
+            (codebook, layer) = (named, found)
+        } else if let current = codebooks.current(forLayer: annotation.layer) {
+            (codebook, layer) = current
+        } else {
+            guard allowsUncodedLayers else {
+                throw GlossError(.badData, "layer \(annotation.layer) is not defined by any registered codebook (layers: \(codebooks.layerIDs.joined(separator: ", "))); register a codebook that defines it, or pass --allow-uncoded-layers")
+            }
+            return nil
+        }
+        var violations = layer.violations(span: annotation.span, features: annotation.features, textLength: text.index.codePointCount,
+                                          boundaries: self.boundaries(annotation.documentID, text))
+        if !layer.allowsOverlap {
+            for other in try writer.overlappingAnnotationIDs(with: annotation) {
+                // An identical stored annotation is not an overlap: the insert will find it and skip the record.
+                if let stored = try writer.annotation(id: other), stored.span == annotation.span,
+                   JSONValue.object(stored.features).canonicalJSON.isIdentical(to: JSONValue.object(annotation.features).canonicalJSON) {
+                    continue
+                }
+                violations.append(Violation("it overlaps annotation \(other) by the same coder, and layer \(layer.id) forbids overlap"))
+                break
+            }
+        }
+        for reference in layer.spanReferences(in: annotation.features) {
+            let target = try writer.annotation(id: reference.annotationID)
+            if target == nil || target?.layer != reference.layer || target?.coder.isIdentical(to: annotation.coder) != true
+                || target?.documentID.isIdentical(to: annotation.documentID) != true {
+                violations.append(Violation(feature: reference.feature, "\(reference.feature) refers to annotation \(reference.annotationID), which is not an annotation of layer \(reference.layer) by \(annotation.coder) in this document"))
+            }
+        }
+        guard violations.isEmpty else {
+            throw GlossError(.badData, "\(annotation.coder)'s \(annotation.layer) annotation \(annotation.span) in \"\(annotation.documentID)\" breaks codebook \(codebook.id)@\(codebook.version): \(violations.map(\.message).joined(separator: "; "))")
+        }
+        return CodebookReference(id: codebook.id, version: codebook.version)
+    }
+
+    private func boundaries(_ externalID: String, _ text: DocumentText) -> TextBoundaries {
+        if let known = boundaries[ExactKey(externalID)] { return known }
+        let computed = TextBoundaries(text.text)
+        boundaries[ExactKey(externalID)] = computed
+        return computed
     }
 
     private func documentText(_ externalID: String) throws -> DocumentText {

@@ -4,6 +4,8 @@ import GlossCore
 public struct ImportOptions: Sendable {
     /// Skip and report bad records instead of rejecting the whole import.
     public var skipsInvalid: Bool
+    /// Accept annotations of layers that no registered codebook defines.
+    public var allowsUncodedLayers: Bool
     /// Who imports, when, and the command (e.g. `import docs`), for the audit log; the importer adds the file.
     public var context: ChangeContext
     /// Called with each bad record that was skipped (only when `skipsInvalid`).
@@ -11,10 +13,11 @@ public struct ImportOptions: Sendable {
     /// Called now and then with the number of records read so far.
     public var reportProgress: @Sendable (Int) -> Void
 
-    public init(skipsInvalid: Bool = false, context: ChangeContext,
+    public init(skipsInvalid: Bool = false, allowsUncodedLayers: Bool = false, context: ChangeContext,
                 reportSkipped: @escaping @Sendable (GlossError) -> Void = { _ in },
                 reportProgress: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.skipsInvalid = skipsInvalid
+        self.allowsUncodedLayers = allowsUncodedLayers
         self.context = context
         self.reportSkipped = reportSkipped
         self.reportProgress = reportProgress

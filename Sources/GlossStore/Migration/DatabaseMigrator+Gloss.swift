@@ -43,7 +43,7 @@ extension DatabaseMigrator {
                     at TEXT NOT NULL,
                     actor TEXT NOT NULL,
                     action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
-                    entity TEXT NOT NULL CHECK (entity IN ('document', 'coder', 'annotation')),
+                    entity TEXT NOT NULL CHECK (entity IN ('document', 'coder', 'annotation', 'codebook')),
                     entity_id TEXT NOT NULL,
                     source TEXT NOT NULL,
                     before TEXT,
@@ -53,6 +53,23 @@ extension DatabaseMigrator {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        migrator.registerMigration("v2: codebooks, and the codebook version of each annotation") { db in
+            try db.execute(sql: """
+                CREATE TABLE codebook (
+                    id TEXT NOT NULL,
+                    version INTEGER NOT NULL CHECK (version >= 1),
+                    title TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    added_at TEXT NOT NULL,
+                    PRIMARY KEY (id, version)
+                );
+                ALTER TABLE annotation ADD COLUMN codebook_id TEXT;
+                ALTER TABLE annotation ADD COLUMN codebook_version INTEGER;
+                ALTER TABLE annotation ADD COLUMN needs_recoding TEXT;
                 """)
         }
         return migrator

@@ -51,7 +51,8 @@ final class SQLiteTransaction: ProjectWriter {
     }
 
     private static let annotationSelect = """
-        SELECT a.id, d.external_id, c.name, a.layer, a.start, a."end", a.quote, a.features, a.created_at, a.updated_at, a.revision
+        SELECT a.id, d.external_id, c.name, a.layer, a.start, a."end", a.quote, a.features, a.created_at, a.updated_at, a.revision,
+               a.codebook_id, a.codebook_version, a.needs_recoding
         FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
         """
 
@@ -63,8 +64,12 @@ final class SQLiteTransaction: ProjectWriter {
         guard let span = try? TextSpan(start: row[4], end: row[5]) else {
             throw GlossError(.badData, "annotation \(row[0] as Int64) has invalid offsets in the database: \(row[4] as Int), \(row[5] as Int)")
         }
+        let codebookID: String? = row[11]
+        let codebookVersion: Int? = row[12]
         return Annotation(id: row[0], documentID: row[1], coder: row[2], layer: row[3], span: span, quote: row[6],
-                          features: features, createdAt: row[8], updatedAt: row[9], revision: row[10])
+                          features: features, createdAt: row[8], updatedAt: row[9], revision: row[10],
+                          codebook: codebookID.flatMap { id in codebookVersion.map { CodebookReference(id: id, version: $0) } },
+                          needsRecoding: row[13])
     }
 
     func annotation(id: Int64) throws -> Annotation? {
@@ -128,8 +133,9 @@ final class SQLiteTransaction: ProjectWriter {
         let coderRowID = try existingCoder ?? createCoder(annotation.coder, context: context)
         _ = try annotationsWereStored()  // settle it before this transaction adds any
         let insert = try insertAnnotationStatement ?? BoundStatement(db, sql: """
-            INSERT INTO annotation (id, document_id, coder_id, layer, start, "end", quote, features, created_at, updated_at, revision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO annotation (id, document_id, coder_id, layer, start, "end", quote, features, created_at, updated_at, revision,
+                                    codebook_id, codebook_version, needs_recoding)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertAnnotationStatement = insert
         try insert.execute([
@@ -137,6 +143,8 @@ final class SQLiteTransaction: ProjectWriter {
             .text(annotation.layer), .integer(Int64(annotation.span.start)), .integer(Int64(annotation.span.end)),
             .text(annotation.quote), .text(features),
             .text(annotation.createdAt), .text(annotation.updatedAt), .integer(Int64(annotation.revision)),
+            annotation.codebook.map { .text($0.id) } ?? .null, annotation.codebook.map { .integer(Int64($0.version)) } ?? .null,
+            annotation.needsRecoding.map { .text($0) } ?? .null,
         ])
         let id = db.lastInsertedRowID
         if insertedContentHashes.isEmpty { insertedContentHashes.reserveCapacity(1 << 16) }
@@ -175,21 +183,17 @@ final class SQLiteTransaction: ProjectWriter {
     }
 
     /// Writes the audit entries of the annotations created so far: one entry per context (one command
-    /// reading one source). A single creation is recorded whole, its "after" built by SQLite from the stored
-    /// row; several are recorded as one entry naming their ids as ranges, since each one's state at creation
+    /// reading one source). A single creation is recorded whole, as read back from the stored row; several
+    /// are recorded as one entry naming their ids as ranges, since each one's state at creation
     /// is its revision 1, kept in the annotation table and, once changed, in the "before" of the change.
     /// Called before any other change is audited and before the transaction commits.
     func writePendingAudit() throws {
         let pending = unauditedCreations
         unauditedCreations.removeAll()
         for (context, ids) in pending {
-            if ids.count == 1 {
-                try db.execute(sql: """
-                    INSERT INTO audit_log (at, actor, action, entity, entity_id, source, before, after)
-                    SELECT ?, ?, 'create', 'annotation', a.id, ?, NULL, \(Self.annotationJSON)
-                    FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
-                    WHERE a.id = ?
-                    """, arguments: [context.time, context.actor, context.source, ids[0]])
+            if ids.count == 1, let created = try annotation(id: ids[0]) {
+                try insertAuditRow(context, action: .create, entity: .annotation, entityID: String(created.id), before: nil,
+                                   after: created.nativeJSONLine)
             } else {
                 let ranges = Self.ranges(of: ids)
                 try insertAuditRow(context, action: .create, entity: .annotation, entityID: ranges, before: nil,
@@ -235,23 +239,52 @@ final class SQLiteTransaction: ProjectWriter {
         guard let annotation = try annotation(id: id) else {
             throw GlossError(.badData, "no annotation with id \(id); list ids with `gloss annotations list`")
         }
-        try writePendingAudit()
-        try db.execute(sql: """
-            INSERT INTO audit_log (at, actor, action, entity, entity_id, source, before, after)
-            SELECT ?, ?, 'delete', 'annotation', a.id, ?, \(Self.annotationJSON), NULL
-            FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
-            WHERE a.id = ?
-            """, arguments: [context.time, context.actor, context.source, id])
+        try appendAudit(context, action: .delete, entity: .annotation, entityID: String(id), before: annotation.nativeJSONLine, after: nil)
         try db.execute(sql: "DELETE FROM annotation WHERE id = ?", arguments: [id])
         return annotation
     }
 
-    /// An annotation row (aliases `a`, `d`, `c`) as a native JSON line, fields in the export's order.
-    private static let annotationJSON = """
-        json_object('id', a.id, 'document', d.external_id, 'coder', c.name, 'layer', a.layer, 'start', a.start,
-                    'end', a."end", 'unit', 'codepoint', 'text', a.quote, 'features', json(a.features),
-                    'created', a.created_at, 'updated', a.updated_at, 'revision', a.revision)
-        """
+    func update(_ annotation: Annotation, context: ChangeContext) throws {
+        guard let before = try self.annotation(id: annotation.id) else {
+            throw GlossError(.badData, "no annotation with id \(annotation.id); list ids with `gloss annotations list`")
+        }
+        try db.execute(sql: """
+            UPDATE annotation SET layer = ?, start = ?, "end" = ?, quote = ?, features = ?, created_at = ?, updated_at = ?,
+                revision = ?, codebook_id = ?, codebook_version = ?, needs_recoding = ?
+            WHERE id = ?
+            """, arguments: [annotation.layer, annotation.span.start, annotation.span.end, annotation.quote,
+                             JSONValue.object(annotation.features).canonicalJSON, annotation.createdAt, annotation.updatedAt,
+                             annotation.revision, annotation.codebook?.id, annotation.codebook?.version, annotation.needsRecoding,
+                             annotation.id])
+        try appendAudit(context, action: .update, entity: .annotation, entityID: String(annotation.id),
+                        before: before.nativeJSONLine, after: annotation.nativeJSONLine)
+    }
+
+    func register(_ codebook: RegisteredCodebook, context: ChangeContext) throws {
+        try db.execute(sql: """
+            INSERT INTO codebook (id, version, title, source, sha256, file, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [codebook.id, codebook.version, codebook.title, codebook.source, codebook.sha256, codebook.file, codebook.addedAt])
+        var after = "{\"id\":"
+        JSONValue.writeString(codebook.id, to: &after)
+        after += ",\"version\":\(codebook.version),\"sha256\":\"\(codebook.sha256)\",\"file\":"
+        JSONValue.writeString(codebook.file, to: &after)
+        after += "}"
+        try appendAudit(context, action: .create, entity: .codebook, entityID: "\(codebook.id)@\(codebook.version)", before: nil, after: after)
+    }
+
+    func registeredCodebooks() throws -> [RegisteredCodebook] {
+        try Row.fetchAll(db, sql: "SELECT id, version, title, source, sha256, file, added_at FROM codebook ORDER BY id, version").map {
+            RegisteredCodebook(id: $0[0], version: $0[1], title: $0[2], source: $0[3], sha256: $0[4], file: $0[5], addedAt: $0[6])
+        }
+    }
+
+    func overlappingAnnotationIDs(with annotation: Annotation) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT a.id FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
+            WHERE d.external_id = ? AND c.name = ? AND a.layer = ? AND a.start < ? AND a."end" > ? AND a.id != ?
+            ORDER BY a.id
+            """), arguments: [annotation.documentID, annotation.coder, annotation.layer, annotation.span.end, annotation.span.start, annotation.id])
+    }
 
     private func appendAudit(_ context: ChangeContext, action: AuditEntry.Action, entity: AuditEntry.Entity, entityID: String,
                              before: String?, after: String?) throws {

@@ -1,0 +1,48 @@
+import Foundation
+import GlossCodebook
+import GlossCore
+
+/// Registers codebook versions in a project.
+///
+/// Versions of one codebook are registered in order (the first may start anywhere; each later one is the
+/// next number), a version already registered with the same text is left as it is, and a layer belongs
+/// to one codebook only.
+public struct CodebookRegistration {
+    public enum Outcome: Sendable, Equatable {
+        case registered(CodebookReference)
+        case alreadyRegistered(CodebookReference)
+    }
+
+    public let store: any ProjectStore
+
+    public init(store: any ProjectStore) { self.store = store }
+
+    /// Reads, checks and registers the codebook in `path`. Problems in the file throw `CodebookError`.
+    public func register(file path: String, context: ChangeContext) throws -> Outcome {
+        let source = try InputFile(path: path).text
+        let codebook = try Codebook.parse(source, file: path)
+        let reference = CodebookReference(id: codebook.id, version: codebook.version)
+        let sha256 = SHA256.hexDigest(of: source)
+        return try store.write { writer in
+            let registered = try writer.registeredCodebooks()
+            if let same = registered.first(where: { $0.id == codebook.id && $0.version == codebook.version }) {
+                guard same.sha256 == sha256 else {
+                    throw GlossError(.conflict, "\(reference) is already registered with different content (from \(same.file)); raise the version number for a changed codebook", at: SourceLocation(file: path))
+                }
+                return .alreadyRegistered(reference)
+            }
+            if let latest = registered.filter({ $0.id == codebook.id }).map(\.version).max(), codebook.version != latest + 1 {
+                throw GlossError(.conflict, "\(codebook.id) is registered up to version \(latest); the next version to register is \(latest + 1), not \(codebook.version)", at: SourceLocation(file: path))
+            }
+            let others = try writer.codebookRegistry().latest.filter { $0.id != codebook.id }
+            for layer in codebook.layers {
+                if let owner = others.first(where: { $0.layer(layer.id) != nil }) {
+                    throw GlossError(.conflict, "layer \(layer.id) is already defined by codebook \(owner.id)@\(owner.version); a layer belongs to one codebook", at: SourceLocation(file: path))
+                }
+            }
+            try writer.register(RegisteredCodebook(id: codebook.id, version: codebook.version, title: codebook.title, source: source,
+                                                   sha256: sha256, file: path, addedAt: context.time), context: context)
+            return .registered(reference)
+        }
+    }
+}
