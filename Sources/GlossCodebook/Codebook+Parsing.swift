@@ -16,7 +16,7 @@ extension Codebook {
         guard let root else {
             throw CodebookError(problems: [CodebookProblem(location: SourceLocation(file: file), message: "the file is empty; a codebook needs id, version, title and layers")])
         }
-        let codebook = CodebookBuilder(reader: reader).build(root)
+        let codebook = reader.refuseOversizedTree(root) ? CodebookBuilder(reader: reader).build(root) : nil
         guard reader.problems.isEmpty, let codebook else {
             let sorted = reader.problems.sorted { ($0.location.line ?? 0, $0.location.column ?? 0) < ($1.location.line ?? 0, $1.location.column ?? 0) }
             throw CodebookError(problems: sorted)
@@ -269,7 +269,7 @@ private struct CodebookBuilder {
             return nil
         }
         let condition = entries["when"].flatMap { expression($0.value, in: layer) }
-        if entries["when"] != nil && condition == nil { return nil }
+        let conditionFailed = entries["when"] != nil && condition == nil  // reported; the rest is still checked
         let requirement: Rule.Requirement
         switch kindName {
         case "check":
@@ -282,6 +282,7 @@ private struct CodebookBuilder {
             }
             requirement = kindName == "require" ? .require(names.map(\.0)) : .forbid(names.map(\.0))
         }
+        if conditionFailed { return nil }
         let source = ["when", kindName].compactMap { key in entries[key].flatMap { $0.value.scalar?.string }.map { "\(key): \($0)" } }.joined(separator: ", ")
         return Rule(id: entries["id"].flatMap { reader.identifier($0.value, what: "rule id") },
                     message: entries["message"].flatMap { reader.text($0.value, what: "message") },

@@ -40,13 +40,30 @@ final class CodebookReader {
                 report("'\(name)' appears twice in \(what)", at: key)
                 continue
             }
-            if case .alias = value {
-                report("anchors and aliases (& and *) are not supported; write the value out, or share codes with code_lists", at: value)
-                continue
-            }
             entries[name] = (key, value)
         }
         return entries
+    }
+
+    /// Refuses a tree too large to be a codebook before anything else reads it. Aliases are resolved by
+    /// copying the anchored node, so a few nested aliases ("billion laughs") make a small file an
+    /// exponentially large tree; counting nodes up to a budget stops that. Returns false when refused.
+    func refuseOversizedTree(_ root: Node, budget: Int = 200_000) -> Bool {
+        var pending = [root]
+        var visited = 0
+        while let node = pending.popLast() {
+            visited += 1
+            guard visited <= budget else {
+                report("the file expands to more than \(budget) YAML values, which no codebook needs; check its aliases (*)", line: nil, column: nil)
+                return false
+            }
+            switch node {
+            case .mapping(let mapping): for (key, value) in mapping { pending.append(key); pending.append(value) }
+            case .sequence(let sequence): pending.append(contentsOf: sequence)
+            case .scalar, .alias: break
+            }
+        }
+        return true
     }
 
     func sequence(_ node: Node, what: String) -> [Node]? {

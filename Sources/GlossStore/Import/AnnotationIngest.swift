@@ -71,20 +71,21 @@ public final class AnnotationIngest {
     /// when no codebook is registered (or the layer is uncoded and that is allowed).
     private func checkAgainstCodebook(_ annotation: Annotation, named reference: CodebookReference?, text: DocumentText) throws -> CodebookReference? {
         guard !codebooks.isEmpty || reference != nil else { return nil }
+        let subject = "\(annotation.coder)'s \(annotation.layer) annotation \(annotation.span) in \"\(annotation.documentID)\""
         let codebook: Codebook, layer: Layer
         if let reference {
             guard let named = codebooks.codebook(reference.id, version: reference.version) else {
-                throw GlossError(.badData, "codebook \(reference) is not registered in this project; register it with `gloss codebook add` first")
+                throw GlossError(.badData, "\(subject) names codebook \(reference), which is not registered in this project; register it with `gloss codebook add` first")
             }
             guard let found = named.layer(annotation.layer) else {
-                throw GlossError(.badData, "codebook \(reference) has no layer \(annotation.layer); its layers: \(named.layers.map(\.id).joined(separator: ", "))")
+                throw GlossError(.badData, "\(subject): codebook \(reference) has no layer \(annotation.layer); its layers: \(named.layers.map(\.id).joined(separator: ", "))")
             }
             (codebook, layer) = (named, found)
         } else if let current = codebooks.current(forLayer: annotation.layer) {
             (codebook, layer) = current
         } else {
             guard allowsUncodedLayers else {
-                throw GlossError(.badData, "layer \(annotation.layer) is not defined by any registered codebook (layers: \(codebooks.layerIDs.joined(separator: ", "))); register a codebook that defines it, or pass --allow-uncoded-layers")
+                throw GlossError(.badData, "\(subject): layer \(annotation.layer) is not defined by any registered codebook (layers: \(codebooks.layerIDs.joined(separator: ", "))); register a codebook that defines it, or pass --allow-uncoded-layers")
             }
             return nil
         }
@@ -109,7 +110,7 @@ public final class AnnotationIngest {
             }
         }
         guard violations.isEmpty else {
-            throw GlossError(.badData, "\(annotation.coder)'s \(annotation.layer) annotation \(annotation.span) in \"\(annotation.documentID)\" breaks codebook \(codebook.id)@\(codebook.version): \(violations.map(\.message).joined(separator: "; "))")
+            throw GlossError(.badData, "\(subject) breaks codebook \(codebook.id)@\(codebook.version): \(violations.map(\.message).joined(separator: "; "))")
         }
         return CodebookReference(id: codebook.id, version: codebook.version)
     }
