@@ -27,6 +27,11 @@ demo: build
 	@echo "== what was imported"
 	$(GLOSS) docs list --db $(DEMO_DB)
 	$(GLOSS) annotations list --doc monitor-2018-kabul-reaction --db $(DEMO_DB)
+	@echo "== register the codebook; from now on every write is checked against it"
+	$(GLOSS) codebook check Codebooks/russia-taliban-coverage.yaml
+	$(GLOSS) codebook add Codebooks/russia-taliban-coverage.yaml --db $(DEMO_DB)
+	@echo "== validate the fixture annotations (two statements deliberately run on into the next paragraph)"
+	-$(GLOSS) validate --db $(DEMO_DB)
 	@echo "== export the project as native JSON Lines"
 	$(GLOSS) export jsonl --out $(OUT)/export --db $(DEMO_DB)
 
