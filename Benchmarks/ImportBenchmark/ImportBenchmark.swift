@@ -2,22 +2,26 @@ import Foundation
 import GlossCore
 import GlossStore
 
-/// Times importing documents and native JSONL annotations into an empty project, and exporting it.
+/// Times importing documents and native JSONL annotations into an empty project, exporting it, and
+/// validating every annotation against a codebook.
 ///
-/// Usage: `gloss-bench [--documents N] [--annotations M]`. Input files are generated first
+/// Usage: `gloss-bench [--documents N] [--annotations M] [--codebook FILE]` (default codebook:
+/// `Codebooks/russia-taliban-coverage.yaml`, which the generated `statement` annotations follow). Input files are generated first
 /// (not timed): news-like texts with curly quotes, NBSP, Dari with ZWNJ, an astral emoji and CRLF, and
 /// annotations that carry their covered text (so the quote check runs) and, one in ten, UTF-16 offsets.
 @main
 struct ImportBenchmark {
     static func main() throws {
         var documentCount = 10_000, annotationCount = 200_000
+        var codebookPath = "Codebooks/russia-taliban-coverage.yaml"
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
             case "--documents": documentCount = Int(arguments.next() ?? "") ?? documentCount
             case "--annotations": annotationCount = Int(arguments.next() ?? "") ?? annotationCount
+            case "--codebook": codebookPath = arguments.next() ?? codebookPath
             default:
-                FileHandle.standardError.write(Data("usage: gloss-bench [--documents N] [--annotations M]\n".utf8))
+                FileHandle.standardError.write(Data("usage: gloss-bench [--documents N] [--annotations M] [--codebook FILE]\n".utf8))
                 exit(64)
             }
         }
@@ -48,12 +52,19 @@ struct ImportBenchmark {
             try NativeExporter(store: store).export(to: folder.appendingPathComponent("export").path)
         }
 
+        _ = try CodebookRegistration(store: store).register(file: codebookPath, context: context)
+        var findings = 0
+        let validationTime = try clock.measure {
+            findings = try ProjectValidator(store: store).findings().count
+        }
+
         let documentSeconds = documentTime.seconds, annotationSeconds = annotationTime.seconds
         print("""
             {"documents":\(documentCount),"annotations":\(annotationCount),"input_mb":\(String(format: "%.1f", Double(inputBytes) / 1e6)),\
             "document_import_s":\(String(format: "%.3f", documentSeconds)),"documents_per_s":\(Int(Double(documentCount) / documentSeconds)),\
             "annotation_import_s":\(String(format: "%.3f", annotationSeconds)),"annotations_per_s":\(Int(Double(annotationCount) / annotationSeconds)),\
-            "export_s":\(String(format: "%.3f", exportTime.seconds))}
+            "export_s":\(String(format: "%.3f", exportTime.seconds)),\
+            "validate_s":\(String(format: "%.3f", validationTime.seconds)),"violations":\(findings)}
             """)
     }
 

@@ -45,8 +45,10 @@ extension Layer {
             }
         }
         var typeViolations: [Violation] = []
-        for name in values.keys.sorted() where feature(name) == nil {
-            typeViolations.append(Violation(feature: name, "layer \(id) has no feature \(name); its features: \(features.map(\.id).joined(separator: ", "))"))
+        if values.count > features.count || values.keys.contains(where: { feature($0) == nil }) {
+            for name in values.keys.sorted() where feature(name) == nil {
+                typeViolations.append(Violation(feature: name, "layer \(id) has no feature \(name); its features: \(features.map(\.id).joined(separator: ", "))"))
+            }
         }
         for feature in features {
             guard let value = values[feature.id] else {

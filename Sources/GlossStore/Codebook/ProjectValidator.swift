@@ -1,7 +1,12 @@
+import Dispatch
+import Foundation
 import GlossCodebook
 import GlossCore
 
 /// Re-checks every annotation of a project against the latest registered version of its layer's codebook.
+///
+/// Annotations are read on the store's thread; the checks, which need nothing but the annotations, the
+/// codebooks and the texts' boundaries, run on all cores.
 public struct ProjectValidator {
     /// One problem with one annotation.
     public struct Finding: Sendable, Equatable {
@@ -18,54 +23,87 @@ public struct ProjectValidator {
 
     /// Every problem, ordered by annotation id. Empty when the project is valid.
     public func findings() throws -> [Finding] {
-        try store.read { reader in
+        let (registry, annotations, lengths, texts) = try store.read { reader in
             let registry = try reader.codebookRegistry()
             var annotations: [Annotation] = []
             try reader.forEachAnnotation(matching: AnnotationFilter()) { annotations.append($0) }
-            var findings: [Finding] = []
             var lengths: [ExactKey: Int] = [:]
-            var boundaries: [ExactKey: TextBoundaries] = [:]
-            func textInfo(_ documentID: String) throws -> (length: Int, boundaries: () -> TextBoundaries?) {
-                let key = ExactKey(documentID)
-                if lengths[key] == nil {
-                    guard let document = try reader.document(externalID: documentID) else { return (0, { nil }) }
-                    lengths[key] = document.text.unicodeScalars.count
-                    boundaries[key] = TextBoundaries(document.text)
+            for summary in try reader.documentSummaries() { lengths[ExactKey(summary.externalID)] = summary.length }
+            // Texts only of documents annotated on a layer whose spans must stay within a boundary.
+            var needed: Set<ExactKey> = []
+            var texts: [(ExactKey, String)] = []
+            for annotation in annotations where registry.current(forLayer: annotation.layer)?.layer.within != nil {
+                let key = ExactKey(annotation.documentID)
+                if needed.insert(key).inserted, let document = try reader.document(externalID: annotation.documentID) {
+                    texts.append((key, document.text))
                 }
-                return (lengths[key] ?? 0, { boundaries[key] })
             }
-            var byID: [Int64: Annotation] = [:]
+            return (registry, annotations, lengths, texts)
+        }
+        let boundaryList = Self.inParallel(texts.count) { TextBoundaries(texts[$0].1) }
+        var boundaries: [ExactKey: TextBoundaries] = [:]
+        for (index, (key, _)) in texts.enumerated() { boundaries[key] = boundaryList[index] }
+
+        let hasSpanReferences = registry.latest.contains { $0.layers.contains { $0.features.contains { if case .spanReference = $0.kind { true } else { false } } } }
+        var byID: [Int64: Annotation] = [:]
+        if hasSpanReferences {
+            byID.reserveCapacity(annotations.count)
             for annotation in annotations { byID[annotation.id] = annotation }
-            var forbidsOverlap: [Annotation] = []
-            for annotation in annotations {
-                guard let (codebook, layer) = registry.current(forLayer: annotation.layer) else {
-                    if !registry.isEmpty {
-                        findings.append(Finding(annotation: annotation, checkedAgainst: nil, feature: nil,
-                                                message: "layer \(annotation.layer) is not defined by any registered codebook"))
-                    }
-                    continue
-                }
-                let reference = CodebookReference(id: codebook.id, version: codebook.version)
-                let info = try textInfo(annotation.documentID)
-                for violation in layer.violations(span: annotation.span, features: annotation.features, textLength: info.length,
-                                                  boundaries: info.boundaries()) {
-                    findings.append(Finding(annotation: annotation, checkedAgainst: reference, feature: violation.feature, message: violation.message))
-                }
-                for spanReference in layer.spanReferences(in: annotation.features) {
-                    let target = byID[spanReference.annotationID]
-                    if target == nil || target?.layer != spanReference.layer || target?.coder.isIdentical(to: annotation.coder) != true
-                        || target?.documentID.isIdentical(to: annotation.documentID) != true {
-                        findings.append(Finding(annotation: annotation, checkedAgainst: reference, feature: spanReference.feature,
-                                                message: "\(spanReference.feature) refers to annotation \(spanReference.annotationID), which is not an annotation of layer \(spanReference.layer) by \(annotation.coder) in this document"))
-                    }
-                }
-                if let reason = annotation.needsRecoding {
-                    findings.append(Finding(annotation: annotation, checkedAgainst: reference, feature: nil, message: "needs recoding: \(reason)"))
-                }
-                if !layer.allowsOverlap { forbidsOverlap.append(annotation) }
+        }
+        let context = CheckContext(registry: registry, lengths: lengths, boundaries: boundaries, byID: byID)
+        let chunkSize = 8192
+        let chunks = Self.inParallel((annotations.count + chunkSize - 1) / chunkSize) { chunk in
+            annotations[(chunk * chunkSize)..<min(annotations.count, (chunk + 1) * chunkSize)].flatMap(context.findings(for:))
+        }
+        let forbidsOverlap = annotations.filter { registry.current(forLayer: $0.layer)?.layer.allowsOverlap == false }
+        return (chunks.flatMap { $0 } + Self.overlaps(among: forbidsOverlap, registry: registry))
+            .sorted { $0.annotation.id < $1.annotation.id }
+    }
+
+    /// `body(0..<count)` on all cores, results in index order.
+    private static func inParallel<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        let slots = ResultSlots<T>(count: count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < count {
+                slots.store(body(index), at: index)
+                index += workers
             }
-            findings += Self.overlaps(among: forbidsOverlap, registry: registry)
-            return findings.sorted { $0.annotation.id < $1.annotation.id }
+        }
+        return slots.results
+    }
+
+    /// What one annotation's checks read: nothing that changes while they run.
+    private struct CheckContext: Sendable {
+        let registry: CodebookRegistry
+        let lengths: [ExactKey: Int]
+        let boundaries: [ExactKey: TextBoundaries]
+        let byID: [Int64: Annotation]
+
+        func findings(for annotation: Annotation) -> [Finding] {
+            guard let (codebook, layer) = registry.current(forLayer: annotation.layer) else {
+                return registry.isEmpty ? [] : [Finding(annotation: annotation, checkedAgainst: nil, feature: nil,
+                                                         message: "layer \(annotation.layer) is not defined by any registered codebook")]
+            }
+            let reference = CodebookReference(id: codebook.id, version: codebook.version)
+            let key = ExactKey(annotation.documentID)
+            var findings = layer.violations(span: annotation.span, features: annotation.features, textLength: lengths[key] ?? 0,
+                                            boundaries: boundaries[key]).map {
+                Finding(annotation: annotation, checkedAgainst: reference, feature: $0.feature, message: $0.message)
+            }
+            for spanReference in layer.spanReferences(in: annotation.features) {
+                let target = byID[spanReference.annotationID]
+                if target == nil || target?.layer != spanReference.layer || target?.coder.isIdentical(to: annotation.coder) != true
+                    || target?.documentID.isIdentical(to: annotation.documentID) != true {
+                    findings.append(Finding(annotation: annotation, checkedAgainst: reference, feature: spanReference.feature,
+                                            message: "\(spanReference.feature) refers to annotation \(spanReference.annotationID), which is not an annotation of layer \(spanReference.layer) by \(annotation.coder) in this document"))
+                }
+            }
+            if let reason = annotation.needsRecoding {
+                findings.append(Finding(annotation: annotation, checkedAgainst: reference, feature: nil, message: "needs recoding: \(reason)"))
+            }
+            return findings
         }
     }
 
@@ -89,4 +127,26 @@ public struct ProjectValidator {
         }
         return findings
     }
+}
+
+/// Result slots that parallel workers fill, each index by exactly one worker, read after they all finish.
+/// A buffer allocated once, so that workers write disjoint elements and never the shared array itself.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<T?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func store(_ value: T, at index: Int) { slots[index] = value }
+
+    var results: [T] { UnsafeBufferPointer(start: slots, count: count).compactMap { $0 } }
 }
