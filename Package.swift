@@ -16,6 +16,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "GlossCore"),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "CLibXML2"]),
         .target(name: "GlossCodebook", dependencies: ["GlossCore", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "GlossStore",
@@ -29,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "gloss",
             dependencies: [
-                "GlossCore", "GlossCodebook", "GlossStore",
+                "GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +47,7 @@ let package = Package(
         ),
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
         .testTarget(name: "GlossCodebookTests", dependencies: ["GlossCore", "GlossCodebook", "GlossTestSupport"], exclude: ["Broken"]),
+        .testTarget(name: "GlossInterchangeTests", dependencies: ["GlossCore", "GlossCodebook", "GlossInterchange", "GlossTestSupport"]),
         .testTarget(
             name: "GlossStoreTests",
             dependencies: ["GlossCore", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -118,7 +118,7 @@ private struct CodebookBuilder {
     }
 
     private func code(_ node: Node, seen: inout Set<String>) -> Code? {
-        guard let entries = reader.mapping(node, allowed: ["id", "label", "definition", "include", "exclude", "examples", "codable", "codes"], what: "a code") else { return nil }
+        guard let entries = reader.mapping(node, allowed: ["id", "label", "definition", "include", "exclude", "examples", "codable", "color", "guid", "codes"], what: "a code") else { return nil }
         let id = required("id", in: entries, at: node).flatMap { reader.identifier($0, what: "code id") }
         let label = required("label", in: entries, at: node).flatMap { reader.text($0, what: "label") }
         if let id, !seen.insert(id).inserted {
@@ -144,6 +144,8 @@ private struct CodebookBuilder {
                     exclude: entries["exclude"].flatMap { reader.text($0.value, what: "exclude") },
                     examples: examples,
                     isCodable: entries["codable"].flatMap { reader.boolean($0.value, what: "codable") } ?? true,
+                    color: entries["color"].flatMap { reader.matching($0.value, what: "color", pattern: .color) },
+                    guid: entries["guid"].flatMap { reader.matching($0.value, what: "guid", pattern: .guid) },
                     children: children)
     }
 

@@ -97,7 +97,25 @@ public struct Code: Sendable {
     public var examples: [String]
     /// False for a grouping node that cannot be assigned.
     public var isCodable: Bool
+    /// A display colour, `#RRGGBB` or `#RGB`, as QDA tools show it.
+    public var color: String?
+    /// A stable identifier for exchange with QDA tools (REFI-QDA `guid`).
+    public var guid: String?
     public var children: [Code]
+
+    public init(id: String, label: String, definition: String? = nil, include: String? = nil, exclude: String? = nil,
+                examples: [String] = [], isCodable: Bool = true, color: String? = nil, guid: String? = nil, children: [Code] = []) {
+        self.id = id
+        self.label = label
+        self.definition = definition
+        self.include = include
+        self.exclude = exclude
+        self.examples = examples
+        self.isCodable = isCodable
+        self.color = color
+        self.guid = guid
+        self.children = children
+    }
 }
 
 /// A tree of codes, with lookups by id.

@@ -130,6 +130,38 @@ final class CodebookReader {
         return value
     }
 
+    enum Pattern {
+        /// `#RRGGBB` or `#RGB`.
+        case color
+        /// A GUID, with or without braces: `5215cc69-b628-4e02-afb9-9beeaee55808`.
+        case guid
+
+        func matches(_ text: String) -> Bool {
+            let isHex: (UInt8) -> Bool = { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) }
+            var bytes = Array(text.utf8)
+            switch self {
+            case .color:
+                return bytes.first == UInt8(ascii: "#") && [4, 7].contains(bytes.count) && bytes.dropFirst().allSatisfy(isHex)
+            case .guid:
+                if bytes.first == UInt8(ascii: "{") && bytes.last == UInt8(ascii: "}") { bytes = Array(bytes.dropFirst().dropLast()) }
+                let groups = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false).map(\.count)
+                return groups == [8, 4, 4, 4, 12] && bytes.allSatisfy { $0 == UInt8(ascii: "-") || isHex($0) }
+            }
+        }
+
+        var example: String { self == .color ? "#RRGGBB, e.g. #33cc33" : "a GUID such as 5215cc69-b628-4e02-afb9-9beeaee55808" }
+    }
+
+    /// A text that must match a pattern.
+    func matching(_ node: Node, what: String, pattern: Pattern) -> String? {
+        guard let value = text(node, what: what) else { return nil }
+        guard pattern.matches(value) else {
+            report("\(what) is '\(value)'; write \(pattern.example)", at: node)
+            return nil
+        }
+        return value
+    }
+
     /// A list of identifiers (a YAML list, or one identifier).
     func identifiers(_ node: Node, what: String) -> [(String, Node)] {
         let nodes: [Node]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCodebook
 import GlossCore
+import GlossInterchange
 import GlossStore
 
 extension Gloss {
@@ -9,7 +10,7 @@ extension Gloss {
         static let configuration = CommandConfiguration(
             abstract: "Check, register, show and migrate codebooks.",
             discussion: "The YAML format is documented in Codebooks/README.md.",
-            subcommands: [Check.self, Add.self, List.self, Show.self, Migrate.self])
+            subcommands: [Check.self, Add.self, List.self, Show.self, Migrate.self, Export.self, Import.self])
     }
 }
 
@@ -73,13 +74,7 @@ extension Gloss.Codebook {
         @Argument(help: ArgumentHelp("The codebook, as ID or ID@VERSION.", valueName: "id[@version]")) var codebook: String
 
         func run() throws {
-            let parts = codebook.split(separator: "@", maxSplits: 1).map(String.init)
-            let version = parts.count == 2 ? Int(parts[1]) : nil
-            if parts.count == 2 && version == nil { throw ValidationError("write the version as a number: \(parts[0])@2") }
-            let registered = try project.openStore().read { try $0.registeredCodebooks() }.filter { $0.id == parts[0] }
-            guard let found = version.map({ v in registered.first { $0.version == v } }) ?? registered.last else {
-                throw GlossError(.badData, "\(codebook) is not registered; see `gloss codebook list`")
-            }
+            let found = try registeredCodebook(codebook, in: project.openStore())
             print(found.source, terminator: found.source.hasSuffix("\n") ? "" : "\n")
         }
     }
@@ -107,6 +102,92 @@ extension Gloss.Codebook {
             }
             print("\(dryRun ? "would migrate" : "migrated") \(report.migrated.count) annotations to \(report.target): \(report.recoded) recoded, \(report.flagged.count) flagged for recoding")
         }
+    }
+}
+
+extension Gloss.Codebook {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a registered codebook for QDA tools (REFI-QDA .qdc: MAXQDA, ATLAS.ti, NVivo, QualCoder).",
+            discussion: """
+                The code trees keep their hierarchy, labels (as names), definitions (with include, exclude and \
+                examples, as descriptions), colours and GUIDs. What .qdc cannot carry (rules, other feature \
+                types, layer settings) is listed. --schema validates the file against an XML Schema, such as \
+                REFI-QDA's Codebook.xsd, before writing it.
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case qdc }
+
+        @OptionGroup var project: ProjectOptions
+        @Argument(help: ArgumentHelp("The codebook, as ID or ID@VERSION.", valueName: "id[@version]")) var codebook: String
+        @Option(help: "The exchange format.") var format: Format = .qdc
+        @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
+        @Option(help: ArgumentHelp("An XML Schema (.xsd) the export must satisfy.", valueName: "xsd")) var schema: String?
+
+        func run() throws {
+            let registered = try registeredCodebook(codebook, in: project.openStore())
+            let parsed = try GlossCodebook.Codebook.parse(registered.source, file: "\(registered.id)@\(registered.version)")
+            let export = QDCCodebook.export(parsed)
+            let bytes = Array(export.xml.utf8)
+            if let schema {
+                let errors = try QDCCodebook.schemaErrors(in: bytes, file: out, schema: Array(readCodebookFile(schema).utf8), schemaFile: schema)
+                if let first = errors.first {
+                    throw GlossError(.badData, "the export does not satisfy \(schema): line \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")")
+                }
+            }
+            try writeFile(bytes, to: out)
+            print("exported \(registered.id)@\(registered.version) to \(out)")
+            for item in export.notCarried { print("not carried by .qdc: \(item)") }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a REFI-QDA codebook (.qdc) into a draft Gloss codebook (YAML) to review and register.",
+            discussion: """
+                The code tree becomes the codes of one category feature, `code`, of one layer, `coding`, keeping \
+                hierarchy, names (as labels), descriptions (as definitions), colours, GUIDs and which codes can be \
+                assigned. Code ids are made from the names. Needs no database.
+                """)
+
+        @Argument(help: ArgumentHelp("The .qdc file.", valueName: "file")) var file: String
+        @Option(help: ArgumentHelp("The draft codebook's id (default: from the file name).", valueName: "id")) var id: String?
+        @Option(help: ArgumentHelp("Where to write the draft (default: standard output).", valueName: "file")) var out: String?
+
+        func run() throws {
+            let bytes = Array(try readCodebookFile(file).utf8)
+            let name = id ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            let codebookID = String(name.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-" })
+            let draft = try QDCCodebook.draft(fromQDC: bytes, file: file, id: codebookID.first?.isLetter == true ? codebookID : "codebook-" + codebookID)
+            if let out {
+                try writeFile(Array(draft.yaml.utf8), to: out)
+                print("wrote a draft codebook with \(draft.codeCount) codes to \(out); review it, then `gloss codebook add \(out)`")
+            } else {
+                print(draft.yaml, terminator: "")
+            }
+            for item in draft.notCarried { printError("note: not carried into Gloss: \(item)") }
+        }
+    }
+}
+
+/// The registered codebook named `spec`: `ID` for the latest version, `ID@VERSION` for a given one.
+func registeredCodebook(_ spec: String, in store: SQLiteStore) throws -> RegisteredCodebook {
+    let parts = spec.split(separator: "@", maxSplits: 1).map(String.init)
+    let version = parts.count == 2 ? Int(parts[1]) : nil
+    if parts.count == 2 && version == nil { throw ValidationError("write the version as a number: \(parts[0])@2") }
+    let registered = try store.read { try $0.registeredCodebooks() }.filter { $0.id == parts.first }
+    guard let found = version.map({ wanted in registered.first { $0.version == wanted } }) ?? registered.last else {
+        throw GlossError(.badData, "\(spec) is not registered; see `gloss codebook list`")
+    }
+    return found
+}
+
+/// Writes a file whole, replacing it only once the new content is complete.
+func writeFile(_ bytes: [UInt8], to path: String) throws {
+    do {
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)", at: SourceLocation(file: path))
     }
 }
 
