@@ -13,12 +13,13 @@ extension Gloss.Export {
     struct JSONLines: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "jsonl",
-            abstract: "Write documents.jsonl and annotations.jsonl in the native formats.",
+            abstract: "Write documents.jsonl and annotations.jsonl in the native formats, and the registered codebooks.",
             discussion: """
-                Importing both files into a new database (`gloss import docs DIR/documents.jsonl`, then \
-                `gloss import annotations DIR/annotations.jsonl`) reproduces the project, and exporting it \
-                again gives byte-identical files. Existing files in the folder are replaced only when the \
-                export is complete.
+                Each registered codebook version is written exactly as registered to codebooks/ID@VERSION.yaml. \
+                Registering those (`gloss codebook add`, in version order), then importing both files into a \
+                new database (`gloss import docs DIR/documents.jsonl`, then `gloss import annotations \
+                DIR/annotations.jsonl`) reproduces the project, and exporting it again gives byte-identical \
+                files. Existing JSON Lines files in the folder are replaced only when the export is complete.
                 """)
 
         @OptionGroup var project: ProjectOptions
@@ -26,7 +27,8 @@ extension Gloss.Export {
 
         func run() throws {
             let report = try NativeExporter(store: try project.openStore()).export(to: out)
-            print("exported \(report.documents) documents and \(report.annotations) annotations to \(out)")
+            let codebooks = report.codebooks > 0 ? " and \(report.codebooks) codebook version\(report.codebooks == 1 ? "" : "s")" : ""
+            print("exported \(report.documents) documents, \(report.annotations) annotations\(codebooks) to \(out)")
         }
     }
 }

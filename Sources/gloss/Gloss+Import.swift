@@ -18,8 +18,12 @@ struct ImportArguments: ParsableArguments {
     @Flag(help: "Accept annotations of layers that no registered codebook defines.")
     var allowUncodedLayers = false
 
+    @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
+    var restore = false
+
     func options(_ project: ProjectOptions, source: String) -> ImportOptions {
-        ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowUncodedLayers, context: project.changeContext(source: source),
+        ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowUncodedLayers, restoresExport: restore,
+                      context: project.changeContext(source: source),
                       reportSkipped: { printError("warning: \($0) (skipped)") },
                       reportProgress: Progress.report("read"))
     }

@@ -1,15 +1,18 @@
 import Foundation
 import GlossCore
 
-/// Writes a project as native JSON Lines: `documents.jsonl` and `annotations.jsonl` in a folder.
+/// Writes a project as native JSON Lines: `documents.jsonl` and `annotations.jsonl` in a folder, and
+/// every registered codebook version, exactly as registered, as `codebooks/ID@VERSION.yaml`.
 ///
 /// Documents are ordered by external id and annotations by id, and every field an import keeps is
-/// written, so importing the export into a new database and exporting again gives identical bytes.
-/// Both files are written under temporary names and moved into place only when both are complete.
+/// written, so that registering the codebooks (in version order), importing the documents and then the
+/// annotations into a new database, and exporting again gives identical bytes. The two JSON Lines files
+/// are written under temporary names and moved into place only when both are complete.
 public struct NativeExporter {
     public struct Report: Sendable, Equatable {
         public var documents = 0
         public var annotations = 0
+        public var codebooks = 0
     }
 
     public let store: any ProjectStore
@@ -25,6 +28,20 @@ public struct NativeExporter {
         }
         var report = Report()
         try store.read { reader in
+            let codebooks = try reader.registeredCodebooks()
+            if !codebooks.isEmpty {
+                let codebookFolder = (folder as NSString).appendingPathComponent("codebooks")
+                do {
+                    try FileManager.default.createDirectory(atPath: codebookFolder, withIntermediateDirectories: true)
+                    for codebook in codebooks {
+                        let path = (codebookFolder as NSString).appendingPathComponent("\(codebook.id)@\(codebook.version).yaml")
+                        try Data(codebook.source.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                    }
+                } catch {
+                    throw GlossError(.ioFailure, "cannot write the codebooks: \(error.localizedDescription)", at: SourceLocation(file: codebookFolder))
+                }
+                report.codebooks = codebooks.count
+            }
             let documents = try LineFileWriter.write(to: (folder as NSString).appendingPathComponent("documents.jsonl")) { output in
                 try reader.forEachDocument { document in
                     try output.writeLine(document.nativeJSONLine())

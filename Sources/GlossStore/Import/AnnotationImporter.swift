@@ -27,7 +27,8 @@ public struct AnnotationImporter {
         var report = Report()
         let options = options
         try store.write { writer in
-            let ingest = try AnnotationIngest(writer: writer, context: options.context, allowsUncodedLayers: options.allowsUncodedLayers)
+            let ingest = try AnnotationIngest(writer: writer, context: options.context, allowsUncodedLayers: options.allowsUncodedLayers,
+                                              checksCodebooks: !options.restoresExport)
             var linesRead = 0
             for path in files {
                 let file = try InputFile(path: path)

@@ -27,12 +27,16 @@ public final class AnnotationIngest {
     private var boundaries: [ExactKey: TextBoundaries] = [:]
     private let codebooks: CodebookRegistry
     private let allowsUncodedLayers: Bool
+    private let checksCodebooks: Bool
 
-    public init(writer: any ProjectWriter, context: ChangeContext, allowsUncodedLayers: Bool = false) throws {
+    /// With `checksCodebooks` false (restoring an export), annotations keep the codebook version their
+    /// records name, which must be registered, and are not checked against it.
+    public init(writer: any ProjectWriter, context: ChangeContext, allowsUncodedLayers: Bool = false, checksCodebooks: Bool = true) throws {
         self.writer = writer
         self.context = context
         self.codebooks = try writer.codebookRegistry()
         self.allowsUncodedLayers = allowsUncodedLayers
+        self.checksCodebooks = checksCodebooks
     }
 
     /// Resolves and stores one record. Errors carry no location: the caller knows the line.
@@ -80,7 +84,10 @@ public final class AnnotationIngest {
             guard let found = named.layer(annotation.layer) else {
                 throw GlossError(.badData, "\(subject): codebook \(reference) has no layer \(annotation.layer); its layers: \(named.layers.map(\.id).joined(separator: ", "))")
             }
+            guard checksCodebooks else { return reference }
             (codebook, layer) = (named, found)
+        } else if !checksCodebooks {
+            return nil
         } else if let current = codebooks.current(forLayer: annotation.layer) {
             (codebook, layer) = current
         } else {
