@@ -11,9 +11,20 @@ import GlossStore
 /// annotations that carry their covered text (so the quote check runs) and, one in ten, UTF-16 offsets.
 @main
 struct ImportBenchmark {
-    static func main() throws {
+    static func main() {
+        do {
+            try run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() throws {
         var documentCount = 10_000, annotationCount = 200_000
-        var codebookPath = "Codebooks/russia-taliban-coverage.yaml"
+        // The shipped codebook, found from this file's place in the package, wherever the bench runs from.
+        var codebookPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Codebooks/russia-taliban-coverage.yaml").path
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
