@@ -9,14 +9,14 @@ import GlossCore
 ///   line breaks are LF, CR LF, CR and U+2028;
 /// - sentence: a paragraph boundary, or `.` `!` `?` `…` (repeated or not, then optional closing quotes or
 ///   brackets), white space, and a next character that is not a lowercase letter, except a `.` after a
-///   single letter (initials, "U.S.") or after a common abbreviation (Mr, Dr, Gen, …).
+///   single letter or an initialism ("J.", "U.S.") or after a common abbreviation (Mr, Dr, Gen, …).
 public struct TextBoundaries: Sendable {
     public let paragraphs: [Int]
     public let sentences: [Int]
     /// `nonWhitespaceBefore[i]`: how many non-white-space code points precede offset `i`.
     private let nonWhitespaceBefore: [Int32]
 
-    static let abbreviations: Set<String> = ["mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "prof", "sen", "rep", "gov", "st", "no", "vs", "etc", "e.g", "i.e"]
+    static let abbreviations: Set<String> = ["mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "prof", "sen", "rep", "gov", "st", "vs", "etc", "e.g", "i.e"]
 
     public init(_ text: String) {
         let scalars = Array(text.unicodeScalars)
@@ -80,13 +80,14 @@ public struct TextBoundaries: Sendable {
         }
     }
 
-    /// Whether the word before the period at `index` is a single letter or a known abbreviation.
+    /// Whether the word before the period at `index` is an initial or initialism (single letters between
+    /// periods: "J.", "U.S.", "A.B.") or a known abbreviation.
     private static func isAbbreviation(_ scalars: [Unicode.Scalar], periodAt index: Int) -> Bool {
         var start = index
         while start > 0 && (scalars[start - 1].properties.isAlphabetic || scalars[start - 1] == ".") { start -= 1 }
         let word = String(String.UnicodeScalarView(scalars[start..<index])).lowercased()
-        let letters = word.unicodeScalars.filter { $0 != "." }
-        return letters.count == 1 || abbreviations.contains(word)
+        let parts = word.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.allSatisfy { $0.unicodeScalars.count == 1 } || abbreviations.contains(word)
     }
 
     /// The first boundary of the kind that `span` crosses, or nil.

@@ -93,4 +93,14 @@ struct CodebookCheckTests {
             (error as? CodebookError)?.problems.first.map { $0.message.contains("invalid YAML") && $0.location.line != nil } == true
         }
     }
+
+    @Test func findsSentenceBoundariesButNotAfterInitialsOrAbbreviations() throws {
+        // Sentence starts (code points): "The U.S. Army denied it." 0, "Gen. Hadley spoke." 25, "Kabul said no." 44,
+        // "Moscow said yes." 59; the initialism "U.S." and "Gen." end no sentence. (Counted with Python.)
+        let text = "The U.S. Army denied it. Gen. Hadley spoke. Kabul said no. Moscow said yes."
+        #expect(TextBoundaries(text).sentences == [25, 44, 59])
+        // Paragraphs: the blank line (CR LF, spaces, CR LF) is a boundary; a single line break is not.
+        let paragraphs = "First line\r\nsame paragraph.\r\n  \r\nSecond paragraph."
+        #expect(TextBoundaries(paragraphs).paragraphs == [33])
+    }
 }

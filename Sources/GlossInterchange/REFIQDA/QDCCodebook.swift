@@ -32,10 +32,28 @@ public enum QDCCodebook {
 
     public static func export(_ codebook: Codebook) -> Export {
         var notCarried: [String] = []
+        var usedGUIDs: Set<String> = []
+        // A code list shared by several features puts the same codes in several places: a code's own GUID
+        // goes to its first place, the others get GUIDs derived from their paths, so every GUID is unique.
+        func exported(_ code: Code, path: [String]) -> ExportedCode {
+            var guid = code.guid ?? Self.guid(path + [code.id])
+            if !usedGUIDs.insert(guid.lowercased()).inserted {
+                guid = Self.guid(path + [code.id])
+                usedGUIDs.insert(guid)
+            }
+            var parts = [code.definition].compactMap { $0 }
+            if let include = code.include { parts.append("Include: \(include)") }
+            if let exclude = code.exclude { parts.append("Exclude: \(exclude)") }
+            if !code.examples.isEmpty { parts.append("Examples:\n" + code.examples.map { "- \($0)" }.joined(separator: "\n")) }
+            return ExportedCode(guid: guid, name: code.label, isCodable: code.isCodable, color: code.color,
+                                description: parts.isEmpty ? nil : parts.joined(separator: "\n\n"),
+                                children: code.children.map { exported($0, path: path) })
+        }
         let roots: [ExportedCode]
         let categoryFeatures = codebook.layers.flatMap { layer in layer.features.filter { $0.codes != nil }.map { (layer, $0) } }
         if codebook.layers.count == 1, codebook.layers[0].features.count == 1, let (layer, feature) = categoryFeatures.first {
             roots = feature.codes?.roots.map { exported($0, path: [codebook.id, layer.id, feature.id]) } ?? []
+            notCarried.append("the layer's and the feature's labels and descriptions")
         } else {
             notCarried.append("the layers and features (written as grouping codes named after them)")
             roots = codebook.layers.map { layer in
@@ -57,6 +75,9 @@ public enum QDCCodebook {
         let settings = codebook.layers.filter { $0.scope == .document || !$0.allowsOverlap || $0.minimumLength != nil || $0.maximumLength != nil || $0.within != nil }
         if !settings.isEmpty { notCarried.append("layer settings (scope, overlap, lengths, within) of \(settings.map(\.id).joined(separator: ", "))") }
         if categoryFeatures.contains(where: { $0.1.isRequired }) { notCarried.append("which features are required") }
+        if categoryFeatures.contains(where: { if case .category = $0.1.kind { false } else { true } }) {
+            notCarried.append("whether a feature takes one code, a set of codes (and how many) or a point on a scale")
+        }
         let allCodes = categoryFeatures.flatMap { $0.1.codes?.flattened.map(\.code) ?? [] }
         if allCodes.contains(where: { $0.include != nil || $0.exclude != nil || !$0.examples.isEmpty }) {
             notCarried.append("include, exclude and examples as fields of their own (folded into each description)")
@@ -73,16 +94,6 @@ public enum QDCCodebook {
         var color: String?
         var description: String?
         var children: [ExportedCode]
-    }
-
-    private static func exported(_ code: Code, path: [String]) -> ExportedCode {
-        var parts = [code.definition].compactMap { $0 }
-        if let include = code.include { parts.append("Include: \(include)") }
-        if let exclude = code.exclude { parts.append("Exclude: \(exclude)") }
-        if !code.examples.isEmpty { parts.append("Examples:\n" + code.examples.map { "- \($0)" }.joined(separator: "\n")) }
-        return ExportedCode(guid: code.guid ?? guid(path + [code.id]), name: code.label, isCodable: code.isCodable, color: code.color,
-                            description: parts.isEmpty ? nil : parts.joined(separator: "\n\n"),
-                            children: code.children.map { exported($0, path: path) })
     }
 
     /// A GUID derived from a path of ids, so that exporting the same codebook again gives the same GUIDs.
