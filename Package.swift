@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "CLibXML2"]),
         .target(name: "GlossCodebook", dependencies: ["GlossCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "GlossAgreement", dependencies: ["GlossCore"]),
         .target(
             name: "GlossStore",
             dependencies: [
@@ -47,6 +48,7 @@ let package = Package(
         ),
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
         .testTarget(name: "GlossCodebookTests", dependencies: ["GlossCore", "GlossCodebook", "GlossTestSupport"], exclude: ["Broken"]),
+        .testTarget(name: "GlossAgreementTests", dependencies: ["GlossAgreement", "GlossTestSupport"]),
         .testTarget(name: "GlossInterchangeTests", dependencies: ["GlossCore", "GlossCodebook", "GlossInterchange", "GlossTestSupport"]),
         .testTarget(
             name: "GlossStoreTests",
