@@ -46,6 +46,11 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/GlossTestSupport"
         ),
+        .executableTarget(
+            name: "gloss-agreement-bench",
+            dependencies: ["GlossAgreement"],
+            path: "Benchmarks/AgreementBenchmark"
+        ),
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
         .testTarget(name: "GlossCodebookTests", dependencies: ["GlossCore", "GlossCodebook", "GlossTestSupport"], exclude: ["Broken"]),
         .testTarget(name: "GlossAgreementTests", dependencies: ["GlossAgreement", "GlossTestSupport"]),

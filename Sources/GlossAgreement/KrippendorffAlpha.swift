@@ -31,37 +31,39 @@ public struct CoincidenceMatrix: Sendable, Equatable {
 
 extension ReliabilityData {
     /// The coincidence matrix, in one pass over the units.
+    ///
+    /// A unit with m values adds each ordered pair of its values (from different coders) with weight
+    /// 1/(m − 1). The pairs are counted as integers per m and divided once at the end, so the pass over
+    /// the units does no floating-point work.
     public func coincidences() -> CoincidenceMatrix {
-        let q = categories.count
-        var matrix = [Double](repeating: 0, count: q * q)
-        var counts = [Int32](repeating: 0, count: q)
-        var present: [Int] = []
-        present.reserveCapacity(coderCount)
+        let q = categories.count, coders = coderCount
+        guard coders >= 2, q > 0 else { return CoincidenceMatrix(counts: [Double](repeating: 0, count: q * q), categoryCount: q) }
+        var pairs = [Int](repeating: 0, count: (coders + 1) * q * q)
         cells.withUnsafeBufferPointer { cells in
-            counts.withUnsafeMutableBufferPointer { counts in
-                matrix.withUnsafeMutableBufferPointer { matrix in
-                    for unit in 0..<unitCount {
-                        var m = 0
-                        present.removeAll(keepingCapacity: true)
-                        for cell in cells[(unit * coderCount)..<((unit + 1) * coderCount)] where cell >= 0 {
-                            if counts[Int(cell)] == 0 { present.append(Int(cell)) }
-                            counts[Int(cell)] += 1
-                            m += 1
+            pairs.withUnsafeMutableBufferPointer { pairs in
+                for unit in 0..<unitCount {
+                    let base = unit * coders
+                    var m = 0
+                    for coder in 0..<coders where cells[base + coder] >= 0 { m += 1 }
+                    guard m >= 2 else { continue }
+                    let offset = m * q * q
+                    for i in 0..<(coders - 1) {
+                        let a = Int(cells[base + i])
+                        guard a >= 0 else { continue }
+                        for j in (i + 1)..<coders {
+                            let b = Int(cells[base + j])
+                            guard b >= 0 else { continue }
+                            pairs[offset + a * q + b] += 1
+                            pairs[offset + b * q + a] += 1
                         }
-                        if m >= 2 {
-                            let scale = 1 / Double(m - 1)
-                            for c in present {
-                                let nc = Double(counts[c])
-                                for k in present {
-                                    let pairs = c == k ? nc * (nc - 1) : nc * Double(counts[k])
-                                    matrix[c * q + k] += pairs * scale
-                                }
-                            }
-                        }
-                        for c in present { counts[c] = 0 }
                     }
                 }
             }
+        }
+        var matrix = [Double](repeating: 0, count: q * q)
+        for m in 2...coders {
+            let offset = m * q * q
+            for cell in 0..<(q * q) where pairs[offset + cell] != 0 { matrix[cell] += Double(pairs[offset + cell]) / Double(m - 1) }
         }
         return CoincidenceMatrix(counts: matrix, categoryCount: q)
     }
