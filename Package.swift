@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "gloss",
             dependencies: [
-                "GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange",
+                "GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

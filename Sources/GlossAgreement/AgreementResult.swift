@@ -1,0 +1,50 @@
+/// The coefficients `gloss agree` computes, by their names in reports.
+public enum Coefficient: String, Sendable, CaseIterable {
+    case percentAgreement = "percent_agreement"
+    case cohenKappa = "cohen_kappa"
+    case weightedKappa = "weighted_kappa"
+    case scottPi = "scott_pi"
+    case fleissKappa = "fleiss_kappa"
+    case congerKappa = "conger_kappa"
+    case bennettS = "bennett_s"
+    case gwetAC1 = "gwet_ac1"
+    case gwetAC2 = "gwet_ac2"
+    case krippendorffAlpha = "krippendorff_alpha"
+}
+
+/// One coefficient computed on one set of reliability data.
+public struct AgreementResult: Sendable, Equatable {
+    public var coefficient: Coefficient
+    /// The distance metric for α; the weighting (`linear`, `quadratic`, `bipolar`) for weighted κ and AC2.
+    public var metric: String?
+    public var value: AgreementValue
+    public var units: Int
+    public var coders: Int
+    /// Values in units with at least two values (Krippendorff's n).
+    public var pairableValues: Int
+}
+
+extension ReliabilityData {
+    /// Computes `coefficients` with the α metric `metric` and, for weighted κ and AC2, `weights`.
+    public func results(_ coefficients: [Coefficient], metric: DistanceMetric, weights: AgreementWeights) -> [AgreementResult] {
+        let pairable = Int(coincidences().pairableValues.rounded())
+        return coefficients.map { coefficient in
+            let value: AgreementValue
+            var metricName: String?
+            switch coefficient {
+            case .percentAgreement: value = percentAgreement()
+            case .cohenKappa: value = cohenKappa()
+            case .weightedKappa: value = cohenKappa(weights: weights); metricName = weights.kind.rawValue
+            case .scottPi: value = scottPi()
+            case .fleissKappa: value = fleissKappa()
+            case .congerKappa: value = congerKappa()
+            case .bennettS: value = bennettS()
+            case .gwetAC1: value = gwetAC()
+            case .gwetAC2: value = gwetAC(weights: weights); metricName = weights.kind.rawValue
+            case .krippendorffAlpha: value = krippendorffAlpha(metric: metric); metricName = metric.rawValue
+            }
+            return AgreementResult(coefficient: coefficient, metric: metricName, value: value, units: unitCount, coders: coderCount,
+                                   pairableValues: pairable)
+        }
+    }
+}

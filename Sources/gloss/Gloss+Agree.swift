@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import GlossAgreement
+import GlossCore
+
+extension Gloss {
+    struct Agree: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure agreement between coders: Krippendorff's α and the κ family.",
+            discussion: """
+                --data FILE.csv takes reliability data coded elsewhere: a header unit,<coder>,<coder>,..., then \
+                one row per unit; an empty cell is a missing value; values are numbers or labels (--order a,b,c \
+                orders labels for ordinal, interval and weighted use).
+
+                Coefficients: percent_agreement, cohen_kappa, weighted_kappa, scott_pi, fleiss_kappa, \
+                conger_kappa, bennett_s, gwet_ac1, gwet_ac2, krippendorff_alpha, or all. Missing values follow \
+                Krippendorff for α (units with fewer than two values drop out) and Gwet (2014) for the others. A \
+                coefficient the data cannot support is reported as undefined, with the reason.
+
+                Examples:
+                  gloss agree --data codes.csv --coefficient krippendorff_alpha --metric ordinal --order low,mid,high
+                  gloss agree --data codes.csv --coefficient all --format json
+                """)
+
+        @Option(help: ArgumentHelp("Reliability data as CSV (unit,<coder>,...).", valueName: "file")) var data: String?
+        @Option(help: ArgumentHelp("Coefficients, comma-separated, or all.", valueName: "names")) var coefficient = "all"
+        @Option(help: "The distance metric of Krippendorff's α.") var metric: AlphaMetric = .nominal
+        @Option(help: "The weights of weighted_kappa and gwet_ac2.") var weights: AgreementWeights.Kind = .linear
+        @Option(help: "Take weights from the categories' values or from their ranks in the order.") var weightsFrom: WeightSource = .values
+        @Option(help: ArgumentHelp("The categories in order, comma-separated (default: numbers by value, then labels).", valueName: "a,b,c"))
+        var order: String?
+        @Option(help: "Output format.") var format: AgreementFormat = .table
+
+        enum AlphaMetric: String, ExpressibleByArgument, CaseIterable { case nominal, ordinal, interval, ratio }
+        enum WeightSource: String, ExpressibleByArgument, CaseIterable { case values, ranks }
+        enum AgreementFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+        func validate() throws {
+            guard data != nil else {
+                throw ValidationError("give --data FILE.csv; agreement on the project's own spans (--layer, --feature) is not available yet")
+            }
+            _ = try coefficients()
+        }
+
+        func coefficients() throws -> [Coefficient] {
+            if coefficient == "all" { return Coefficient.allCases }
+            return try coefficient.split(separator: ",").map { name in
+                guard let known = Coefficient(rawValue: String(name)) else {
+                    throw ValidationError("unknown coefficient \(name); use \(Coefficient.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+                }
+                return known
+            }
+        }
+
+        func run() throws {
+            guard let data else { return }
+            let text = try readCodebookFile(data)
+            let (reliability, _, _) = try ReliabilityData.csv(text, file: data, order: order?.split(separator: ",").map(String.init))
+            let results = reliability.results(try coefficients(), metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
+                                              weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
+            switch format {
+            case .json:
+                print(JSONValue.object(["results": .array(results.map(\.json))]).canonicalJSON)
+            case .csv:
+                print("coefficient,metric,value,units,coders,pairable_values,reason")
+                for result in results {
+                    let reason = if case .undefined(let reason) = result.value { "\"\(reason.replacingOccurrences(of: "\"", with: "\"\""))\"" } else { "" }
+                    print("\(result.coefficient.rawValue),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.coders),\(result.pairableValues),\(reason)")
+                }
+            case .table:
+                var table = TextTable(columns: ["COEFFICIENT", "METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"])
+                for result in results {
+                    let value = result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description
+                    table.add([result.coefficient.rawValue, result.metric ?? "", value, String(result.units), String(result.coders),
+                               String(result.pairableValues)], wrapping: 2)
+                }
+                print(table.rendered, terminator: "")
+            }
+        }
+    }
+}
+
+extension AgreementWeights.Kind: ExpressibleByArgument {}
+
+extension AgreementResult {
+    /// `{"coefficient":…,"metric":…,"value":…,"units":…,"coders":…,"pairable_values":…,"ci":null}`; an undefined
+    /// value is null with a "reason".
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "coefficient": .string(coefficient.rawValue), "metric": metric.map(JSONValue.string) ?? .null,
+            "units": .integer(units), "coders": .integer(coders), "pairable_values": .integer(pairableValues), "ci": .null,
+        ]
+        switch value {
+        case .value(let number): object["value"] = .number(number)
+        case .undefined(let reason): object["value"] = .null; object["reason"] = .string(reason)
+        }
+        return .object(object)
+    }
+}
