@@ -32,6 +32,9 @@ demo: build
 	$(GLOSS) codebook add Codebooks/russia-taliban-coverage.yaml --db $(DEMO_DB)
 	@echo "== validate the fixture annotations (two statements deliberately run on into the next paragraph)"
 	-$(GLOSS) validate --db $(DEMO_DB)
+	@echo "== agreement between the three coders: stance per paragraph, allegation type per document"
+	$(GLOSS) agree --layer statement --feature stance --unit paragraph --coefficient krippendorff_alpha,fleiss_kappa,gwet_ac1,percent_agreement --db $(DEMO_DB)
+	$(GLOSS) agree --layer allegation --feature allegation_type --unit document --coefficient krippendorff_alpha,percent_agreement --db $(DEMO_DB)
 	@echo "== export the project as native JSON Lines"
 	$(GLOSS) export jsonl --out $(OUT)/export --db $(DEMO_DB)
 

@@ -27,6 +27,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "GlossCodebook",
+                "GlossAgreement",
             ]
         ),
         .executableTarget(

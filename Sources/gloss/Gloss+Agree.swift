@@ -2,12 +2,19 @@ import ArgumentParser
 import Foundation
 import GlossAgreement
 import GlossCore
+import GlossStore
 
 extension Gloss {
     struct Agree: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure agreement between coders: Krippendorff's α and the κ family.",
             discussion: """
+                --layer L --feature F measures agreement on the project's coded spans. Each unit (--unit \
+                document, paragraph, sentence, or layer:NAME for the spans of a layer of predefined units) gets, \
+                for each coder, the code of the coder's span that covers it; when several spans of one coder touch \
+                a unit, the code covering most of the unit wins (a tie goes to the code listed first in the \
+                codebook). A coder with no span in a unit has a missing value, or the value (none) with --presence.
+
                 --data FILE.csv takes reliability data coded elsewhere: a header unit,<coder>,<coder>,..., then \
                 one row per unit; an empty cell is a missing value; values are numbers or labels (--order a,b,c \
                 orders labels for ordinal, interval and weighted use).
@@ -18,10 +25,19 @@ extension Gloss {
                 coefficient the data cannot support is reported as undefined, with the reason.
 
                 Examples:
+                  gloss agree --layer statement --feature stance --unit paragraph
+                  gloss agree --layer allegation --feature evidence --unit document --coders alice,bob
                   gloss agree --data codes.csv --coefficient krippendorff_alpha --metric ordinal --order low,mid,high
                   gloss agree --data codes.csv --coefficient all --format json
                 """)
 
+        @OptionGroup var project: ProjectOptions
+        @Option(help: ArgumentHelp("The layer whose spans are compared.", valueName: "layer")) var layer: String?
+        @Option(help: ArgumentHelp("The feature whose codes are compared.", valueName: "feature")) var feature: String?
+        @Option(help: ArgumentHelp("The units: document, paragraph, sentence or layer:NAME.", valueName: "unit")) var unit = "document"
+        @Option(help: ArgumentHelp("Only these coders, comma-separated.", valueName: "a,b")) var coders: String?
+        @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var docs: String?
+        @Flag(help: "Count a coder's missing span in a unit as the value (none).") var presence = false
         @Option(help: ArgumentHelp("Reliability data as CSV (unit,<coder>,...).", valueName: "file")) var data: String?
         @Option(help: ArgumentHelp("Coefficients, comma-separated, or all.", valueName: "names")) var coefficient = "all"
         @Option(help: "The distance metric of Krippendorff's α.") var metric: AlphaMetric = .nominal
@@ -36,8 +52,12 @@ extension Gloss {
         enum AgreementFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
         func validate() throws {
-            guard data != nil else {
-                throw ValidationError("give --data FILE.csv; agreement on the project's own spans (--layer, --feature) is not available yet")
+            switch (data, layer, feature) {
+            case (.some, nil, nil): break
+            case (nil, .some, .some):
+                guard SpanReliability.UnitKind(argument: unit) != nil else { throw ValidationError("--unit is document, paragraph, sentence or layer:NAME, not \(unit)") }
+            case (.some, _, _): throw ValidationError("give either --data or --layer with --feature, not both")
+            default: throw ValidationError("give --layer and --feature (the project's spans), or --data FILE.csv")
             }
             _ = try coefficients()
         }
@@ -53,9 +73,16 @@ extension Gloss {
         }
 
         func run() throws {
-            guard let data else { return }
-            let text = try readCodebookFile(data)
-            let (reliability, _, _) = try ReliabilityData.csv(text, file: data, order: order?.split(separator: ",").map(String.init))
+            let reliability: ReliabilityData
+            if let data {
+                reliability = try ReliabilityData.csv(try readCodebookFile(data), file: data, order: order?.split(separator: ",").map(String.init)).data
+            } else if let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit) {
+                reliability = try SpanReliability.build(store: try project.openStore(), layer: layer, feature: feature, unit: unitKind,
+                                                        coders: coders?.split(separator: ",").map(String.init),
+                                                        documents: docs?.split(separator: ",").map(String.init), presence: presence).data
+            } else {
+                return
+            }
             let results = reliability.results(try coefficients(), metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
                                               weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
             switch format {

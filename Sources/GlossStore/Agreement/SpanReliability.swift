@@ -1,0 +1,137 @@
+import GlossAgreement
+import GlossCodebook
+import GlossCore
+
+/// Reliability data derived from the coded spans of a project: units × coders, a coder's value for a unit
+/// being the code of the span of theirs that covers it.
+///
+/// Units are whole documents, their paragraphs or sentences (as `Codebooks/README.md` defines the
+/// boundaries), or the spans of a layer of predefined units. When several spans of one coder touch a unit,
+/// the value that covers the most code points of the unit is taken; a tie goes to the value that comes
+/// first in the category order. A coder with no span in a unit has a missing value, or, with `presence`,
+/// the value `(none)`, so that finding a span at all is part of the agreement. The categories are the
+/// feature's codable codes in codebook order (all of them, used or not) when a registered codebook
+/// defines the feature, else the values found.
+public struct SpanReliability {
+    public enum UnitKind: Sendable, Equatable {
+        case document, paragraph, sentence
+        /// The spans of this layer, by any coder, each one unit.
+        case layer(String)
+
+        /// `document`, `paragraph`, `sentence` or `layer:NAME`.
+        public init?(argument: String) {
+            switch argument {
+            case "document": self = .document
+            case "paragraph": self = .paragraph
+            case "sentence": self = .sentence
+            default:
+                guard argument.hasPrefix("layer:"), argument.count > 6 else { return nil }
+                self = .layer(String(argument.dropFirst(6)))
+            }
+        }
+    }
+
+    /// One unit: a document's id and its range.
+    public struct Unit: Sendable, Equatable {
+        public var documentID: String
+        public var span: TextSpan
+    }
+
+    public static let noSpan = "(none)"
+
+    public let data: ReliabilityData
+    public let coders: [String]
+    public let units: [Unit]
+
+    /// Builds the data for `feature` of `layer`, over the documents and coders named (all when nil).
+    public static func build(store: any ProjectStore, layer: String, feature: String, unit: UnitKind,
+                             coders wantedCoders: [String]?, documents wantedDocuments: [String]?, presence: Bool) throws -> SpanReliability {
+        try store.read { reader in
+            let registry = try reader.codebookRegistry()
+            var annotations: [Annotation] = []
+            try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotations.append($0) }
+            var unitAnnotations: [Annotation] = []
+            if case .layer(let unitLayer) = unit {
+                try reader.forEachAnnotation(matching: AnnotationFilter(layer: unitLayer)) { unitAnnotations.append($0) }
+            }
+            let coders = wantedCoders ?? Array(Set(annotations.map(\.coder))).sorted()
+            guard coders.count >= 2 else {
+                throw GlossError(.badData, "agreement needs at least two coders; layer \(layer) has annotations by \(coders.isEmpty ? "nobody" : coders.joined(separator: ", "))")
+            }
+            let documents = try Self.documents(wantedDocuments, reader: reader)
+            var units: [Unit] = []
+            for summary in documents {
+                switch unit {
+                case .document:
+                    units.append(Unit(documentID: summary.externalID, span: try TextSpan(start: 0, end: summary.length)))
+                case .paragraph, .sentence:
+                    guard let document = try reader.document(externalID: summary.externalID) else { continue }
+                    let boundaries = TextBoundaries(document.text)
+                    let starts = [0] + (unit == .paragraph ? boundaries.paragraphs : boundaries.sentences) + [summary.length]
+                    for (start, end) in zip(starts, starts.dropFirst()) where start < end {
+                        units.append(Unit(documentID: summary.externalID, span: try TextSpan(start: start, end: end)))
+                    }
+                case .layer:
+                    for annotation in unitAnnotations where annotation.documentID.isIdentical(to: summary.externalID) {
+                        let candidate = Unit(documentID: annotation.documentID, span: annotation.span)
+                        if !units.contains(candidate) { units.append(candidate) }
+                    }
+                }
+            }
+            // Categories: the feature's codes in codebook order when a codebook defines it, else values sorted.
+            var order = registry.current(forLayer: layer)?.layer.feature(feature)?.codes?.codableIDs
+            var byDocumentAndCoder: [[ExactKey]: [(TextSpan, String)]] = [:]
+            for annotation in annotations {
+                guard let value = annotation.features[feature] else { continue }
+                let label: String
+                switch value {
+                case .string(let text): label = text
+                case .integer(let number): label = String(number)
+                case .number(let number): label = String(number)
+                case .bool(let flag): label = String(flag)
+                default:
+                    throw GlossError(.badData, "annotation \(annotation.id) has \(value.typeName) for \(feature); unit agreement needs one value per annotation")
+                }
+                byDocumentAndCoder[[ExactKey(annotation.documentID), ExactKey(annotation.coder)], default: []].append((annotation.span, label))
+            }
+            if order != nil, presence { order?.append(noSpan) }
+            let position = Dictionary((order ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            var rows: [[String?]] = []
+            for unit in units {
+                rows.append(coders.map { coder in
+                    var coverage: [String: Int] = [:]
+                    for (span, label) in byDocumentAndCoder[[ExactKey(unit.documentID), ExactKey(coder)]] ?? [] {
+                        let overlap = min(span.end, unit.span.end) - max(span.start, unit.span.start)
+                        if overlap > 0 || (span.length == 0 && unit.span.start <= span.start && span.start < unit.span.end) {
+                            coverage[label, default: 0] += max(overlap, 1)
+                        }
+                    }
+                    guard let best = coverage.max(by: { a, b in
+                        a.value != b.value ? a.value < b.value : (position[a.key] ?? Int.max, a.key) > (position[b.key] ?? Int.max, b.key)
+                    }) else { return presence ? noSpan : nil }
+                    return best.key
+                })
+            }
+            do throws(AgreementError) {
+                let used = Set(rows.flatMap { $0.compactMap { $0 } })
+                // Every codable code of the codebook counts as a category (Bennett's S and the weights need the
+                // full list), followed by any value the codebook does not know.
+                let data = try ReliabilityData(values: rows, order: order.map { $0 + used.subtracting($0).sorted() })
+                return SpanReliability(data: data, coders: coders, units: units)
+            } catch {
+                throw GlossError(.badData, error.description)
+            }
+        }
+    }
+
+    private static func documents(_ wanted: [String]?, reader: any ProjectReader) throws -> [DocumentSummary] {
+        let all = try reader.documentSummaries()
+        guard let wanted else { return all }
+        return try wanted.map { id in
+            guard let found = all.first(where: { $0.externalID.isIdentical(to: id) }) else {
+                throw GlossError(.badData, "no document \"\(id)\"; see `gloss docs list`")
+            }
+            return found
+        }
+    }
+}
