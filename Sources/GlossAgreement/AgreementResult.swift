@@ -22,6 +22,8 @@ public struct AgreementResult: Sendable, Equatable {
     public var coders: Int
     /// Values in units with at least two values (Krippendorff's n).
     public var pairableValues: Int
+    /// For α, when asked: the bootstrap interval and the chance of falling below a minimum.
+    public var bootstrap: AlphaBootstrap?
 }
 
 extension ReliabilityData {
@@ -44,7 +46,7 @@ extension ReliabilityData {
             case .krippendorffAlpha: value = krippendorffAlpha(metric: metric); metricName = metric.rawValue
             }
             return AgreementResult(coefficient: coefficient, metric: metricName, value: value, units: unitCount, coders: coderCount,
-                                   pairableValues: pairable)
+                                   pairableValues: pairable, bootstrap: nil)
         }
     }
 }

@@ -45,6 +45,9 @@ extension Gloss {
         @Option(help: "Take weights from the categories' values or from their ranks in the order.") var weightsFrom: WeightSource = .values
         @Option(help: ArgumentHelp("The categories in order, comma-separated (default: numbers by value, then labels).", valueName: "a,b,c"))
         var order: String?
+        @Option(help: ArgumentHelp("Bootstrap samples for α's 95% interval (Hayes & Krippendorff 2007).", valueName: "n")) var bootstrap: Int?
+        @Option(help: ArgumentHelp("Seed of the bootstrap, for reproducible intervals.", valueName: "s")) var seed: UInt64 = 1
+        @Option(help: ArgumentHelp("With --bootstrap: report the probability that α is below this minimum.", valueName: "alpha")) var alphaMin = 0.667
         @Option(help: "Output format.") var format: AgreementFormat = .table
 
         enum AlphaMetric: String, ExpressibleByArgument, CaseIterable { case nominal, ordinal, interval, ratio }
@@ -60,6 +63,7 @@ extension Gloss {
             default: throw ValidationError("give --layer and --feature (the project's spans), or --data FILE.csv")
             }
             _ = try coefficients()
+            if let bootstrap, bootstrap < 100 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap takes 100 to 1000000 samples") }
         }
 
         func coefficients() throws -> [Coefficient] {
@@ -83,23 +87,30 @@ extension Gloss {
             } else {
                 return
             }
-            let results = reliability.results(try coefficients(), metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
-                                              weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
+            let distance = DistanceMetric(rawValue: metric.rawValue) ?? .nominal
+            var results = reliability.results(try coefficients(), metric: distance, weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
+            if let bootstrap {
+                let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: alphaMin)
+                for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
+            }
             switch format {
             case .json:
                 print(JSONValue.object(["results": .array(results.map(\.json))]).canonicalJSON)
             case .csv:
-                print("coefficient,metric,value,units,coders,pairable_values,reason")
+                print("coefficient,metric,value,units,coders,pairable_values,ci_lower,ci_upper,p_below_min,reason")
                 for result in results {
                     let reason = if case .undefined(let reason) = result.value { "\"\(reason.replacingOccurrences(of: "\"", with: "\"\""))\"" } else { "" }
-                    print("\(result.coefficient.rawValue),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.coders),\(result.pairableValues),\(reason)")
+                    let interval = result.bootstrap.map { "\($0.lower),\($0.upper),\($0.probabilityBelowMinimum)" } ?? ",,"
+                    print("\(result.coefficient.rawValue),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.coders),\(result.pairableValues),\(interval),\(reason)")
                 }
             case .table:
-                var table = TextTable(columns: ["COEFFICIENT", "METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"])
+                let hasInterval = results.contains { $0.bootstrap != nil }
+                var table = TextTable(columns: ["COEFFICIENT", "METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"] + (hasInterval ? ["95% CI", "P(α < \(alphaMin))"] : []))
                 for result in results {
                     let value = result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description
+                    let interval = result.bootstrap.map { [String(format: "%.4f – %.4f", $0.lower, $0.upper), String(format: "%.4f", $0.probabilityBelowMinimum)] } ?? ["", ""]
                     table.add([result.coefficient.rawValue, result.metric ?? "", value, String(result.units), String(result.coders),
-                               String(result.pairableValues)], wrapping: 2)
+                               String(result.pairableValues)] + (hasInterval ? interval : []), wrapping: 2)
                 }
                 print(table.rendered, terminator: "")
             }
@@ -117,6 +128,12 @@ extension AgreementResult {
             "coefficient": .string(coefficient.rawValue), "metric": metric.map(JSONValue.string) ?? .null,
             "units": .integer(units), "coders": .integer(coders), "pairable_values": .integer(pairableValues), "ci": .null,
         ]
+        if let bootstrap {
+            object["ci"] = .object(["level": .number(0.95), "lower": .number(bootstrap.lower), "upper": .number(bootstrap.upper),
+                                    "samples": .integer(bootstrap.samples)])
+            object["alpha_min"] = .number(bootstrap.minimum)
+            object["p_below_min"] = .number(bootstrap.probabilityBelowMinimum)
+        }
         switch value {
         case .value(let number): object["value"] = .number(number)
         case .undefined(let reason): object["value"] = .null; object["reason"] = .string(reason)
