@@ -28,6 +28,16 @@ extension Codebook {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return CodebookProblem(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: "invalid YAML: \(problem)")
+        case .reader(let problem, let offset, _, let yaml):
+            // offset is a byte offset into the YAML text; report its line and code-point column.
+            var line = 1, column = 1, seen = 0
+            for scalar in yaml.unicodeScalars {
+                if let offset, seen >= offset { break }
+                seen += UTF8.width(scalar)
+                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            }
+            return CodebookProblem(location: SourceLocation(file: file, line: offset == nil ? nil : line, column: offset == nil ? nil : column),
+                                   message: "invalid YAML: \(problem); remove control characters and save the file as UTF-8")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return CodebookProblem(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
                                    message: "duplicate keys \(duplicates.joined(separator: ", ")) in one mapping")
@@ -44,7 +54,7 @@ private struct CodebookBuilder {
     func build(_ root: Node) -> Codebook? {
         guard let top = reader.mapping(root, allowed: ["id", "version", "title", "description", "code_lists", "layers", "migrations"], what: "the codebook") else { return nil }
         let id = required("id", in: top, at: root).flatMap { reader.identifier($0, what: "codebook id") }
-        let version = required("version", in: top, at: root).flatMap { reader.integer($0, what: "version", minimum: 1) }
+        let version = required("version", in: top, at: root).flatMap { reader.integer($0, what: "version", minimum: 1, maximum: 1_000_000) }
         let title = required("title", in: top, at: root).flatMap { reader.text($0, what: "title") }
         let description = top["description"].flatMap { reader.text($0.value, what: "description") }
 
@@ -137,13 +147,14 @@ private struct CodebookBuilder {
             if items.isEmpty { reader.report("codes is empty; remove it or list child codes", at: entry.value) }
             children = items.compactMap { code($0, seen: &seen) }
         }
+        let isCodable = entries["codable"].flatMap { reader.boolean($0.value, what: "codable") } ?? true
         guard let id, let label else { return nil }
         return Code(id: id, label: label,
                     definition: entries["definition"].flatMap { reader.text($0.value, what: "definition") },
                     include: entries["include"].flatMap { reader.text($0.value, what: "include") },
                     exclude: entries["exclude"].flatMap { reader.text($0.value, what: "exclude") },
                     examples: examples,
-                    isCodable: entries["codable"].flatMap { reader.boolean($0.value, what: "codable") } ?? true,
+                    isCodable: isCodable,
                     color: entries["color"].flatMap { reader.matching($0.value, what: "color", pattern: .color) },
                     guid: entries["guid"].flatMap { reader.matching($0.value, what: "guid", pattern: .guid) },
                     children: children)
@@ -279,13 +290,19 @@ private struct CodebookBuilder {
             requirement = .check(expression)
         default:
             let names = reader.identifiers(kindEntry.value, what: "feature id")
+            if names.isEmpty { reader.report("\(kindName) names no feature; list the features it concerns", at: kindEntry.value) }
             for (name, item) in names where layer.feature(name) == nil {
                 reader.report("\(kindName) names '\(name)', which is not a feature of layer '\(layer.id)'; features: \(layer.features.map(\.id).joined(separator: ", "))", at: item)
             }
             requirement = kindName == "require" ? .require(names.map(\.0)) : .forbid(names.map(\.0))
         }
         if conditionFailed { return nil }
-        let source = ["when", kindName].compactMap { key in entries[key].flatMap { $0.value.scalar?.string }.map { "\(key): \($0)" } }.joined(separator: ", ")
+        func rendered(_ node: Node) -> String? {
+            if let text = node.scalar?.string { return text }
+            if case .sequence(let items) = node { return "[" + items.compactMap { $0.scalar?.string }.joined(separator: ", ") + "]" }
+            return nil
+        }
+        let source = ["when", kindName].compactMap { key in entries[key].flatMap { rendered($0.value) }.map { "\(key): \($0)" } }.joined(separator: ", ")
         return Rule(id: entries["id"].flatMap { reader.identifier($0.value, what: "rule id") },
                     message: entries["message"].flatMap { reader.text($0.value, what: "message") },
                     condition: condition, requirement: requirement, source: source.isEmpty ? kindName : source)
@@ -343,11 +360,15 @@ private struct CodebookBuilder {
             return Migration(layer: layerID, feature: featureID, change: .rename(renames))
         case "merge":
             var merges: [(new: String, old: [String])] = []
+            var merged: Set<String> = []
             for (key, value) in pairs {
                 guard let new = reader.identifier(key, what: "code id") else { continue }
                 checkNew(new, key)
                 let olds = reader.identifiers(value, what: "code id")
                 for (old, item) in olds where old != new { checkOld(old, item) }
+                for (old, item) in olds where !merged.insert(old).inserted {
+                    reader.report("'\(old)' is merged twice; a code can merge into one code only", at: item)
+                }
                 merges.append((new, olds.map(\.0)))
             }
             return Migration(layer: layerID, feature: featureID, change: .merge(merges))

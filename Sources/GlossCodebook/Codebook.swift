@@ -123,7 +123,9 @@ public struct CodeTree: Sendable {
     public let roots: [Code]
     /// Depth-first order of every code, with its parent's id.
     public let flattened: [(code: Code, parent: String?)]
-    private let indexByID: [String: Int]
+    /// Keyed by the ids' UTF-8 bytes: Swift's `==` would merge canonically equivalent ids (K and the Kelvin
+    /// sign), which the rules, comparing bytes, keep apart.
+    private let indexByID: [[UInt8]: Int]
 
     public init(_ roots: [Code]) {
         self.roots = roots
@@ -134,22 +136,22 @@ public struct CodeTree: Sendable {
         }
         for root in roots { visit(root, parent: nil) }
         self.flattened = flattened
-        var index: [String: Int] = [:]
-        for (offset, entry) in flattened.enumerated() where index[entry.code.id] == nil { index[entry.code.id] = offset }
+        var index: [[UInt8]: Int] = [:]
+        for (offset, entry) in flattened.enumerated() where index[Array(entry.code.id.utf8)] == nil { index[Array(entry.code.id.utf8)] = offset }
         self.indexByID = index
     }
 
     /// The code with this id, or nil.
-    public func code(_ id: String) -> Code? { indexByID[id].map { flattened[$0].code } }
+    public func code(_ id: String) -> Code? { indexByID[Array(id.utf8)].map { flattened[$0].code } }
 
     /// The position of a code in depth-first order: for an ordinal scale, its rank from 0.
-    public func position(of id: String) -> Int? { indexByID[id] }
+    public func position(of id: String) -> Int? { indexByID[Array(id.utf8)] }
 
     /// Whether `id` is `ancestor` or lies below it.
     public func code(_ id: String, isUnder ancestor: String) -> Bool {
         var current: String? = id
-        while let id = current, let index = indexByID[id] {
-            if id == ancestor { return true }
+        while let id = current, let index = indexByID[Array(id.utf8)] {
+            if id.isIdentical(to: ancestor) { return true }
             current = flattened[index].parent
         }
         return false

@@ -74,10 +74,19 @@ final class CodebookReader {
         return Array(sequence)
     }
 
-    /// A scalar's text exactly as written (no YAML 1.1 conversion of yes/no/on/off).
+    /// A scalar's text exactly as written (no YAML 1.1 conversion of yes/no/on/off). Text may not be empty,
+    /// nor hold control characters other than tab and line breaks (no QDA tool or XML file can carry them).
     func text(_ node: Node, what: String) -> String? {
         guard case .scalar(let scalar) = node else {
             report("\(what) must be text, not a list or mapping", at: node)
+            return nil
+        }
+        if scalar.string.isEmpty {
+            report("\(what) is empty; write the text, or leave the key out where it is optional", at: node)
+            return nil
+        }
+        if let bad = scalar.string.unicodeScalars.first(where: { ($0.value < 0x20 && !["\t", "\n", "\r"].contains($0)) || (0x7F...0x9F).contains($0.value) || $0.value == 0xFFFE || $0.value == 0xFFFF }) {
+            report("\(what) contains the control character U+\(String(bad.value, radix: 16, uppercase: true)); remove it", at: node)
             return nil
         }
         return scalar.string
@@ -92,8 +101,8 @@ final class CodebookReader {
         return text
     }
 
-    func integer(_ node: Node, what: String, minimum: Int? = nil) -> Int? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+    func integer(_ node: Node, what: String, minimum: Int? = nil, maximum: Int? = nil) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, scalar.tag.description != Tag.Name.str.rawValue, let value = Int(scalar.string) else {
             report("\(what) must be a whole number", at: node)
             return nil
         }
@@ -101,11 +110,17 @@ final class CodebookReader {
             report("\(what) must be \(minimum) or more", at: node)
             return nil
         }
+        if let maximum, value > maximum {
+            report("\(what) must be \(maximum) or less", at: node)
+            return nil
+        }
         return value
     }
 
     func number(_ node: Node, what: String) -> Double? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, scalar.tag.description != Tag.Name.str.rawValue,
+              scalar.string.unicodeScalars.allSatisfy({ "0123456789+-.eE".unicodeScalars.contains($0) }),
+              let value = Double(scalar.string), value.isFinite else {
             report("\(what) must be a number", at: node)
             return nil
         }

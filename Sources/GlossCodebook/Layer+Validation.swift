@@ -132,7 +132,10 @@ extension Feature {
 
     private static func problem(code: String, in tree: CodeTree, feature: String) -> String? {
         guard let found = tree.code(code) else { return "\(feature) is '\(code)', which is not one of its codes; allowed: \(tree.codableIDs.joined(separator: ", "))" }
-        guard found.isCodable else { return "\(feature) is '\(code)', a grouping code that cannot be assigned; choose one of its codes: \(found.children.map(\.id).joined(separator: ", "))" }
+        guard found.isCodable else {
+            let choices = found.children.isEmpty ? "choose one of: \(tree.codableIDs.joined(separator: ", "))" : "choose one of its codes: \(found.children.map(\.id).joined(separator: ", "))"
+            return "\(feature) is '\(code)', a grouping code that cannot be assigned; \(choices)"
+        }
         return nil
     }
 }

@@ -195,6 +195,8 @@ func writeFile(_ bytes: [UInt8], to path: String) throws {
 func readCodebookFile(_ path: String) throws -> String {
     guard FileManager.default.fileExists(atPath: path) else { throw GlossError(.missingInput, "no such file", at: SourceLocation(file: path)) }
     guard let data = FileManager.default.contents(atPath: path) else { throw GlossError(.ioFailure, "cannot read the file", at: SourceLocation(file: path)) }
-    guard let text = String(validating: data, as: UTF8.self) else { throw GlossError(.badData, "the file is not UTF-8", at: SourceLocation(file: path)) }
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte order mark is an encoding signature, not text
+    guard let text = String(validating: bytes, as: UTF8.self) else { throw GlossError(.badData, "the file is not UTF-8", at: SourceLocation(file: path)) }
     return text
 }

@@ -103,4 +103,19 @@ struct CodebookCheckTests {
         let paragraphs = "First line\r\nsame paragraph.\r\n  \r\nSecond paragraph."
         #expect(TextBoundaries(paragraphs).paragraphs == [33])
     }
+
+    @Test(arguments: [
+        ("id: a\nversion: 2000000\ntitle: t\nlayers:\n  - id: l\n", 2, "version must be 1000000 or less"),
+        ("id: a\nversion: !!str 1\ntitle: t\nlayers:\n  - id: l\n", 2, "version must be a whole number"),
+        ("id: a\nversion: 1\ntitle: \"\"\nlayers:\n  - id: l\n", 3, "title is empty"),
+        ("id: a\nversion: 1\ntitle: \"bell\\a\"\nlayers:\n  - id: l\n", 3, "control character U+7"),
+        ("id: a\nversion: 1\ntitle: t\nlayers:\n  - id: l\n    features:\n      - {id: f, type: boolean}\n    rules:\n      - require: []\n", 9, "require names no feature"),
+        ("id: a\nversion: 1\ntitle: t\u{1}x\nlayers: []\n", 3, "invalid YAML"),
+    ])
+    func refusesWhatTheReviewFound(yaml: String, line: Int, message: String) {
+        #expect { try Codebook.parse(yaml, file: "f.yaml") } throws: { error in
+            guard let problems = (error as? CodebookError)?.problems else { return false }
+            return problems.contains { $0.location.line == line && $0.message.contains(message) }
+        }
+    }
 }

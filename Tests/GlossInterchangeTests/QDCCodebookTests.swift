@@ -81,4 +81,17 @@ struct QDCCodebookTests {
             return error.code == .badData && error.message.hasPrefix("malformed XML") && error.location?.line == 3
         }
     }
+
+    @Test func draftsKeepEveryCharacterOrSayWhatIsWrong() throws {
+        // U+2028 LINE SEPARATOR comes back exactly; U+0092 (a C1 control, typical cp1252 mojibake) is reported.
+        let qdc = #"<?xml version="1.0" encoding="UTF-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="5215cc69-b628-4e02-afb9-9beeaee55808" name="a\#u{2028}b" isCodable="true"/></Codes></CodeBook>"#
+        let draft = try QDCCodebook.draft(fromQDC: Array(qdc.utf8), file: "q.qdc", id: "q")
+        let label = try #require(try Codebook.parse(draft.yaml, file: "q.yaml").layer("coding")?.feature("code")?.codes?.roots.first?.label)
+        #expect(Array(label.unicodeScalars) == ["a", "\u{2028}", "b"])
+        let mojibake = qdc.replacingOccurrences(of: "\u{2028}", with: "\u{92}")
+        let bad = try QDCCodebook.draft(fromQDC: Array(mojibake.utf8), file: "q.qdc", id: "q")
+        #expect { try Codebook.parse(bad.yaml, file: "q.yaml") } throws: {
+            ($0 as? CodebookError)?.problems.first?.message.contains("control character U+92") == true
+        }
+    }
 }

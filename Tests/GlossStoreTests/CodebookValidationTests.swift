@@ -83,6 +83,34 @@ struct CodebookValidationTests {
         #expect(try project.dump() == before)
     }
 
+    @Test func anIDOfItsOwnDoesNotGetPastForbiddenOverlap() throws {
+        let project = try Self.project()
+        let before = try project.dump()
+        // The same span and features as source 1, but a new id: a second, overlapping annotation.
+        let record = AnnotationRecord(id: 50, documentID: "d", coder: "alice", layer: "source", start: 0, end: 11,
+                                      features: ["party": .string("un"), "named": .bool(false)])
+        #expect { try project.store.write { try AnnotationIngest(writer: $0, context: TestProject.context()).add(record) } } throws: {
+            ($0 as? GlossError)?.message.contains("overlaps annotation 1") == true
+        }
+        #expect(try project.dump() == before)
+    }
+
+    @Test func anEmptySpanOverlapsNothing() throws {
+        let project = try Self.project()
+        // [5, 5) lies inside source 1's [0, 11) but shares no code point with it.
+        #expect(throws: Never.self) { try Self.add(project, layer: "source", 5, 5, ["party": .string("rebels"), "named": .bool(false)]) }
+    }
+
+    @Test func aCanonicallyEquivalentCodeIsNotTheCode() throws {
+        let project = try Self.project()
+        // U+212A KELVIN SIGN is canonically equivalent to "K": Swift's == says equal, the bytes differ.
+        let kelvin = "\u{212A}"
+        #expect(kelvin == "K")
+        #expect { try Self.add(project, layer: "source", 43, 53, ["party": .string("un" + kelvin), "named": .bool(true)]) } throws: {
+            ($0 as? GlossError)?.message.contains("which is not one of its codes") == true
+        }
+    }
+
     @Test func recordsTheCodebookVersionOfEachWrite() throws {
         let project = try Self.project()
         let annotations = try project.store.read { try $0.annotations() }

@@ -37,7 +37,7 @@ public enum QDCCodebook {
         // goes to its first place, the others get GUIDs derived from their paths, so every GUID is unique.
         func exported(_ code: Code, path: [String]) -> ExportedCode {
             var guid = code.guid ?? Self.guid(path + [code.id])
-            if !usedGUIDs.insert(guid.lowercased()).inserted {
+            if !usedGUIDs.insert(guid.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}"))).inserted {
                 guid = Self.guid(path + [code.id])
                 usedGUIDs.insert(guid)
             }
@@ -194,10 +194,29 @@ public enum QDCCodebook {
         return candidate
     }
 
+    /// A YAML double-quoted scalar. Besides quotes and backslashes, every character YAML may not carry raw
+    /// or would fold (C0 and C1 controls, DEL, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF) is escaped, so the
+    /// draft reads back as exactly the text of the `.qdc`.
     private static func quoted(_ text: String) -> String {
-        var output = ""
-        JSONValue.writeString(text, to: &output)  // a JSON string is a valid YAML double-quoted scalar
-        return output
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\t": output += "\\t"
+            case "\r": output += "\\r"
+            default:
+                let value = scalar.value
+                if value < 0x20 || (0x7F...0x9F).contains(value) || [0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF].contains(value) {
+                    let hex = String(value, radix: 16, uppercase: true)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
     }
 
     private static func yaml(id: String, title: String, file: String, roots: [Code]) -> String {

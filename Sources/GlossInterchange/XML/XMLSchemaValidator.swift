@@ -11,6 +11,7 @@ final class XMLSchemaValidator {
     /// Compiles the schema in `bytes` (`file` names it in messages).
     init(schema bytes: [UInt8], file: String) throws {
         XMLLibrary.initialize()
+        guard bytes.count < Int(Int32.max) else { throw GlossError(.badData, "the schema is larger than 2 GiB", at: SourceLocation(file: file)) }
         let parserContext = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) { xmlSchemaNewMemParserCtxt($0, Int32(buffer.count)) }
@@ -18,7 +19,16 @@ final class XMLSchemaValidator {
         }
         guard let parserContext else { throw GlossError(.badData, "cannot read the schema", at: SourceLocation(file: file)) }
         defer { xmlSchemaFreeParserCtxt(parserContext) }
-        guard let schema = xmlSchemaParse(parserContext) else { throw GlossError(.badData, "the schema does not compile", at: SourceLocation(file: file)) }
+        let collector = ErrorCollector()
+        xmlSchemaSetParserStructuredErrors(parserContext, { userData, error in
+            guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+            collector.errors.append(error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "invalid schema")
+        }, Unmanaged.passUnretained(collector).toOpaque())
+        guard let schema = withExtendedLifetime(collector, { xmlSchemaParse(parserContext) }) else {
+            // Includes and imports of other files are refused like any external entity.
+            throw GlossError(.badData, "the schema does not compile: \(collector.errors.first ?? "unknown error") (schemas that include or import other files are not read)", at: SourceLocation(file: file))
+        }
         self.schema = schema
     }
 
@@ -30,12 +40,12 @@ final class XMLSchemaValidator {
         defer { xmlSchemaFreeValidCtxt(context) }
         let collector = ErrorCollector()
         xmlSchemaSetValidStructuredErrors(context, { userData, error in
-            guard let userData, let error else { return }
+            guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }  // not warnings
             let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
             let message = error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "invalid"
             collector.errors.append("\(error.pointee.line): \(message)")
         }, Unmanaged.passUnretained(collector).toOpaque())
-        let result = xmlSchemaValidateDoc(context, tree.document)
+        let result = withExtendedLifetime(collector) { xmlSchemaValidateDoc(context, tree.document) }
         if result != 0 && collector.errors.isEmpty { collector.errors.append("the document is not valid (libxml2 code \(result))") }
         return collector.errors
     }

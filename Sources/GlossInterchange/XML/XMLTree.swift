@@ -13,6 +13,9 @@ final class XMLTree {
     /// Parses `bytes`, reporting a syntax error with its line and column in `file`.
     init(bytes: [UInt8], file: String) throws {
         XMLLibrary.initialize()
+        guard bytes.count < Int(Int32.max) else {
+            throw GlossError(.badData, "the file is larger than 2 GiB, more than an XML file Gloss reads", at: SourceLocation(file: file))
+        }
         guard let context = xmlNewParserCtxt() else { throw GlossError(.ioFailure, "cannot start the XML parser", at: SourceLocation(file: file)) }
         defer { xmlFreeParserCtxt(context) }
         let options = Int32(XML_PARSE_NONET.rawValue)
@@ -28,12 +31,14 @@ final class XMLTree {
             collector.column = Int(error.pointee.int2)
         }
         defer { xmlSetStructuredErrorFunc(nil, nil) }
-        let parsed = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlCtxtReadMemory(context, $0, Int32(buffer.count), nil, nil, options)
-                }
-            } ?? nil
+        let parsed = withExtendedLifetime(firstError) {
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.map { base in
+                    UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        xmlCtxtReadMemory(context, $0, Int32(buffer.count), nil, nil, options)
+                    }
+                } ?? nil
+            }
         }
         guard let parsed else {
             throw GlossError(.badData, "malformed XML: \(firstError.message ?? "not well-formed")",

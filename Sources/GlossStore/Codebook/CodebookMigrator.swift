@@ -74,7 +74,8 @@ public struct CodebookMigrator {
             mapped = codes.map { code in merges.first { $0.old.contains(code) }?.new ?? code }
         case .split(let splits):
             for split in splits where codes.contains(split.old) {
-                annotation.needsRecoding = "version \(version) splits \(migration.feature) '\(split.old)' into \(split.new.joined(separator: ", ")): choose one"
+                let reason = "version \(version) splits \(migration.feature) '\(split.old)' into \(split.new.joined(separator: ", ")): choose one"
+                annotation.needsRecoding = annotation.needsRecoding.map { $0 + "; " + reason } ?? reason
             }
         }
         var seen: Set<String> = []

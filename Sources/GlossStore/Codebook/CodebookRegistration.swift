@@ -31,7 +31,7 @@ public struct CodebookRegistration {
                 }
                 return .alreadyRegistered(reference)
             }
-            if let latest = registered.filter({ $0.id == codebook.id }).map(\.version).max(), codebook.version != latest + 1 {
+            if let latest = registered.filter({ $0.id == codebook.id }).map(\.version).max(), codebook.version - 1 != latest {
                 throw GlossError(.conflict, "\(codebook.id) is registered up to version \(latest); the next version to register is \(latest + 1), not \(codebook.version)", at: SourceLocation(file: path))
             }
             let others = try writer.codebookRegistry().latest.filter { $0.id != codebook.id }

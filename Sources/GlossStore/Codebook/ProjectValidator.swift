@@ -55,7 +55,7 @@ public struct ProjectValidator {
         let chunks = Self.inParallel((annotations.count + chunkSize - 1) / chunkSize) { chunk in
             annotations[(chunk * chunkSize)..<min(annotations.count, (chunk + 1) * chunkSize)].flatMap(context.findings(for:))
         }
-        let forbidsOverlap = annotations.filter { registry.current(forLayer: $0.layer)?.layer.allowsOverlap == false }
+        let forbidsOverlap = annotations.filter { $0.span.length > 0 && registry.current(forLayer: $0.layer)?.layer.allowsOverlap == false }
         return (chunks.flatMap { $0 } + Self.overlaps(among: forbidsOverlap, registry: registry))
             .sorted { $0.annotation.id < $1.annotation.id }
     }

@@ -98,10 +98,12 @@ public final class AnnotationIngest {
         }
         var violations = layer.violations(span: annotation.span, features: annotation.features, textLength: text.index.codePointCount,
                                           boundaries: self.boundaries(annotation.documentID, text))
-        if !layer.allowsOverlap {
+        // Spans overlap when they share a code point, so an empty span overlaps nothing.
+        if !layer.allowsOverlap && annotation.span.length > 0 {
             for other in try writer.overlappingAnnotationIDs(with: annotation) {
-                // An identical stored annotation is not an overlap: the insert will find it and skip the record.
-                if let stored = try writer.annotation(id: other), stored.span == annotation.span,
+                // An identical stored annotation is not an overlap when the record has no id: the insert finds it
+                // and skips the record. A record with an id of its own would be a second annotation.
+                if annotation.id == 0, let stored = try writer.annotation(id: other), stored.span == annotation.span,
                    JSONValue.object(stored.features).canonicalJSON.isIdentical(to: JSONValue.object(annotation.features).canonicalJSON) {
                     continue
                 }

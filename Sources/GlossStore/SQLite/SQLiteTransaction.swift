@@ -282,6 +282,7 @@ final class SQLiteTransaction: ProjectWriter {
         try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT a.id FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
             WHERE d.external_id = ? AND c.name = ? AND a.layer = ? AND a.start < ? AND a."end" > ? AND a.id != ?
+              AND a.start < a."end"
             ORDER BY a.id
             """), arguments: [annotation.documentID, annotation.coder, annotation.layer, annotation.span.end, annotation.span.start, annotation.id])
     }
