@@ -32,9 +32,14 @@ demo: build
 	$(GLOSS) codebook add Codebooks/russia-taliban-coverage.yaml --db $(DEMO_DB)
 	@echo "== validate the fixture annotations (two statements deliberately run on into the next paragraph)"
 	-$(GLOSS) validate --db $(DEMO_DB)
-	@echo "== agreement between the three coders: stance per paragraph, allegation type per document"
-	$(GLOSS) agree --layer statement --feature stance --unit paragraph --coefficient krippendorff_alpha,fleiss_kappa,gwet_ac1,percent_agreement --db $(DEMO_DB)
-	$(GLOSS) agree --layer allegation --feature allegation_type --unit document --coefficient krippendorff_alpha,percent_agreement --db $(DEMO_DB)
+	@echo "== reliability of the three coders: α per feature with its 95% bootstrap interval"
+	@for spec in statement:stance:paragraph statement:speaker:paragraph allegation:allegation_type:document allegation:evidence:document actor:actor:sentence; do \
+		layer=$${spec%%:*}; rest=$${spec#*:}; feature=$${rest%%:*}; unit=$${rest#*:}; \
+		echo "-- $$layer.$$feature per $$unit"; \
+		$(GLOSS) agree --layer $$layer --feature $$feature --unit $$unit --coefficient krippendorff_alpha --bootstrap 2000 --seed 1 --db $(DEMO_DB) || exit 1; \
+	done
+	@echo "== where the coders disagree on stance (per paragraph), for retraining"
+	$(GLOSS) agree --layer statement --feature stance --unit paragraph --coefficient krippendorff_alpha,fleiss_kappa,gwet_ac1,percent_agreement --diagnostics --db $(DEMO_DB)
 	@echo "== export the project as native JSON Lines"
 	$(GLOSS) export jsonl --out $(OUT)/export --db $(DEMO_DB)
 

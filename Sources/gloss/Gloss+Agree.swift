@@ -48,6 +48,8 @@ extension Gloss {
         @Option(help: ArgumentHelp("Bootstrap samples for α's 95% interval (Hayes & Krippendorff 2007).", valueName: "n")) var bootstrap: Int?
         @Option(help: ArgumentHelp("Seed of the bootstrap, for reproducible intervals.", valueName: "s")) var seed: UInt64 = 1
         @Option(help: ArgumentHelp("With --bootstrap: report the probability that α is below this minimum.", valueName: "alpha")) var alphaMin = 0.667
+        @Flag(help: "Also show the coincidence matrix, agreement per category and per pair of coders, and the disagreements.")
+        var diagnostics = false
         @Option(help: "Output format.") var format: AgreementFormat = .table
 
         enum AlphaMetric: String, ExpressibleByArgument, CaseIterable { case nominal, ordinal, interval, ratio }
@@ -78,12 +80,24 @@ extension Gloss {
 
         func run() throws {
             let reliability: ReliabilityData
+            let coderNames: [String]
+            /// A description of each unit for the list of disagreements.
+            let describeUnit: (Int) throws -> String
             if let data {
-                reliability = try ReliabilityData.csv(try readCodebookFile(data), file: data, order: order?.split(separator: ",").map(String.init)).data
+                let parsed = try ReliabilityData.csv(try readCodebookFile(data), file: data, order: order?.split(separator: ",").map(String.init))
+                (reliability, coderNames) = (parsed.data, parsed.coders)
+                describeUnit = { parsed.units[$0] }
             } else if let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit) {
-                reliability = try SpanReliability.build(store: try project.openStore(), layer: layer, feature: feature, unit: unitKind,
-                                                        coders: coders?.split(separator: ",").map(String.init),
-                                                        documents: docs?.split(separator: ",").map(String.init), presence: presence).data
+                let store = try project.openStore()
+                let spans = try SpanReliability.build(store: store, layer: layer, feature: feature, unit: unitKind,
+                                                      coders: coders?.split(separator: ",").map(String.init),
+                                                      documents: docs?.split(separator: ",").map(String.init), presence: presence)
+                (reliability, coderNames) = (spans.data, spans.coders)
+                describeUnit = { index in
+                    let unit = spans.units[index]
+                    let text = try spans.text(of: unit, in: store).split(whereSeparator: \.isNewline).joined(separator: " ")
+                    return "\(unit.documentID) \(unit.span) \"\(text.count > 70 ? text.prefix(69) + "…" : text)\""
+                }
             } else {
                 return
             }
@@ -93,9 +107,12 @@ extension Gloss {
                 let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: alphaMin)
                 for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
             }
+            let details = diagnostics ? reliability.diagnostics() : nil
             switch format {
             case .json:
-                print(JSONValue.object(["results": .array(results.map(\.json))]).canonicalJSON)
+                var root: [String: JSONValue] = ["results": .array(results.map(\.json))]
+                if let details { root["diagnostics"] = try details.json(data: reliability, coders: coderNames, describeUnit: describeUnit) }
+                print(JSONValue.object(root).canonicalJSON)
             case .csv:
                 print("coefficient,metric,value,units,coders,pairable_values,ci_lower,ci_upper,p_below_min,reason")
                 for result in results {
@@ -113,8 +130,59 @@ extension Gloss {
                                String(result.pairableValues)] + (hasInterval ? interval : []), wrapping: 2)
                 }
                 print(table.rendered, terminator: "")
+                if let details { try printDiagnostics(details, data: reliability, coders: coderNames, describeUnit: describeUnit) }
             }
         }
+
+        private func printDiagnostics(_ details: AgreementDiagnostics, data: ReliabilityData, coders: [String],
+                                      describeUnit: (Int) throws -> String) throws {
+            let labels = data.categories.map(\.label)
+            print("\nCoincidence matrix (Krippendorff 2004, §11.4; rows and columns are categories):")
+            var matrix = TextTable(columns: [""] + labels)
+            for (row, label) in labels.enumerated() {
+                matrix.add([label] + labels.indices.map { String(format: "%.2f", details.coincidences[row, $0]) })
+            }
+            print(matrix.rendered, terminator: "")
+            print("\nAgreement per category (α of this category against all others):")
+            var perCategory = TextTable(columns: ["CATEGORY", "PAIRABLE", "ALPHA"])
+            for category in details.categories {
+                perCategory.add([category.category, String(format: "%.0f", category.pairableValues),
+                                 category.alpha.number.map { String(format: "%.4f", $0) } ?? category.alpha.description], wrapping: 2)
+            }
+            print(perCategory.rendered, terminator: "")
+            print("\nCoder pairs (units both coded):")
+            var pairs = TextTable(columns: ["CODERS", "UNITS", "PERCENT", "COHEN_KAPPA"])
+            for pair in details.pairs {
+                pairs.add(["\(coders[pair.first]) – \(coders[pair.second])", String(pair.units),
+                           pair.percentAgreement.number.map { String(format: "%.4f", $0) } ?? "-",
+                           pair.cohenKappa.number.map { String(format: "%.4f", $0) } ?? pair.cohenKappa.description], wrapping: 3)
+            }
+            print(pairs.rendered, terminator: "")
+            print("\nDisagreements (\(details.disagreements.count) units):")
+            for unit in details.disagreements {
+                let values = coders.indices.map { coder in "\(coders[coder])=\(data.value(unit: unit, coder: coder).map { labels[$0] } ?? "–")" }
+                print("  \(try describeUnit(unit)): \(values.joined(separator: " "))")
+            }
+        }
+    }
+}
+
+extension AgreementDiagnostics {
+    func json(data: ReliabilityData, coders: [String], describeUnit: (Int) throws -> String) throws -> JSONValue {
+        let labels = data.categories.map(\.label)
+        func number(_ value: AgreementValue) -> JSONValue { value.number.map(JSONValue.number) ?? .null }
+        return .object([
+            "categories": .array(labels.map(JSONValue.string)),
+            "coincidences": .array(labels.indices.map { row in .array(labels.indices.map { .number(coincidences[row, $0]) }) }),
+            "per_category": .array(categories.map { .object(["category": .string($0.category), "alpha": number($0.alpha), "pairable_values": .number($0.pairableValues)]) }),
+            "coder_pairs": .array(pairs.map { .object(["coders": .array([.string(coders[$0.first]), .string(coders[$0.second])]), "units": .integer($0.units),
+                                                        "percent_agreement": number($0.percentAgreement), "cohen_kappa": number($0.cohenKappa)]) }),
+            "disagreements": .array(try disagreements.map { unit in
+                .object(["unit": .string(try describeUnit(unit)),
+                         "values": .object(Dictionary(uniqueKeysWithValues: coders.indices.map { coder in
+                             (coders[coder], data.value(unit: unit, coder: coder).map { JSONValue.string(labels[$0]) } ?? .null) }))])
+            }),
+        ])
     }
 }
 

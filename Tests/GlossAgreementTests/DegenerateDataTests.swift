@@ -58,3 +58,20 @@ struct DegenerateDataTests {
         #expect(abs(matrix.pairableValues - 40) < 1e-9)
     }
 }
+
+@Suite("Agreement diagnostics")
+struct DiagnosticsTests {
+    @Test func reportsCategoriesPairsAndDisagreements() throws {
+        // Units a–a, a–b, b–b. By hand: o_aa = o_bb = 2, o_ab = o_ba = 1, n = 6, n_a = n_b = 3;
+        // α = 1 − (n − 1)(o_ab + o_ba) / (2 n_a n_b) = 1 − 5·2 / 18 = 4/9 for "a" against the rest, and for "b".
+        let data = try ReliabilityData(values: [["a", "a"], ["a", "b"], ["b", "b"]])
+        let diagnostics = data.diagnostics()
+        #expect(diagnostics.categories.map(\.category) == ["a", "b"])
+        for category in diagnostics.categories { #expect(abs((category.alpha.number ?? -1) - 4.0 / 9) < 1e-12) }
+        #expect(diagnostics.disagreements == [1])
+        #expect(diagnostics.pairs.count == 1)
+        #expect(diagnostics.pairs[0].units == 3 && diagnostics.pairs[0].percentAgreement.number.map { abs($0 - 2.0 / 3) < 1e-12 } == true)
+        #expect(diagnostics.pairs[0].cohenKappa == data.cohenKappa())
+        #expect(diagnostics.coincidences[0, 1] == 1 && diagnostics.coincidences[1, 1] == 2)
+    }
+}

@@ -37,6 +37,14 @@ public struct SpanReliability {
         public var span: TextSpan
     }
 
+    /// The text a unit covers, for listing disagreements.
+    public func text(of unit: Unit, in store: any ProjectStore) throws -> String {
+        try store.read { reader in
+            guard let document = try reader.document(externalID: unit.documentID) else { return "" }
+            return (try? DocumentText(document.text).quote(unit.span)) ?? ""
+        }
+    }
+
     public static let noSpan = "(none)"
 
     public let data: ReliabilityData
