@@ -87,3 +87,51 @@ struct ReferenceValueTests {
         }
     }
 }
+
+@Suite("Unitizing α against published values")
+struct UnitizingReferenceTests {
+    struct Vector: Sendable, CustomTestStringConvertible {
+        var name: String
+        var coefficient: String
+        var continuum: Continuum
+        var category: String?
+        var expected: Double
+        var tolerance: Double
+        var testDescription: String { name }
+    }
+
+    static let vectors: [Vector] = {
+        let url = TestPaths.shared.appendingPathComponent("agreement/reference-values.json")
+        guard let data = try? Data(contentsOf: url), let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let vectors = root["vectors"] as? [[String: Any]] else { return [] }
+        return vectors.compactMap { entry in
+            guard entry["kind"] as? String == "unitizing", let name = entry["name"] as? String, let coefficient = entry["coefficient"] as? String,
+                  let expected = entry["expected"] as? Double, let body = entry["data"] as? [String: Any],
+                  let bounds = body["continuum"] as? [Int], bounds.count == 2, let coders = body["coders"] as? [String],
+                  let spans = body["spans"] as? [[Any]] else { return nil }
+            let parsed = spans.compactMap { span -> Continuum.Span? in
+                guard span.count == 4, let coder = span[0] as? Int, let start = span[1] as? Int, let end = span[2] as? Int, let label = span[3] as? String else { return nil }
+                return Continuum.Span(coder: coder, start: start, end: end, label: label)
+            }
+            // "alpha_u[c]" names the category c; plain "alpha_u" is the overall value.
+            let category = name.firstIndex(of: "[").map { String(name[name.index(after: $0)..<(name.lastIndex(of: "]") ?? name.endIndex)]) }
+            return Vector(name: name, coefficient: coefficient, continuum: Continuum(begin: bounds[0], end: bounds[1], coderCount: coders.count, spans: parsed),
+                          category: category, expected: expected, tolerance: entry["tolerance"] as? Double ?? 0.0005)
+        }
+    }()
+
+    @Test func everyUnitizingVectorIsLoaded() { #expect(Self.vectors.count == 5) }
+
+    @Test(arguments: vectors)
+    func reproducesThePublishedValue(_ vector: Vector) throws {
+        let value: Double?
+        switch vector.coefficient {
+        case "alpha_u": value = vector.continuum.unitizingAlpha(category: vector.category).number
+        case "alpha_u_observed_disagreement": value = vector.category.map { vector.continuum.disagreements(for: $0).observed }
+        case "alpha_u_expected_disagreement": value = vector.category.map { vector.continuum.disagreements(for: $0).expected }
+        default: value = nil
+        }
+        let computed = try #require(value)
+        #expect(abs(computed - vector.expected) <= vector.tolerance, "\(vector.name): \(computed) vs \(vector.expected)")
+    }
+}
