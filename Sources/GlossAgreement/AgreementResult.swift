@@ -10,6 +10,11 @@ public enum Coefficient: String, Sendable, CaseIterable {
     case gwetAC1 = "gwet_ac1"
     case gwetAC2 = "gwet_ac2"
     case krippendorffAlpha = "krippendorff_alpha"
+    /// Unitizing α: computed on spans (a continuum), not on units × coders.
+    case alphaU = "alpha_u"
+
+    /// The coefficients computed on units × coders.
+    public static let coding: [Coefficient] = allCases.filter { $0 != .alphaU }
 }
 
 /// One coefficient computed on one set of reliability data.
@@ -20,10 +25,23 @@ public struct AgreementResult: Sendable, Equatable {
     public var value: AgreementValue
     public var units: Int
     public var coders: Int
-    /// Values in units with at least two values (Krippendorff's n).
+    /// Values in units with at least two values (Krippendorff's n); for α_u, the continuum's length.
     public var pairableValues: Int
     /// For α, when asked: the bootstrap interval and the chance of falling below a minimum.
     public var bootstrap: AlphaBootstrap?
+    /// For a per-category result, the category; nil for the overall value.
+    public var category: String?
+}
+
+extension Continuum {
+    /// α_u per category, then overall.
+    public func unitizingResults() -> [AgreementResult] {
+        let units = spans.count
+        return (labels.map(Optional.some) + [nil]).map { label in
+            AgreementResult(coefficient: .alphaU, metric: "nominal", value: unitizingAlpha(category: label), units: units,
+                            coders: coderCount, pairableValues: end - begin, bootstrap: nil, category: label)
+        }
+    }
 }
 
 extension ReliabilityData {
@@ -44,9 +62,10 @@ extension ReliabilityData {
             case .gwetAC1: value = gwetAC()
             case .gwetAC2: value = gwetAC(weights: weights); metricName = weights.kind.rawValue
             case .krippendorffAlpha: value = krippendorffAlpha(metric: metric); metricName = metric.rawValue
+            case .alphaU: value = .undefined(reason: "alpha_u is computed on spans: use --layer with --feature, or --spans-data")
             }
             return AgreementResult(coefficient: coefficient, metric: metricName, value: value, units: unitCount, coders: coderCount,
-                                   pairableValues: pairable, bootstrap: nil)
+                                   pairableValues: pairable, bootstrap: nil, category: nil)
         }
     }
 }

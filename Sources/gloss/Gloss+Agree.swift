@@ -39,6 +39,8 @@ extension Gloss {
         @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var docs: String?
         @Flag(help: "Count a coder's missing span in a unit as the value (none).") var presence = false
         @Option(help: ArgumentHelp("Reliability data as CSV (unit,<coder>,...).", valueName: "file")) var data: String?
+        @Option(help: ArgumentHelp("Spans coded elsewhere, as CSV (coder,start,end,label), for alpha_u.", valueName: "file")) var spansData: String?
+        @Option(help: ArgumentHelp("With --spans-data: the continuum's length; offsets lie in [0, length).", valueName: "n")) var length: Int?
         @Option(help: ArgumentHelp("Coefficients, comma-separated, or all.", valueName: "names")) var coefficient = "all"
         @Option(help: "The distance metric of Krippendorff's α.") var metric: AlphaMetric = .nominal
         @Option(help: "The weights of weighted_kappa and gwet_ac2.") var weights: AgreementWeights.Kind = .linear
@@ -57,6 +59,11 @@ extension Gloss {
         enum AgreementFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
         func validate() throws {
+            if spansData != nil {
+                guard data == nil, layer == nil, length != nil else { throw ValidationError("--spans-data needs --length, and goes without --data and --layer") }
+                guard try coefficients() == [.alphaU] else { throw ValidationError("--spans-data takes --coefficient alpha_u") }
+                return
+            }
             switch (data, layer, feature) {
             case (.some, nil, nil): break
             case (nil, .some, .some):
@@ -69,7 +76,7 @@ extension Gloss {
         }
 
         func coefficients() throws -> [Coefficient] {
-            if coefficient == "all" { return Coefficient.allCases }
+            if coefficient == "all" { return Coefficient.coding }
             return try coefficient.split(separator: ",").map { name in
                 guard let known = Coefficient(rawValue: String(name)) else {
                     throw ValidationError("unknown coefficient \(name); use \(Coefficient.allCases.map(\.rawValue).joined(separator: ", ")) or all")
@@ -79,6 +86,21 @@ extension Gloss {
         }
 
         func run() throws {
+            let requested = try coefficients()
+            if requested.contains(.alphaU) {
+                let continuum: Continuum
+                if let spansData, let length {
+                    continuum = try Continuum.csv(try readCodebookFile(spansData), file: spansData, length: length).continuum
+                } else if let layer, let feature {
+                    continuum = try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
+                                                        coders: coders?.split(separator: ",").map(String.init),
+                                                        documents: docs?.split(separator: ",").map(String.init)).continuum
+                } else {
+                    throw GlossError(.usage, "alpha_u needs spans: use --layer with --feature, or --spans-data FILE.csv --length N")
+                }
+                try report(continuum.unitizingResults(), diagnostics: nil, data: nil, coders: [], describeUnit: { String($0) })
+                if requested == [.alphaU] { return }
+            }
             let reliability: ReliabilityData
             let coderNames: [String]
             /// A description of each unit for the list of disagreements.
@@ -102,16 +124,20 @@ extension Gloss {
                 return
             }
             let distance = DistanceMetric(rawValue: metric.rawValue) ?? .nominal
-            var results = reliability.results(try coefficients(), metric: distance, weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
+            var results = reliability.results(requested.filter { $0 != .alphaU }, metric: distance, weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
             if let bootstrap {
                 let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: alphaMin)
                 for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
             }
-            let details = diagnostics ? reliability.diagnostics() : nil
+            try report(results, diagnostics: diagnostics ? reliability.diagnostics() : nil, data: reliability, coders: coderNames, describeUnit: describeUnit)
+        }
+
+        private func report(_ results: [AgreementResult], diagnostics details: AgreementDiagnostics?, data reliability: ReliabilityData?,
+                            coders coderNames: [String], describeUnit: (Int) throws -> String) throws {
             switch format {
             case .json:
                 var root: [String: JSONValue] = ["results": .array(results.map(\.json))]
-                if let details { root["diagnostics"] = try details.json(data: reliability, coders: coderNames, describeUnit: describeUnit) }
+                if let details, let reliability { root["diagnostics"] = try details.json(data: reliability, coders: coderNames, describeUnit: describeUnit) }
                 print(JSONValue.object(root).canonicalJSON)
             case .csv:
                 print("coefficient,metric,value,units,coders,pairable_values,ci_lower,ci_upper,p_below_min,reason")
@@ -122,15 +148,19 @@ extension Gloss {
                 }
             case .table:
                 let hasInterval = results.contains { $0.bootstrap != nil }
-                var table = TextTable(columns: ["COEFFICIENT", "METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"] + (hasInterval ? ["95% CI", "P(α < \(alphaMin))"] : []))
+                let hasCategory = results.contains { $0.category != nil }
+                var table = TextTable(columns: ["COEFFICIENT"] + (hasCategory ? ["CATEGORY"] : []) + ["METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"]
+                                      + (hasInterval ? ["95% CI", "P(α < \(alphaMin))"] : []))
                 for result in results {
                     let value = result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description
                     let interval = result.bootstrap.map { [String(format: "%.4f – %.4f", $0.lower, $0.upper), String(format: "%.4f", $0.probabilityBelowMinimum)] } ?? ["", ""]
-                    table.add([result.coefficient.rawValue, result.metric ?? "", value, String(result.units), String(result.coders),
-                               String(result.pairableValues)] + (hasInterval ? interval : []), wrapping: 2)
+                    table.add([result.coefficient.rawValue] + (hasCategory ? [result.category ?? "(overall)"] : [])
+                              + [result.metric ?? "", value, String(result.units), String(result.coders),
+                                 result.coefficient == .alphaU ? "-" : String(result.pairableValues)]
+                              + (hasInterval ? interval : []), wrapping: hasCategory ? 3 : 2)
                 }
                 print(table.rendered, terminator: "")
-                if let details { try printDiagnostics(details, data: reliability, coders: coderNames, describeUnit: describeUnit) }
+                if let details, let reliability { try printDiagnostics(details, data: reliability, coders: coderNames, describeUnit: describeUnit) }
             }
         }
 
@@ -196,6 +226,11 @@ extension AgreementResult {
             "coefficient": .string(coefficient.rawValue), "metric": metric.map(JSONValue.string) ?? .null,
             "units": .integer(units), "coders": .integer(coders), "pairable_values": .integer(pairableValues), "ci": .null,
         ]
+        if let category { object["category"] = .string(category) }
+        if coefficient == .alphaU {  // spans on a continuum: its length, not pairable values
+            object["pairable_values"] = nil
+            object["continuum_length"] = .integer(pairableValues)
+        }
         if let bootstrap {
             object["ci"] = .object(["level": .number(0.95), "lower": .number(bootstrap.lower), "upper": .number(bootstrap.upper),
                                     "samples": .integer(bootstrap.samples)])

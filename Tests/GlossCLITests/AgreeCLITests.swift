@@ -51,3 +51,30 @@ struct AgreeCLITests {
         #expect(try cli.run("agree", "--data", path, "--coefficient", "kappa").status == 64)
     }
 }
+
+@Suite("The gloss agree command on spans")
+struct AgreeSpansCLITests {
+    @Test func unitizingAlphaOfPublishedSpans() throws {
+        // Krippendorff (2004), figure 2, moved from [150, 450) to [0, 300): α_u does not change under translation.
+        // Published: c 0.7286, k 1.0, overall 0.8591 (also DKPro and text-alpha).
+        let spans = [(0, 225, 295, "c"), (0, 370, 400, "c"), (1, 220, 300, "c"), (1, 355, 375, "c"), (1, 400, 420, "c"),
+                     (0, 180, 240, "k"), (0, 300, 350, "k"), (1, 180, 240, "k"), (1, 300, 350, "k")]
+        let csv = "coder,start,end,label\n" + spans.map { "coder\($0.0),\($0.1 - 150),\($0.2 - 150),\($0.3)" }.joined(separator: "\n") + "\n"
+        let cli = try CLI()
+        let path = try cli.folder.write("spans.csv", csv)
+        let result = try cli.run("agree", "--spans-data", path, "--length", "300", "--coefficient", "alpha_u", "--format", "json")
+        #expect(result.status == 0)
+        guard case .object(let root) = try JSONParser.parse(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)),
+              case .array(let results) = root["results"] else { Issue.record("no results"); return }
+        // Canonical JSON writes every value as a number ("1.0" included); the overall result has no category.
+        let values = results.compactMap { item -> (String, Double)? in
+            guard case .object(let object) = item, case .number(let value) = object["value"] ?? .null else { return nil }
+            if case .string(let category) = object["category"] { return (category, value) }
+            return ("overall", value)
+        }
+        let byCategory = Dictionary(values, uniquingKeysWith: { a, _ in a })
+        #expect(abs((byCategory["c"] ?? 0) - 0.7286) < 0.0001)
+        #expect(abs((byCategory["k"] ?? 0) - 1.0) < 0.0001)
+        #expect(abs((byCategory["overall"] ?? 0) - 0.8591) < 0.0005)
+    }
+}
