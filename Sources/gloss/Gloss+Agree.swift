@@ -41,6 +41,8 @@ extension Gloss {
         @Option(help: ArgumentHelp("Reliability data as CSV (unit,<coder>,...).", valueName: "file")) var data: String?
         @Option(help: ArgumentHelp("Spans coded elsewhere, as CSV (coder,start,end,label), for alpha_u.", valueName: "file")) var spansData: String?
         @Option(help: ArgumentHelp("With --spans-data: the continuum's length; offsets lie in [0, length).", valueName: "n")) var length: Int?
+        @Option(help: ArgumentHelp("Match the coders' spans: exact, or overlap:RATIO (shared over joint code points, e.g. overlap:0.5).", valueName: "how"))
+        var match: String?
         @Option(help: ArgumentHelp("Coefficients, comma-separated, or all.", valueName: "names")) var coefficient = "all"
         @Option(help: "The distance metric of Krippendorff's α.") var metric: AlphaMetric = .nominal
         @Option(help: "The weights of weighted_kappa and gwet_ac2.") var weights: AgreementWeights.Kind = .linear
@@ -59,9 +61,15 @@ extension Gloss {
         enum AgreementFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
         func validate() throws {
+            if let match, SpanMatch(argument: match) == nil { throw ValidationError("--match is exact or overlap:RATIO with 0 < RATIO ≤ 1, not \(match)") }
+            if match != nil && spansData == nil {
+                guard layer != nil, data == nil else { throw ValidationError("--match works on spans: give --layer (and --feature for κ on the matched codes), or --spans-data") }
+                return
+            }
             if spansData != nil {
                 guard data == nil, layer == nil, length != nil else { throw ValidationError("--spans-data needs --length, and goes without --data and --layer") }
-                guard try coefficients() == [.alphaU] else { throw ValidationError("--spans-data takes --coefficient alpha_u") }
+                let onlyAlphaU = try coefficients() == [.alphaU]
+                guard match != nil || onlyAlphaU else { throw ValidationError("--spans-data takes --coefficient alpha_u or --match") }
                 return
             }
             switch (data, layer, feature) {
@@ -86,6 +94,18 @@ extension Gloss {
         }
 
         func run() throws {
+            if let match, let how = SpanMatch(argument: match) {
+                let continuum: Continuum, names: [String]
+                if let spansData, let length {
+                    (continuum, names) = try Continuum.csv(try readCodebookFile(spansData), file: spansData, length: length)
+                } else if let layer {
+                    (continuum, names) = try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
+                                                                  coders: coders?.split(separator: ",").map(String.init),
+                                                                  documents: docs?.split(separator: ",").map(String.init))
+                } else { return }
+                try reportMatches(continuum.matchSpans(how), continuum: continuum, coders: names, withKappa: feature != nil || spansData != nil)
+                return
+            }
             let requested = try coefficients()
             if requested.contains(.alphaU) {
                 let continuum: Continuum
@@ -130,6 +150,31 @@ extension Gloss {
                 for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
             }
             try report(results, diagnostics: diagnostics ? reliability.diagnostics() : nil, data: reliability, coders: coderNames, describeUnit: describeUnit)
+        }
+
+        private func reportMatches(_ reports: [SpanMatchReport], continuum: Continuum, coders: [String], withKappa: Bool) throws {
+            func number(_ value: AgreementValue) -> JSONValue { value.number.map(JSONValue.number) ?? .null }
+            switch format {
+            case .json, .csv:
+                let items = reports.map { report -> JSONValue in
+                    var object: [String: JSONValue] = [
+                        "coders": .array([.string(coders[report.first]), .string(coders[report.second])]),
+                        "spans": .array([.integer(report.firstSpans), .integer(report.secondSpans)]), "matched": .integer(report.matches.count),
+                        "precision": number(report.precision), "recall": number(report.recall), "f1": number(report.f1), "match": .string(match ?? ""),
+                    ]
+                    if withKappa { object["kappa_on_matches"] = number(continuum.kappaOnMatches(report)) }
+                    return .object(object)
+                }
+                print(JSONValue.object(["matching": .array(items)]).canonicalJSON)
+            case .table:
+                var table = TextTable(columns: ["CODERS", "SPANS", "MATCHED", "PRECISION", "RECALL", "F1"] + (withKappa ? ["KAPPA_ON_MATCHES"] : []))
+                func text(_ value: AgreementValue) -> String { value.number.map { String(format: "%.4f", $0) } ?? "-" }
+                for report in reports {
+                    table.add(["\(coders[report.first]) – \(coders[report.second])", "\(report.firstSpans) / \(report.secondSpans)", String(report.matches.count),
+                               text(report.precision), text(report.recall), text(report.f1)] + (withKappa ? [text(continuum.kappaOnMatches(report))] : []))
+                }
+                print(table.rendered, terminator: "")
+            }
         }
 
         private func report(_ results: [AgreementResult], diagnostics details: AgreementDiagnostics?, data reliability: ReliabilityData?,
