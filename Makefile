@@ -43,10 +43,13 @@ demo: build
 	@echo "== export the project as native JSON Lines"
 	$(GLOSS) export jsonl --out $(OUT)/export --db $(DEMO_DB)
 
-# Import throughput: 10,000 documents and 200,000 native JSONL annotations into an empty database (release build).
+# Import, export and validation of 10,000 documents and 200,000 annotations, and Krippendorff's α on
+# 1,000,000 units × 3 coders (release builds).
 bench: deps
 	$(SWIFT) build -c release --product gloss-bench
+	$(SWIFT) build -c release --product gloss-agreement-bench
 	.build/release/gloss-bench --documents 10000 --annotations 200000
+	.build/release/gloss-agreement-bench --units 1000000
 
 clean:
 	rm -rf $(OUT) .build
