@@ -49,7 +49,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "gloss-agreement-bench",
-            dependencies: ["GlossAgreement"],
+            dependencies: ["GlossCore", "GlossAgreement"],
             path: "Benchmarks/AgreementBenchmark"
         ),
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),

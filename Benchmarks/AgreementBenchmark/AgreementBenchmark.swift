@@ -1,5 +1,6 @@
 import Foundation
 import GlossAgreement
+import GlossCore
 
 /// Times Krippendorff's α on 1,000,000 units × 3 coders, 5 categories, 10% missing values (computation
 /// only: the data are in memory before the clock starts), as the comparison with the `krippendorff`
@@ -19,14 +20,8 @@ struct AgreementBenchmark {
             }
         }
         // Deterministic data: coders mostly agree on a unit's "true" category, 10% of cells missing.
-        var state: UInt64 = 0x5EED_2026
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SplitMix64(seed: 0x5EED_2026)
+        func next() -> UInt64 { generator.next() }
         var rows: [[Int?]] = []
         rows.reserveCapacity(units)
         for _ in 0..<units {

@@ -1,3 +1,5 @@
+import GlossCore
+
 /// A bootstrap distribution of Krippendorff's α: a 95% interval and the chance that α is below a minimum.
 public struct AlphaBootstrap: Sendable, Equatable {
     /// The 2.5th and 97.5th percentiles of the resampled α.
@@ -48,18 +50,5 @@ extension ReliabilityData {
         let below = alphas.prefix { $0 < minimum }.count
         return AlphaBootstrap(lower: percentile(0.025), upper: percentile(0.975), samples: samples,
                               probabilityBelowMinimum: Double(below) / Double(samples), minimum: minimum)
-    }
-}
-
-/// A small deterministic random generator (Steele, Lea & Flood 2014, SplitMix64), for reproducible resampling.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
