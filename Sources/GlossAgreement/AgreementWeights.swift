@@ -28,7 +28,8 @@ public struct AgreementWeights: Sendable, Equatable {
     /// The q × q weight matrix, row-major.
     func matrix(for categories: [ReliabilityData.Category]) -> [Double] {
         let q = categories.count
-        let x = categories.enumerated().map { fromValues ? ($1.value ?? Double($0)) : Double($0) }
+        let numeric = categories.allSatisfy { $0.value != nil }
+        let x = categories.enumerated().map { fromValues && numeric ? ($1.value ?? 0) : Double($0 + 1) }
         var weights = [Double](repeating: 0, count: q * q)
         for k in 0..<q { weights[k * q + k] = 1 }
         guard kind != .identity, q > 1, let low = x.min(), let high = x.max(), high > low else { return weights }

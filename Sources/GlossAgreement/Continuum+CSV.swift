@@ -13,8 +13,8 @@ extension Continuum {
             guard row.fields.count == 4, let start = Int(row.fields[1]), let end = Int(row.fields[2]) else {
                 throw GlossError(.badData, "a row needs coder, start, end and label, with whole-number offsets", at: SourceLocation(file: file, line: row.line))
             }
-            guard 0 <= start, start <= end, end <= length else {
-                throw GlossError(.badData, "[\(start), \(end)) is not a span within [0, \(length))", at: SourceLocation(file: file, line: row.line))
+            guard 0 <= start, start < end, end <= length else {
+                throw GlossError(.badData, "[\(start), \(end)) is not a non-empty span within [0, \(length))", at: SourceLocation(file: file, line: row.line))
             }
             if !coders.contains(row.fields[0]) { coders.append(row.fields[0]) }
             spans.append(Span(coder: coders.firstIndex(of: row.fields[0]) ?? 0, start: start, end: end, label: row.fields[3]))

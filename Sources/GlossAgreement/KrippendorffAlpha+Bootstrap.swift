@@ -12,14 +12,16 @@ public struct AlphaBootstrap: Sendable, Equatable {
 }
 
 extension ReliabilityData {
-    /// Bootstraps α after Hayes & Krippendorff (2007): the unordered pairs of values within units are drawn
-    /// with replacement, as many as the data have, each contributing 2 δ² / (n (m_u − 1)) to the observed
-    /// disagreement D*_o, so that D*_o averages D_o; the expected disagreement D_e stays that of the data, and
-    /// α* = 1 − D*_o / D_e. `seed` makes the draws, and so the interval, reproducible.
+    /// Bootstraps α after Hayes & Krippendorff (2007) and Krippendorff's algorithm for it: each resample
+    /// draws M = Σ_u m_u(m_u − 1)/2 pairs of values, a pair (c, k) with probability o_ck / n from the
+    /// coincidence matrix, and gives α* = 1 − mean δ²_ck / D_e, with D_e that of the data (so the mean of
+    /// δ² averages D_o). `seed` makes the draws, and so the interval, reproducible. The interval is the
+    /// 2.5th and 97.5th percentiles (the ⌈pN⌉-th smallest values).
     public func bootstrapAlpha(metric: DistanceMetric, samples: Int, seed: UInt64, minimum: Double) -> AlphaBootstrap? {
+        guard metricProblem(metric) == nil, samples > 0 else { return nil }
         let matrix = coincidences()
         let n = matrix.pairableValues
-        guard n > 1, samples > 0 else { return nil }
+        guard n > 1 else { return nil }
         let q = categories.count
         let totals = matrix.totals
         let delta = distances(metric, totals: totals)
@@ -27,26 +29,37 @@ extension ReliabilityData {
         for c in 0..<q { for k in 0..<q where c != k { expected += totals[c] * totals[k] * delta[c * q + k] } }
         expected /= n * (n - 1)
         guard expected > 0 else { return nil }
-        // Each unordered pair's contribution to D_o.
-        var contributions: [Double] = []
+        var draws = 0
         for unit in 0..<unitCount {
-            let values = (0..<coderCount).compactMap { value(unit: unit, coder: $0) }
-            let m = values.count
-            guard m >= 2 else { continue }
-            for i in 0..<(m - 1) {
-                for j in (i + 1)..<m { contributions.append(2 * delta[values[i] * q + values[j]] / (n * Double(m - 1))) }
-            }
+            let m = (0..<coderCount).reduce(0) { $0 + (value(unit: unit, coder: $1) == nil ? 0 : 1) }
+            if m >= 2 { draws += m * (m - 1) / 2 }
+        }
+        // Cumulative o_ck over the cells, for drawing a cell with probability o_ck / n.
+        var cumulative: [Double] = [], cellDelta: [Double] = []
+        var running = 0.0
+        for cell in 0..<(q * q) where matrix.counts[cell] > 0 {
+            running += matrix.counts[cell]
+            cumulative.append(running)
+            cellDelta.append(delta[cell])
         }
         var generator = SplitMix64(seed: seed)
         var alphas: [Double] = []
         alphas.reserveCapacity(samples)
         for _ in 0..<samples {
-            var observed = 0.0
-            for _ in 0..<contributions.count { observed += contributions[Int(generator.next() % UInt64(contributions.count))] }
-            alphas.append(1 - observed / expected)
+            var sum = 0.0
+            for _ in 0..<draws {
+                let target = Double(generator.next() >> 11) / Double(1 << 53) * running
+                var low = 0, high = cumulative.count - 1
+                while low < high {
+                    let mid = (low + high) / 2
+                    if cumulative[mid] > target { high = mid } else { low = mid + 1 }
+                }
+                sum += cellDelta[low]
+            }
+            alphas.append(1 - sum / Double(draws) / expected)
         }
         alphas.sort()
-        func percentile(_ p: Double) -> Double { alphas[min(alphas.count - 1, max(0, Int((p * Double(alphas.count)).rounded(.down))))] }
+        func percentile(_ p: Double) -> Double { alphas[min(alphas.count - 1, max(0, Int((p * Double(alphas.count)).rounded(.up)) - 1))] }
         let below = alphas.prefix { $0 < minimum }.count
         return AlphaBootstrap(lower: percentile(0.025), upper: percentile(0.975), samples: samples,
                               probabilityBelowMinimum: Double(below) / Double(samples), minimum: minimum)

@@ -76,6 +76,7 @@ extension ReliabilityData {
 
     /// α from a coincidence matrix already computed (the bootstrap resamples its pairs).
     public func krippendorffAlpha(_ matrix: CoincidenceMatrix, metric: DistanceMetric) -> AgreementValue {
+        if let reason = metricProblem(metric) { return .undefined(reason: reason) }
         let n = matrix.pairableValues
         guard n > 1 else { return .undefined(reason: "fewer than two pairable values: no unit has values from two coders") }
         let delta = distances(metric, totals: matrix.totals)
@@ -92,10 +93,21 @@ extension ReliabilityData {
         return .value(1 - (n - 1) * observed / expected)
     }
 
-    /// δ²_ck for every pair of categories, row-major.
+    /// Why `metric` cannot apply to these categories, or nil.
+    func metricProblem(_ metric: DistanceMetric) -> String? {
+        switch metric {
+        case .nominal: return nil
+        case .ratio where !isNumeric: return "the ratio metric needs numeric categories"
+        case .ordinal, .interval, .ratio:
+            return isOrdered ? nil : "the categories are labels without an order; give their order (--order a,b,c) or use the nominal metric"
+        }
+    }
+
+    /// δ²_ck for every pair of categories, row-major. Distances use the categories' values when all are
+    /// numbers, else their ranks (1, 2, …) in the ordered list.
     func distances(_ metric: DistanceMetric, totals: [Double]) -> [Double] {
         let q = categories.count
-        let values = categories.enumerated().map { $1.value ?? Double($0) }
+        let values = isNumeric ? categories.map { $0.value ?? 0 } : categories.indices.map { Double($0 + 1) }
         var delta = [Double](repeating: 0, count: q * q)
         for c in 0..<q {
             for k in 0..<q where c != k {

@@ -1,3 +1,4 @@
+import Foundation
 import GlossCore
 
 extension ReliabilityData {
@@ -10,6 +11,9 @@ extension ReliabilityData {
             throw GlossError(.badData, "the first row must be unit,<coder>,<coder>,... with at least one coder", at: SourceLocation(file: file, line: 1))
         }
         let coders = Array(header.fields.dropFirst())
+        if let twice = coders.first(where: { name in coders.filter { $0 == name }.count > 1 }) {
+            throw GlossError(.badData, "coder \(twice) appears twice in the header; give each coder one column", at: SourceLocation(file: file, line: 1))
+        }
         var units: [String] = [], values: [[String?]] = []
         for row in rows.dropFirst() {
             guard row.fields.count == header.fields.count else {
@@ -41,7 +45,8 @@ enum CSVReader {
         var scalars = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
         func endField() {
-            fields.append(String(field))
+            // Spaces around an unquoted cell are layout, not data ("1, 2" is 1 and 2).
+            fields.append(wasQuoted ? String(field) : String(field).trimmingCharacters(in: .whitespaces))
             field = String.UnicodeScalarView()
             wasQuoted = false
         }

@@ -59,14 +59,22 @@ extension ReliabilityData {
 
     private static let noPairs = AgreementValue.undefined(reason: "fewer than two pairable values: no unit has values from two coders")
 
+    /// Why weights cannot apply to these categories, or nil.
+    private func weightsProblem(_ weights: AgreementWeights) -> String? {
+        weights.kind == .identity || isOrdered ? nil
+            : "weights need ordered categories; these are labels without an order (give --order a,b,c)"
+    }
+
     /// Percent agreement p_a over the units with at least two values (Gwet 2014, eq. 2.5.3).
     public func percentAgreement(weights: AgreementWeights = .identity) -> AgreementValue {
-        gwetObservedAgreement(unitCounts(), weights.matrix(for: categories)).map(AgreementValue.value) ?? Self.noPairs
+        if let reason = weightsProblem(weights) { return .undefined(reason: reason) }
+        return gwetObservedAgreement(unitCounts(), weights.matrix(for: categories)).map(AgreementValue.value) ?? Self.noPairs
     }
 
     /// Fleiss' κ (Fleiss 1971), generalised to missing values and weights: p_e = Σ_kl w_kl π_k π_l
     /// (Gwet 2014, eq. 2.5.4). For two coders and complete data it is Scott's π.
     public func fleissKappa(weights: AgreementWeights = .identity) -> AgreementValue {
+        if let reason = weightsProblem(weights) { return .undefined(reason: reason) }
         let counts = unitCounts(), w = weights.matrix(for: categories), q = categories.count
         guard let pa = gwetObservedAgreement(counts, w) else { return Self.noPairs }
         let pi = classificationProbabilities(counts)
@@ -78,6 +86,7 @@ extension ReliabilityData {
     /// Gwet's AC1 (identity weights) and AC2 (other weights): p_e = (Σ_kl w_kl / (q(q − 1))) Σ_k π_k (1 − π_k)
     /// (Gwet 2008, eq. 19; Gwet 2014, eq. 2.5.5 and §3.3).
     public func gwetAC(weights: AgreementWeights = .identity) -> AgreementValue {
+        if let reason = weightsProblem(weights) { return .undefined(reason: reason) }
         let counts = unitCounts(), w = weights.matrix(for: categories), q = categories.count
         guard q > 1 else { return .undefined(reason: "only one category: AC needs at least two") }
         guard let pa = gwetObservedAgreement(counts, w) else { return Self.noPairs }
@@ -89,6 +98,7 @@ extension ReliabilityData {
     /// Bennett, Alpert & Goldstein's S (1954), also Brennan & Prediger's κ_n (1981) and Randolph's free-marginal
     /// κ (2005): p_e = Σ_kl w_kl / q² over the q categories of the ordered list (Gwet 2014, eq. 2.5.2).
     public func bennettS(weights: AgreementWeights = .identity) -> AgreementValue {
+        if let reason = weightsProblem(weights) { return .undefined(reason: reason) }
         let w = weights.matrix(for: categories), q = categories.count
         guard let pa = gwetObservedAgreement(unitCounts(), w) else { return Self.noPairs }
         return .chanceCorrected(observed: pa, expected: w.reduce(0, +) / Double(q * q))
@@ -98,6 +108,7 @@ extension ReliabilityData {
     /// values in category k, p̄_k their mean over the r coders and s²_kl their covariance,
     /// p_e = Σ_kl w_kl (p̄_k p̄_l − s²_kl / r) (Gwet 2014, eq. 2.5.6). Equals Hubert's κ (Warrens 2010).
     public func congerKappa(weights: AgreementWeights = .identity) -> AgreementValue {
+        if let reason = weightsProblem(weights) { return .undefined(reason: reason) }
         let counts = unitCounts(), w = weights.matrix(for: categories), q = categories.count
         guard let pa = gwetObservedAgreement(counts, w) else { return Self.noPairs }
         let shares = coderShares()
@@ -133,6 +144,7 @@ extension ReliabilityData {
     /// Cohen's κ (Cohen 1960) and weighted κ (Cohen 1968) for two coders: p_a over the units both coded,
     /// p_e = Σ_kl w_kl p_k· p_·l with each coder's marginals over the units they coded (Gwet 2014, eq. 2.5.1).
     public func cohenKappa(weights: AgreementWeights = .identity) -> AgreementValue {
+        if let reason = weightsProblem(weights) { return .undefined(reason: reason) }
         guard coderCount == 2 else { return .undefined(reason: "needs exactly two coders; this data has \(coderCount)") }
         return pairwise(weights: weights, pooled: false, coders: (0, 1))
     }
@@ -140,6 +152,7 @@ extension ReliabilityData {
     /// Scott's π (Scott 1955) for two coders: as Cohen's κ, with both coders' marginals pooled,
     /// p_e = Σ_kl w_kl π_k π_l, π_k = (p_k· + p_·k) / 2 (Gwet 2014, eq. 2.5.1).
     public func scottPi(weights: AgreementWeights = .identity) -> AgreementValue {
+        if let reason = weightsProblem(weights) { return .undefined(reason: reason) }
         guard coderCount == 2 else { return .undefined(reason: "needs exactly two coders; this data has \(coderCount)") }
         return pairwise(weights: weights, pooled: true, coders: (0, 1))
     }

@@ -8,10 +8,8 @@ public enum SpanMatch: Sendable, Equatable {
     /// `exact` or `overlap:0.5`.
     public init?(argument: String) {
         if argument == "exact" { self = .exact; return }
-        guard argument.hasPrefix("overlap"), let ratio = Double(argument.dropFirst("overlap:".count)), ratio > 0, ratio <= 1 else {
-            if argument == "overlap" { self = .overlap(minimumRatio: 0.5); return }
-            return nil
-        }
+        if argument == "overlap" { self = .overlap(minimumRatio: 0.5); return }
+        guard argument.hasPrefix("overlap:"), let ratio = Double(argument.dropFirst("overlap:".count)), ratio > 0, ratio <= 1 else { return nil }
         self = .overlap(minimumRatio: ratio)
     }
 }
@@ -47,8 +45,8 @@ public struct SpanMatchReport: Sendable, Equatable {
 }
 
 extension Continuum {
-    /// Matches every pair of coders' spans: candidate pairs are ranked by overlap ratio (then by position)
-    /// and taken greedily, each span at most once.
+    /// Matches every pair of coders' spans one-to-one, pairing as many as possible (a maximum bipartite
+    /// matching by augmenting paths, Kuhn 1955) and, among candidates, trying higher overlap ratios first.
     public func matchSpans(_ match: SpanMatch) -> [SpanMatchReport] {
         var reports: [SpanMatchReport] = []
         for first in 0..<coderCount {
@@ -71,14 +69,24 @@ extension Continuum {
                         }
                     }
                 }
-                candidates.sort { ($0.ratio, -$0.i, -$0.j) > ($1.ratio, -$1.i, -$1.j) }
-                var usedA: Set<Int> = [], usedB: Set<Int> = [], matches: [(Int, Int)] = []
-                for candidate in candidates where !usedA.contains(candidate.i) && !usedB.contains(candidate.j) {
-                    usedA.insert(candidate.i)
-                    usedB.insert(candidate.j)
-                    matches.append((candidate.i, candidate.j))
+                var options: [Int: [Int]] = [:]
+                for candidate in candidates.sorted(by: { ($0.ratio, -$0.j) > ($1.ratio, -$1.j) }) { options[candidate.i, default: []].append(candidate.j) }
+                var partner: [Int: Int] = [:]  // second coder's span → first coder's span
+                func augment(_ i: Int, _ visited: inout Set<Int>) -> Bool {
+                    for j in options[i] ?? [] where visited.insert(j).inserted {
+                        if let other = partner[j] {
+                            guard augment(other, &visited) else { continue }
+                        }
+                        partner[j] = i
+                        return true
+                    }
+                    return false
                 }
-                matches.sort { $0.0 < $1.0 }
+                for i in a.sorted(by: { (options[$0]?.count ?? 0, $0) < (options[$1]?.count ?? 0, $1) }) {
+                    var visited: Set<Int> = []
+                    _ = augment(i, &visited)
+                }
+                let matches = partner.map { ($0.value, $0.key) }.sorted { $0.0 < $1.0 }
                 reports.append(SpanMatchReport(first: first, second: second, firstSpans: a.count, secondSpans: b.count, matches: matches))
             }
         }

@@ -119,9 +119,9 @@ extension Continuum {
             let b = Double(g.start - h.start), e = Double(g.end - h.end)
             return b * b + e * e
         case (true, false) where h.start <= g.start && g.end <= h.end:
-            return Double(g.length * g.length)
+            return Double(g.length) * Double(g.length)
         case (false, true) where g.start <= h.start && h.end <= g.end:
-            return Double(h.length * h.length)
+            return Double(h.length) * Double(h.length)
         default:
             return 0
         }

@@ -34,7 +34,7 @@ extension Gloss {
         @OptionGroup var project: ProjectOptions
         @Option(help: ArgumentHelp("The layer whose spans are compared.", valueName: "layer")) var layer: String?
         @Option(help: ArgumentHelp("The feature whose codes are compared.", valueName: "feature")) var feature: String?
-        @Option(help: ArgumentHelp("The units: document, paragraph, sentence or layer:NAME.", valueName: "unit")) var unit = "document"
+        @Option(help: ArgumentHelp("The units: document (default), paragraph, sentence or layer:NAME.", valueName: "unit")) var unit: String?
         @Option(help: ArgumentHelp("Only these coders, comma-separated.", valueName: "a,b")) var coders: String?
         @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var docs: String?
         @Flag(help: "Count a coder's missing span in a unit as the value (none).") var presence = false
@@ -61,31 +61,61 @@ extension Gloss {
         enum AgreementFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
         func validate() throws {
+            /// Refuses options the chosen input would silently ignore.
+            func refuse(_ options: [(String, Bool)], with input: String) throws {
+                if let (name, _) = options.first(where: { $0.1 }) { throw ValidationError("\(name) does not apply to \(input)") }
+            }
+            let spanOptions = [("--coders", coders != nil), ("--docs", docs != nil), ("--presence", presence), ("--unit", unit != nil)]
             if let match, SpanMatch(argument: match) == nil { throw ValidationError("--match is exact or overlap:RATIO with 0 < RATIO ≤ 1, not \(match)") }
-            if match != nil && spansData == nil {
-                guard layer != nil, data == nil else { throw ValidationError("--match works on spans: give --layer (and --feature for κ on the matched codes), or --spans-data") }
+            if !alphaMin.isFinite || alphaMin < -1 || alphaMin > 1 { throw ValidationError("--alpha-min takes a value from -1 to 1") }
+            if let bootstrap, bootstrap < 100 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap takes 100 to 1000000 samples") }
+            if diagnostics && format == .csv { throw ValidationError("--diagnostics goes with --format table or json") }
+            for (name, list) in [("--coders", coders), ("--docs", docs)] {
+                guard let items = list.map(Self.items) else { continue }
+                if items.isEmpty { throw ValidationError("\(name) names nothing") }
+                if let twice = items.first(where: { item in items.filter { $0 == item }.count > 1 }) { throw ValidationError("\(name) names \(twice) twice") }
+            }
+            let requested = try coefficients()
+            if match != nil || spansData != nil {
+                try refuse([("--bootstrap", bootstrap != nil), ("--diagnostics", diagnostics), ("--order", order != nil), ("--data", data != nil)],
+                           with: match != nil ? "--match" : "--spans-data")
+            }
+            if let spansData {
+                _ = spansData
+                guard layer == nil, let length else { throw ValidationError("--spans-data needs --length N, and goes without --layer") }
+                if length < 1 { throw ValidationError("--length must be 1 or more") }
+                try refuse(spanOptions, with: "--spans-data")
+                guard match != nil || requested == [.alphaU] else { throw ValidationError("--spans-data takes --coefficient alpha_u or --match") }
                 return
             }
-            if spansData != nil {
-                guard data == nil, layer == nil, length != nil else { throw ValidationError("--spans-data needs --length, and goes without --data and --layer") }
-                let onlyAlphaU = try coefficients() == [.alphaU]
-                guard match != nil || onlyAlphaU else { throw ValidationError("--spans-data takes --coefficient alpha_u or --match") }
+            if length != nil { throw ValidationError("--length goes with --spans-data") }
+            if match != nil {
+                guard layer != nil else { throw ValidationError("--match works on spans: give --layer (and --feature for κ on the matched codes), or --spans-data") }
+                try refuse([("--presence", presence), ("--unit", unit != nil)], with: "--match")
                 return
             }
             switch (data, layer, feature) {
-            case (.some, nil, nil): break
+            case (.some, nil, nil):
+                try refuse(spanOptions, with: "--data")
+                if requested.contains(.alphaU) { throw ValidationError("alpha_u needs spans: use --layer with --feature, or --spans-data") }
             case (nil, .some, .some):
-                guard SpanReliability.UnitKind(argument: unit) != nil else { throw ValidationError("--unit is document, paragraph, sentence or layer:NAME, not \(unit)") }
+                if let unit, SpanReliability.UnitKind(argument: unit) == nil { throw ValidationError("--unit is document, paragraph, sentence or layer:NAME, not \(unit)") }
+                if order != nil { throw ValidationError("--order goes with --data; on the project's spans the codebook gives the order") }
             case (.some, _, _): throw ValidationError("give either --data or --layer with --feature, not both")
             default: throw ValidationError("give --layer and --feature (the project's spans), or --data FILE.csv")
             }
-            _ = try coefficients()
-            if let bootstrap, bootstrap < 100 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap takes 100 to 1000000 samples") }
+        }
+
+        /// A comma-separated list, each item trimmed.
+        static func items(_ list: String) -> [String] {
+            list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
 
         func coefficients() throws -> [Coefficient] {
             if coefficient == "all" { return Coefficient.coding }
-            return try coefficient.split(separator: ",").map { name in
+            let names = Self.items(coefficient)
+            if names.isEmpty { throw ValidationError("--coefficient names nothing; name coefficients or all") }
+            return try names.map { name in
                 guard let known = Coefficient(rawValue: String(name)) else {
                     throw ValidationError("unknown coefficient \(name); use \(Coefficient.allCases.map(\.rawValue).joined(separator: ", ")) or all")
                 }
@@ -100,26 +130,30 @@ extension Gloss {
                     (continuum, names) = try Continuum.csv(try readCodebookFile(spansData), file: spansData, length: length)
                 } else if let layer {
                     (continuum, names) = try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
-                                                                  coders: coders?.split(separator: ",").map(String.init),
-                                                                  documents: docs?.split(separator: ",").map(String.init))
+                                                                  coders: coders.map(Self.items),
+                                                                  documents: docs.map(Self.items))
                 } else { return }
                 try reportMatches(continuum.matchSpans(how), continuum: continuum, coders: names, withKappa: feature != nil || spansData != nil)
                 return
             }
             let requested = try coefficients()
+            var unitizing: [AgreementResult] = []
             if requested.contains(.alphaU) {
                 let continuum: Continuum
                 if let spansData, let length {
                     continuum = try Continuum.csv(try readCodebookFile(spansData), file: spansData, length: length).continuum
                 } else if let layer, let feature {
                     continuum = try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
-                                                        coders: coders?.split(separator: ",").map(String.init),
-                                                        documents: docs?.split(separator: ",").map(String.init)).continuum
+                                                        coders: coders.map(Self.items),
+                                                        documents: docs.map(Self.items)).continuum
                 } else {
                     throw GlossError(.usage, "alpha_u needs spans: use --layer with --feature, or --spans-data FILE.csv --length N")
                 }
-                try report(continuum.unitizingResults(), diagnostics: nil, data: nil, coders: [], describeUnit: { String($0) })
-                if requested == [.alphaU] { return }
+                unitizing = continuum.unitizingResults()
+                if requested == [.alphaU] {
+                    try report(unitizing, diagnostics: nil, data: nil, coders: [], describeUnit: { String($0) })
+                    return
+                }
             }
             let reliability: ReliabilityData
             let coderNames: [String]
@@ -129,11 +163,11 @@ extension Gloss {
                 let parsed = try ReliabilityData.csv(try readCodebookFile(data), file: data, order: order?.split(separator: ",").map(String.init))
                 (reliability, coderNames) = (parsed.data, parsed.coders)
                 describeUnit = { parsed.units[$0] }
-            } else if let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit) {
+            } else if let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
                 let store = try project.openStore()
                 let spans = try SpanReliability.build(store: store, layer: layer, feature: feature, unit: unitKind,
-                                                      coders: coders?.split(separator: ",").map(String.init),
-                                                      documents: docs?.split(separator: ",").map(String.init), presence: presence)
+                                                      coders: coders.map(Self.items),
+                                                      documents: docs.map(Self.items), presence: presence)
                 (reliability, coderNames) = (spans.data, spans.coders)
                 describeUnit = { index in
                     let unit = spans.units[index]
@@ -149,13 +183,21 @@ extension Gloss {
                 let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: alphaMin)
                 for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
             }
-            try report(results, diagnostics: diagnostics ? reliability.diagnostics() : nil, data: reliability, coders: coderNames, describeUnit: describeUnit)
+            try report(results + unitizing, diagnostics: diagnostics ? reliability.diagnostics() : nil, data: reliability, coders: coderNames,
+                       describeUnit: describeUnit)
         }
 
         private func reportMatches(_ reports: [SpanMatchReport], continuum: Continuum, coders: [String], withKappa: Bool) throws {
             func number(_ value: AgreementValue) -> JSONValue { value.number.map(JSONValue.number) ?? .null }
             switch format {
-            case .json, .csv:
+            case .csv:
+                print("coder_1,coder_2,spans_1,spans_2,matched,precision,recall,f1\(withKappa ? ",kappa_on_matches" : "")")
+                func text(_ value: AgreementValue) -> String { value.number.map { String($0) } ?? "" }
+                for report in reports {
+                    let kappa = withKappa ? "," + text(continuum.kappaOnMatches(report)) : ""
+                    print("\"\(coders[report.first])\",\"\(coders[report.second])\",\(report.firstSpans),\(report.secondSpans),\(report.matches.count),\(text(report.precision)),\(text(report.recall)),\(text(report.f1))\(kappa)")
+                }
+            case .json:
                 let items = reports.map { report -> JSONValue in
                     var object: [String: JSONValue] = [
                         "coders": .array([.string(coders[report.first]), .string(coders[report.second])]),
@@ -185,11 +227,13 @@ extension Gloss {
                 if let details, let reliability { root["diagnostics"] = try details.json(data: reliability, coders: coderNames, describeUnit: describeUnit) }
                 print(JSONValue.object(root).canonicalJSON)
             case .csv:
-                print("coefficient,metric,value,units,coders,pairable_values,ci_lower,ci_upper,p_below_min,reason")
+                print("coefficient,category,metric,value,units,coders,pairable_values,ci_lower,ci_upper,p_below_min,reason")
                 for result in results {
                     let reason = if case .undefined(let reason) = result.value { "\"\(reason.replacingOccurrences(of: "\"", with: "\"\""))\"" } else { "" }
                     let interval = result.bootstrap.map { "\($0.lower),\($0.upper),\($0.probabilityBelowMinimum)" } ?? ",,"
-                    print("\(result.coefficient.rawValue),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.coders),\(result.pairableValues),\(interval),\(reason)")
+                    let category = result.category.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" } ?? ""
+                    let pairable = result.coefficient == .alphaU ? "" : String(result.pairableValues)
+                    print("\(result.coefficient.rawValue),\(category),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.coders),\(pairable),\(interval),\(reason)")
                 }
             case .table:
                 let hasInterval = results.contains { $0.bootstrap != nil }

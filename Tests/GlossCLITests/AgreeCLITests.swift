@@ -78,3 +78,36 @@ struct AgreeSpansCLITests {
         #expect(abs((byCategory["overall"] ?? 0) - 0.8591) < 0.0005)
     }
 }
+
+@Suite("The gloss agree command refuses what it would ignore")
+struct AgreeRefusalTests {
+    @Test func refusesMisleadingOptionCombinations() throws {
+        let cli = try CLI()
+        let data = try cli.folder.write("codes.csv", "unit,a,b\nu1,1,1\nu2,2,1\n")
+        for arguments in [
+            ["agree", "--data", data, "--coders", "a"], ["agree", "--data", data, "--coefficient", ""],
+            ["agree", "--data", data, "--alpha-min", "nan"], ["agree", "--data", data, "--diagnostics", "--format", "csv"],
+            ["agree", "--layer", "l", "--feature", "f", "--order", "a,b"], ["agree", "--layer", "l", "--feature", "f", "--coders", "a,a"],
+            ["agree", "--layer", "l", "--match", "overlap=0.5"], ["agree", "--data", data, "--coefficient", "alpha_u"],
+        ] {
+            let result = try cli.run(contentsOf: arguments)
+            #expect(result.status == 64, "\(arguments): \(result.standardError)")
+            #expect(result.hasOneErrorLine, "\(arguments)")
+        }
+    }
+
+    @Test func refusesAnUnknownCoderOrFeature() throws {
+        let cli = try CLI()
+        _ = try cli.run("init")
+        try cli.folder.write("d.jsonl", #"{"id":"d","text":"one two three four"}"# + "\n")
+        _ = try cli.run("import", "docs", cli.folder.path("d.jsonl"))
+        let lines = [#"{"document":"d","coder":"a","layer":"l","start":0,"end":3,"features":{"f":"x"}}"#,
+                     #"{"document":"d","coder":"b","layer":"l","start":0,"end":3,"features":{"f":"x"}}"#]
+        _ = try cli.run("import", "annotations", try cli.folder.write("a.jsonl", lines.joined(separator: "\n")))
+        let coder = try cli.run("agree", "--layer", "l", "--feature", "f", "--coders", "a, c")
+        #expect(coder.status == 65 && coder.standardError.contains("coder \"c\" has no annotation of layer l"))
+        let feature = try cli.run("agree", "--layer", "l", "--feature", "g")
+        #expect(feature.status == 65 && feature.standardError.contains("has the feature g"))
+        #expect(try cli.run("agree", "--layer", "l", "--feature", "f", "--coders", "a, b").status == 0)
+    }
+}

@@ -8,15 +8,11 @@ public enum SpanContinuum {
     public static func build(store: any ProjectStore, layer: String, feature: String?, coders wantedCoders: [String]?,
                              documents wantedDocuments: [String]?) throws -> (continuum: Continuum, coders: [String]) {
         try store.read { reader in
-            var annotations: [Annotation] = []
-            try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotations.append($0) }
-            let coders = wantedCoders ?? Array(Set(annotations.map(\.coder))).sorted()
-            guard coders.count >= 2 else {
-                throw GlossError(.badData, "agreement needs at least two coders; layer \(layer) has annotations by \(coders.isEmpty ? "nobody" : coders.joined(separator: ", "))")
-            }
+            let selection = try AgreementSelection(reader: reader, layer: layer, feature: feature, coders: wantedCoders, documents: wantedDocuments)
+            let (annotations, coders) = (selection.annotations, selection.coders)
             var offsets: [ExactKey: Int] = [:]
             var length = 0
-            for summary in try reader.documentSummaries() where wantedDocuments.map({ $0.contains { $0.isIdentical(to: summary.externalID) } }) ?? true {
+            for summary in selection.documents {
                 offsets[ExactKey(summary.externalID)] = length
                 length += summary.length
             }
@@ -26,11 +22,15 @@ public enum SpanContinuum {
                       let offset = offsets[ExactKey(annotation.documentID)] else { continue }
                 let label: String
                 if let feature {
-                    guard let value = annotation.features[feature] else { continue }
-                    guard case .string(let code) = value else {
-                        throw GlossError(.badData, "annotation \(annotation.id) has \(value.typeName) for \(feature); span agreement needs one code per span")
+                    switch annotation.features[feature] {
+                    case nil: continue
+                    case .string(let code): label = code
+                    case .integer(let number): label = String(number)
+                    case .number(let number): label = String(number)
+                    case .bool(let flag): label = String(flag)
+                    case let value?:
+                        throw GlossError(.badData, "annotation \(annotation.id) has \(value.typeName) for \(feature); span agreement needs one value per span")
                     }
-                    label = code
                 } else {
                     label = layer
                 }

@@ -56,18 +56,15 @@ public struct SpanReliability {
                              coders wantedCoders: [String]?, documents wantedDocuments: [String]?, presence: Bool) throws -> SpanReliability {
         try store.read { reader in
             let registry = try reader.codebookRegistry()
-            var annotations: [Annotation] = []
-            try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotations.append($0) }
+            let selection = try AgreementSelection(reader: reader, layer: layer, feature: feature, coders: wantedCoders, documents: wantedDocuments)
+            let (annotations, coders, documents) = (selection.annotations, selection.coders, selection.documents)
             var unitAnnotations: [Annotation] = []
             if case .layer(let unitLayer) = unit {
                 try reader.forEachAnnotation(matching: AnnotationFilter(layer: unitLayer)) { unitAnnotations.append($0) }
+                guard !unitAnnotations.isEmpty else { throw GlossError(.badData, "layer \(unitLayer) has no annotations to serve as units") }
             }
-            let coders = wantedCoders ?? Array(Set(annotations.map(\.coder))).sorted()
-            guard coders.count >= 2 else {
-                throw GlossError(.badData, "agreement needs at least two coders; layer \(layer) has annotations by \(coders.isEmpty ? "nobody" : coders.joined(separator: ", "))")
-            }
-            let documents = try Self.documents(wantedDocuments, reader: reader)
             var units: [Unit] = []
+            var seenUnits: Set<[Int]> = []
             for summary in documents {
                 switch unit {
                 case .document:
@@ -80,9 +77,11 @@ public struct SpanReliability {
                         units.append(Unit(documentID: summary.externalID, span: try TextSpan(start: start, end: end)))
                     }
                 case .layer:
-                    for annotation in unitAnnotations where annotation.documentID.isIdentical(to: summary.externalID) {
-                        let candidate = Unit(documentID: annotation.documentID, span: annotation.span)
-                        if !units.contains(candidate) { units.append(candidate) }
+                    // Each distinct span of the unit layer, by whichever coder, is one unit.
+                    for (index, annotation) in unitAnnotations.enumerated() where annotation.documentID.isIdentical(to: summary.externalID) {
+                        if seenUnits.insert([documents.firstIndex(of: summary) ?? index, annotation.span.start, annotation.span.end]).inserted {
+                            units.append(Unit(documentID: annotation.documentID, span: annotation.span))
+                        }
                     }
                 }
             }
@@ -102,6 +101,7 @@ public struct SpanReliability {
                 }
                 byDocumentAndCoder[[ExactKey(annotation.documentID), ExactKey(annotation.coder)], default: []].append((annotation.span, label))
             }
+            let codebookOrder = order != nil
             if order != nil, presence { order?.append(noSpan) }
             let position = Dictionary((order ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             var rows: [[String?]] = []
@@ -124,22 +124,13 @@ public struct SpanReliability {
                 let used = Set(rows.flatMap { $0.compactMap { $0 } })
                 // Every codable code of the codebook counts as a category (Bennett's S and the weights need the
                 // full list), followed by any value the codebook does not know.
-                let data = try ReliabilityData(values: rows, order: order.map { $0 + used.subtracting($0).sorted() })
+                // "(none)" has no place on a scale: with --presence the categories count as unordered.
+                let data = try ReliabilityData(values: rows, order: order.map { $0 + used.subtracting($0).sorted() },
+                                               ordered: presence ? false : (codebookOrder ? true : nil))
                 return SpanReliability(data: data, coders: coders, units: units)
             } catch {
                 throw GlossError(.badData, error.description)
             }
-        }
-    }
-
-    private static func documents(_ wanted: [String]?, reader: any ProjectReader) throws -> [DocumentSummary] {
-        let all = try reader.documentSummaries()
-        guard let wanted else { return all }
-        return try wanted.map { id in
-            guard let found = all.first(where: { $0.externalID.isIdentical(to: id) }) else {
-                throw GlossError(.badData, "no document \"\(id)\"; see `gloss docs list`")
-            }
-            return found
         }
     }
 }

@@ -1,0 +1,43 @@
+import GlossCore
+
+/// The annotations, coders and documents an agreement is computed on, checked: every named coder and
+/// document must exist, and the feature must be used on the layer.
+struct AgreementSelection {
+    let annotations: [Annotation]
+    let coders: [String]
+    let documents: [DocumentSummary]
+
+    init(reader: any ProjectReader, layer: String, feature: String?, coders wantedCoders: [String]?, documents wantedDocuments: [String]?) throws {
+        let all = try reader.documentSummaries()
+        var documents = all
+        if let wantedDocuments {
+            documents = try wantedDocuments.map { id in
+                guard let found = all.first(where: { $0.externalID.isIdentical(to: id) }) else {
+                    throw GlossError(.badData, "no document \"\(id)\"; see `gloss docs list`")
+                }
+                return found
+            }
+        }
+        let selected = Set(documents.map { ExactKey($0.externalID) })
+        var annotations: [Annotation] = []
+        try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotation in
+            if selected.contains(ExactKey(annotation.documentID)) { annotations.append(annotation) }
+        }
+        if let feature, !annotations.contains(where: { $0.features[feature] != nil }) {
+            throw GlossError(.badData, "no annotation of layer \(layer) in the selected documents has the feature \(feature)")
+        }
+        let present = Array(Set(annotations.map(\.coder))).sorted()
+        if let wantedCoders {
+            for coder in wantedCoders where !present.contains(where: { $0.isIdentical(to: coder) }) {
+                throw GlossError(.badData, "coder \"\(coder)\" has no annotation of layer \(layer) in the selected documents; coders: \(present.joined(separator: ", "))")
+            }
+        }
+        let coders = wantedCoders ?? present
+        guard coders.count >= 2 else {
+            throw GlossError(.badData, "agreement needs at least two coders; layer \(layer) has annotations by \(coders.isEmpty ? "nobody" : coders.joined(separator: ", ")) in the selected documents")
+        }
+        self.annotations = annotations
+        self.coders = coders
+        self.documents = documents
+    }
+}
