@@ -6,7 +6,7 @@ extension Gloss {
     struct Annotate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add or delete single annotations.",
-            subcommands: [Add.self, Delete.self])
+            subcommands: [Add.self, Update.self, Delete.self])
     }
 }
 
@@ -41,21 +41,7 @@ extension Gloss.Annotate {
         }
 
         /// The features given with --set.
-        func features() throws -> [String: JSONValue] {
-            var features: [String: JSONValue] = [:]
-            for setting in settings {
-                guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
-                    throw ValidationError("--set \(setting): write feature=value")
-                }
-                let name = String(setting[..<equals])
-                if let problem = Name.problem(with: name, as: .feature) { throw ValidationError("--set \(setting): \(problem)") }
-                let text = String(setting[setting.index(after: equals)...])
-                let value = (try? JSONParser.parse(text)) ?? .string(text)
-                guard value != .null else { throw ValidationError("--set \(setting): leave a feature out instead of setting it to null") }
-                guard features.updateValue(value, forKey: name) == nil else { throw ValidationError("--set gives \(name) twice") }
-            }
-            return features
-        }
+        func features() throws -> [String: JSONValue] { try FeatureSettings.parse(settings) }
 
         func run() throws {
             let record = AnnotationRecord(documentID: doc, coder: coder, layer: layer, start: start, end: end, unit: unit,
@@ -77,6 +63,46 @@ extension Gloss.Annotate {
         }
     }
 
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change an annotation's features or offsets, if no one else changed it first.",
+            discussion: """
+                --if-revision names the revision you last saw (see `gloss annotations list --format jsonl`); if the \
+                annotation has moved on, nothing is changed and the command exits with status 75, naming the \
+                current revision. The result is checked against the latest codebook version of its layer. \
+                Setting or removing a feature clears a "needs recoding" flag left by a codebook migration.
+                  gloss annotate update 12 --set stance=critical --if-revision 2
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @Argument(help: ArgumentHelp("The annotation's id.", valueName: "annotation-id")) var annotationID: Int64
+        @Option(name: .customLong("set"), help: ArgumentHelp("A feature value, feature=value (repeatable).", valueName: "feature=value"))
+        var settings: [String] = []
+        @Option(help: ArgumentHelp("Remove a feature (repeatable).", valueName: "feature")) var unset: [String] = []
+        @Option(help: "New start offset (inclusive); give --end with it.") var start: Int?
+        @Option(help: "New end offset (exclusive); give --start with it.") var end: Int?
+        @Option(help: "The unit of --start and --end.") var unit: OffsetUnit = .codepoint
+        @Option(help: ArgumentHelp("The revision you last saw; a newer one refuses the change.", valueName: "n")) var ifRevision: Int
+
+        func validate() throws {
+            guard (start == nil) == (end == nil) else { throw ValidationError("give --start and --end together") }
+            if let start, let end, start < 0 || end < start { throw ValidationError("--start must be 0 or more and --end not before it") }
+            guard !settings.isEmpty || !unset.isEmpty || start != nil else { throw ValidationError("nothing to change: give --set, --unset, or --start and --end") }
+            _ = try FeatureSettings.parse(settings)
+        }
+
+        func run() throws {
+            let changes = AnnotationIngest.Changes(set: try FeatureSettings.parse(settings), unset: unset,
+                                                   span: start.flatMap { start in end.map { (start, $0, unit) } })
+            let store = try project.openStore()
+            let context = project.changeContext(source: "annotate update")
+            let updated = try store.write { writer in
+                try AnnotationIngest(writer: writer, context: context).update(id: annotationID, changes: changes, ifRevision: ifRevision)
+            }
+            print("updated annotation \(updated.id) to revision \(updated.revision)")
+        }
+    }
+
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete an annotation (the audit log keeps a copy).")
@@ -95,3 +121,22 @@ extension Gloss.Annotate {
 }
 
 extension OffsetUnit: ExpressibleByArgument {}
+
+/// `--set feature=value` options: a value is read as JSON when it parses as JSON, as text otherwise.
+enum FeatureSettings {
+    static func parse(_ settings: [String]) throws -> [String: JSONValue] {
+        var features: [String: JSONValue] = [:]
+        for setting in settings {
+            guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+                throw ValidationError("--set \(setting): write feature=value")
+            }
+            let name = String(setting[..<equals])
+            if let problem = Name.problem(with: name, as: .feature) { throw ValidationError("--set \(setting): \(problem)") }
+            let text = String(setting[setting.index(after: equals)...])
+            let value = (try? JSONParser.parse(text)) ?? .string(text)
+            guard value != .null else { throw ValidationError("--set \(setting): leave a feature out instead of setting it to null") }
+            guard features.updateValue(value, forKey: name) == nil else { throw ValidationError("--set gives \(name) twice") }
+        }
+        return features
+    }
+}

@@ -26,7 +26,7 @@ struct Gloss: ParsableCommand {
               gloss annotations list --coder alice
             """,
         version: version,
-        subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self, Codebook.self, Validate.self, Agree.self]
+        subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self, Codebook.self, Validate.self, Agree.self, Backup.self]
     )
 
     /// Runs the command; a `GlossError` becomes one `error:` line and its exit status.

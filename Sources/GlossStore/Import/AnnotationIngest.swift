@@ -71,6 +71,50 @@ public final class AnnotationIngest {
         return .inserted(annotation)
     }
 
+    /// What `update` changes: feature values to set, features to remove, and a new span.
+    public struct Changes: Sendable {
+        public var set: [String: JSONValue]
+        public var unset: [String]
+        /// New offsets, counted in `unit`.
+        public var span: (start: Int, end: Int, unit: OffsetUnit)?
+
+        public init(set: [String: JSONValue] = [:], unset: [String] = [], span: (start: Int, end: Int, unit: OffsetUnit)? = nil) {
+            self.set = set
+            self.unset = unset
+            self.span = span
+        }
+    }
+
+    /// Changes a stored annotation, refusing it (exit 75, naming the current revision) unless it is still at
+    /// `revision`, so that two coders editing the same annotation cannot overwrite each other. The result is
+    /// checked against the latest version of its layer's codebook, which it then records; a change of
+    /// feature values is a recoding, so it clears a `needs_recoding` flag. The store audits before and after.
+    public func update(id: Int64, changes: Changes, ifRevision revision: Int) throws -> Annotation {
+        guard var annotation = try writer.annotation(id: id) else {
+            throw GlossError(.badData, "no annotation with id \(id); list ids with `gloss annotations list`")
+        }
+        guard annotation.revision == revision else {
+            throw GlossError(.conflict, "annotation \(id) is at revision \(annotation.revision), not \(revision): someone changed it since you read it; look at it again (`gloss annotations list --format jsonl`) and retry with --if-revision \(annotation.revision)")
+        }
+        for name in changes.unset { annotation.features[name] = nil }
+        for (name, value) in changes.set { annotation.features[name] = value }
+        let text = try documentText(annotation.documentID)
+        if let span = changes.span {
+            do {
+                annotation.span = try text.index.span(start: span.start, end: span.end, in: span.unit)
+                annotation.quote = try text.quote(annotation.span)
+            } catch {
+                throw GlossError(.badData, "document \"\(annotation.documentID)\": \(error)")
+            }
+        }
+        if !changes.set.isEmpty || !changes.unset.isEmpty { annotation.needsRecoding = nil }
+        annotation.codebook = try checkAgainstCodebook(annotation, named: nil, text: text) ?? annotation.codebook
+        annotation.revision += 1
+        annotation.updatedAt = context.time
+        try writer.update(annotation, context: context)
+        return annotation
+    }
+
     /// Checks an annotation against the codebook version that governs it and returns that version, or nil
     /// when no codebook is registered (or the layer is uncoded and that is allowed).
     private func checkAgainstCodebook(_ annotation: Annotation, named reference: CodebookReference?, text: DocumentText) throws -> CodebookReference? {

@@ -84,6 +84,25 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
+    /// Writes a consistent copy of the project to a new file with SQLite's online backup API, while other
+    /// connections may go on writing; refuses to overwrite an existing file (exit 75).
+    public func backup(to destination: String) throws {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw GlossError(.conflict, "\(destination) already exists; a backup never overwrites a file, so choose a new name")
+        }
+        do {
+            let copy = try DatabaseQueue(path: destination)
+            try pool.backup(to: copy)
+            try copy.close()
+        } catch let error as DatabaseError {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw Self.glossError(error, path: destination)
+        } catch {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw GlossError(.ioFailure, "\(destination): cannot write the backup: \(error.localizedDescription)")
+        }
+    }
+
     /// Refuses a file that is not SQLite, or a SQLite database that is not a Gloss project, after looking at
     /// it read-only, so that such a file is left exactly as it was.
     private static func refuseForeignFile(at path: String) throws {
