@@ -13,3 +13,10 @@ public func databaseDump(at path: String) throws -> String {
         return text
     }
 }
+
+/// The integer a SQL query returns from a SQLite file, read-only.
+public func databaseInteger(at path: String, _ sql: String) throws -> Int? {
+    var configuration = Configuration()
+    configuration.readonly = true
+    return try DatabaseQueue(path: path, configuration: configuration).read { try Int.fetchOne($0, sql: sql) }
+}

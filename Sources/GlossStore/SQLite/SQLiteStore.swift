@@ -70,13 +70,22 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write lock at the start, waiting up to
+    /// the busy timeout for other writers. A deferred transaction that reads before it writes could instead
+    /// get SQLITE_BUSY at once when another process wrote in between, as SQLite cannot let it wait without
+    /// risking a deadlock.
     @discardableResult
     public func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T {
         do {
-            return try pool.write { db in
-                let transaction = SQLiteTransaction(db)
-                let result = try body(transaction)
-                try transaction.writePendingAudit()
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    let transaction = SQLiteTransaction(db)
+                    result = try body(transaction)
+                    try transaction.writePendingAudit()
+                    return .commit
+                }
+                guard let result else { throw GlossError(.ioFailure, "\(path): the transaction ended without a result") }
                 return result
             }
         } catch let error as DatabaseError {
@@ -108,6 +117,7 @@ public final class SQLiteStore: ProjectStore {
     private static func refuseForeignFile(at path: String) throws {
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(10)  // another process may be writing or checkpointing right now
         do {
             let tables = try DatabaseQueue(path: path, configuration: configuration).read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
