@@ -122,11 +122,10 @@ public struct ReliabilityData: Sendable {
 /// Why agreement cannot be computed as asked.
 public enum AgreementError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformed(String)
-    case unsupported(String)
 
     public var description: String {
         switch self {
-        case .malformed(let message), .unsupported(let message): message
+        case .malformed(let message): message
         }
     }
 }

@@ -20,7 +20,8 @@ extension Gloss {
                 orders labels for ordinal, interval and weighted use).
 
                 Coefficients: percent_agreement, cohen_kappa, weighted_kappa, scott_pi, fleiss_kappa, \
-                conger_kappa, bennett_s, gwet_ac1, gwet_ac2, krippendorff_alpha, or all. Missing values follow \
+                conger_kappa, bennett_s, gwet_ac1, gwet_ac2, krippendorff_alpha, or all (all of these), and \
+                alpha_u (unitizing α, on spans only). Missing values follow \
                 Krippendorff for α (units with fewer than two values drop out) and Gwet (2014) for the others. A \
                 coefficient the data cannot support is reported as undefined, with the reason.
 
@@ -39,9 +40,9 @@ extension Gloss {
         @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var docs: String?
         @Flag(help: "Count a coder's missing span in a unit as the value (none).") var presence = false
         @Option(help: ArgumentHelp("Reliability data as CSV (unit,<coder>,...).", valueName: "file")) var data: String?
-        @Option(help: ArgumentHelp("Spans coded elsewhere, as CSV (coder,start,end,label), for alpha_u.", valueName: "file")) var spansData: String?
+        @Option(help: ArgumentHelp("Spans coded elsewhere, as CSV (coder,start,end,label), for alpha_u or --match.", valueName: "file")) var spansData: String?
         @Option(help: ArgumentHelp("With --spans-data: the continuum's length; offsets lie in [0, length).", valueName: "n")) var length: Int?
-        @Option(help: ArgumentHelp("Match the coders' spans: exact, or overlap:RATIO (shared over joint code points, e.g. overlap:0.5).", valueName: "how"))
+        @Option(help: ArgumentHelp("Match the coders' spans: exact, or overlap:RATIO (shared over joint code points; overlap alone is overlap:0.5).", valueName: "how"))
         var match: String?
         @Option(help: ArgumentHelp("Coefficients, comma-separated, or all.", valueName: "names")) var coefficient = "all"
         @Option(help: "The distance metric of Krippendorff's α.") var metric: AlphaMetric = .nominal
@@ -80,8 +81,8 @@ extension Gloss {
                 try refuse([("--bootstrap", bootstrap != nil), ("--diagnostics", diagnostics), ("--order", order != nil), ("--data", data != nil)],
                            with: match != nil ? "--match" : "--spans-data")
             }
-            if let spansData {
-                _ = spansData
+            if spansData != nil {
+                if feature != nil { throw ValidationError("--feature does not apply to --spans-data: its labels are the categories") }
                 guard layer == nil, let length else { throw ValidationError("--spans-data needs --length N, and goes without --layer") }
                 if length < 1 { throw ValidationError("--length must be 1 or more") }
                 try refuse(spanOptions, with: "--spans-data")

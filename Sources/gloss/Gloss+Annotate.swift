@@ -5,7 +5,7 @@ import GlossStore
 extension Gloss {
     struct Annotate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add or delete single annotations.",
+            abstract: "Add, update or delete single annotations.",
             subcommands: [Add.self, Update.self, Delete.self])
     }
 }
@@ -23,6 +23,7 @@ extension Gloss.Annotate {
                 """)
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
 
         @Option(help: ArgumentHelp("The document's external id.", valueName: "id")) var doc: String
         @Option(help: ArgumentHelp("The coder's name (created on first use).", valueName: "name")) var coder: String
@@ -52,7 +53,7 @@ extension Gloss.Annotate {
                 throw GlossError(.usage, error.message)
             }
             let store = try project.openStore()
-            let context = project.changeContext(source: "annotate add")
+            let context = change.changeContext(source: "annotate add")
             let outcome = try store.write { writer in
                 try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers).add(record)
             }
@@ -75,6 +76,7 @@ extension Gloss.Annotate {
                 """)
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
         @Argument(help: ArgumentHelp("The annotation's id.", valueName: "annotation-id")) var annotationID: Int64
         @Option(name: .customLong("set"), help: ArgumentHelp("A feature value, feature=value (repeatable).", valueName: "feature=value"))
         var settings: [String] = []
@@ -83,6 +85,7 @@ extension Gloss.Annotate {
         @Option(help: "New end offset (exclusive); give --start with it.") var end: Int?
         @Option(help: "The unit of --start and --end.") var unit: OffsetUnit = .codepoint
         @Option(help: ArgumentHelp("The revision you last saw; a newer one refuses the change.", valueName: "n")) var ifRevision: Int
+        @Flag(help: "Accept a layer that no registered codebook defines.") var allowUncodedLayers = false
 
         func validate() throws {
             guard (start == nil) == (end == nil) else { throw ValidationError("give --start and --end together") }
@@ -95,9 +98,10 @@ extension Gloss.Annotate {
             let changes = AnnotationIngest.Changes(set: try FeatureSettings.parse(settings), unset: unset,
                                                    span: start.flatMap { start in end.map { (start, $0, unit) } })
             let store = try project.openStore()
-            let context = project.changeContext(source: "annotate update")
+            let context = change.changeContext(source: "annotate update")
             let updated = try store.write { writer in
-                try AnnotationIngest(writer: writer, context: context).update(id: annotationID, changes: changes, ifRevision: ifRevision)
+                try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers)
+                    .update(id: annotationID, changes: changes, ifRevision: ifRevision)
             }
             print("updated annotation \(updated.id) to revision \(updated.revision)")
         }
@@ -108,12 +112,13 @@ extension Gloss.Annotate {
             abstract: "Delete an annotation (the audit log keeps a copy).")
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
 
         @Argument(help: ArgumentHelp("The annotation's id.", valueName: "annotation-id")) var annotationID: Int64
 
         func run() throws {
             let store = try project.openStore()
-            let context = project.changeContext(source: "annotate delete")
+            let context = change.changeContext(source: "annotate delete")
             let deleted = try store.write { writer in try writer.deleteAnnotation(id: annotationID, context: context) }
             print("deleted annotation \(deleted.id) (\(deleted.coder), \(deleted.layer), \(deleted.span) in \(deleted.documentID))")
         }

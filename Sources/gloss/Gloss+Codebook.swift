@@ -8,7 +8,7 @@ import GlossStore
 extension Gloss {
     struct Codebook: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check, register, show and migrate codebooks.",
+            abstract: "Check, register, list, show, migrate, export and import codebooks.",
             discussion: "The YAML format is documented in Codebooks/README.md.",
             subcommands: [Check.self, Add.self, List.self, Show.self, Migrate.self, Export.self, Import.self])
     }
@@ -39,11 +39,12 @@ extension Gloss.Codebook {
                 """)
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
         @Argument(help: ArgumentHelp("The codebook (YAML).", valueName: "file")) var file: String
 
         func run() throws {
             let store = try project.openStore()
-            switch try CodebookRegistration(store: store).register(file: file, context: project.changeContext(source: "codebook add \(file)")) {
+            switch try CodebookRegistration(store: store).register(file: file, context: change.changeContext(source: "codebook add \(file)")) {
             case .registered(let reference): print("registered \(reference)")
             case .alreadyRegistered(let reference): print("\(reference) is already registered with the same content")
             }
@@ -54,6 +55,7 @@ extension Gloss.Codebook {
         static let configuration = CommandConfiguration(abstract: "List the registered codebook versions.")
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
 
         func run() throws {
             let registered = try project.openStore().read { try $0.registeredCodebooks() }
@@ -71,6 +73,7 @@ extension Gloss.Codebook {
             discussion: "ID alone shows the latest version; ID@VERSION a given one.")
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
         @Argument(help: ArgumentHelp("The codebook, as ID or ID@VERSION.", valueName: "id[@version]")) var codebook: String
 
         func run() throws {
@@ -85,10 +88,12 @@ extension Gloss.Codebook {
             discussion: """
                 Renames and merges change codes; a split cannot be decided automatically, so affected \
                 annotations keep their code and are flagged for recoding (listed here and by `gloss validate`). \
-                One transaction; every changed annotation gets a new revision and an audit entry.
+                One transaction; every migrated annotation gets a new revision and an audit entry, whether its codes \
+                changed or not.
                 """)
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
         @Option(help: ArgumentHelp("The version to migrate to.", valueName: "version")) var to: Int
         @Option(help: ArgumentHelp("The codebook (needed when several are registered).", valueName: "id")) var codebook: String?
         @Flag(help: "Report what would change and write nothing.") var dryRun = false
@@ -96,7 +101,7 @@ extension Gloss.Codebook {
         func run() throws {
             let store = try project.openStore()
             let report = try CodebookMigrator(store: store).migrate(codebook: codebook, to: to, dryRun: dryRun,
-                                                                   context: project.changeContext(source: "codebook migrate --to \(to)"))
+                                                                   context: change.changeContext(source: "codebook migrate --to \(to)"))
             for annotation in report.flagged {
                 print("needs recoding: annotation \(annotation.id) (\(annotation.coder), \(annotation.layer), \(annotation.span) in \(annotation.documentID)): \(annotation.needsRecoding ?? "")")
             }
@@ -119,6 +124,7 @@ extension Gloss.Codebook {
         enum Format: String, ExpressibleByArgument, CaseIterable { case qdc }
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
         @Argument(help: ArgumentHelp("The codebook, as ID or ID@VERSION.", valueName: "id[@version]")) var codebook: String
         @Option(help: "The exchange format.") var format: Format = .qdc
         @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String

@@ -17,7 +17,7 @@ extension Gloss.Export {
             discussion: """
                 Each registered codebook version is written exactly as registered to codebooks/ID@VERSION.yaml. \
                 Registering those (`gloss codebook add`, in version order), then importing both files into a \
-                new database (`gloss import docs DIR/documents.jsonl`, then `gloss import annotations \
+                new database (`gloss import docs DIR/documents.jsonl`, then `gloss import annotations --restore \
                 DIR/annotations.jsonl`) reproduces the project, and exporting it again gives byte-identical \
                 files. Existing JSON Lines files in the folder are replaced only when the export is complete.
                 """)

@@ -15,15 +15,9 @@ struct ImportArguments: ParsableArguments {
     @Flag(help: "Skip bad records with a warning and import the rest (default: one bad record rejects the whole import).")
     var skipInvalid = false
 
-    @Flag(help: "Accept annotations of layers that no registered codebook defines.")
-    var allowUncodedLayers = false
-
-    @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
-    var restore = false
-
-    func options(_ project: ProjectOptions, source: String) -> ImportOptions {
-        ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowUncodedLayers, restoresExport: restore,
-                      context: project.changeContext(source: source),
+    func options(_ change: ChangeOptions, source: String, allowsUncodedLayers: Bool = false, restoresExport: Bool = false) -> ImportOptions {
+        ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowsUncodedLayers, restoresExport: restoresExport,
+                      context: change.changeContext(source: source),
                       reportSkipped: { printError("warning: \($0) (skipped)") },
                       reportProgress: Progress.report("read"))
     }
@@ -48,6 +42,7 @@ extension Gloss.Import {
                 """)
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
         @OptionGroup var importArguments: ImportArguments
 
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
@@ -55,7 +50,7 @@ extension Gloss.Import {
 
         func run() throws {
             let store = try project.openStore()
-            let importer = DocumentImporter(store: store, options: importArguments.options(project, source: "import docs"))
+            let importer = DocumentImporter(store: store, options: importArguments.options(change, source: "import docs"))
             let report = try importer.importDocuments(from: paths)
             Progress.finish()
             for id in report.skipped { print("skipped \(id): already imported with the same text") }
@@ -76,19 +71,28 @@ extension Gloss.Import {
                 "unit" is codepoint (default), utf16 or utf8; offsets are half-open [start, end) and are \
                 stored as code points. "text" is optional; when given it must equal the covered text. \
                 Coders are created on first use. Lines exported by `gloss export jsonl` also carry "id", \
-                "created", "updated" and "revision", which are kept; a line whose id is already stored with \
-                the same content is skipped.
+                "created", "updated", "revision" and, when set, "codebook" and "needs_recoding", which are kept; \
+                a line whose id is already stored with the same content is skipped, and so is a line without an id \
+                that is identical to a stored annotation. Once a codebook is registered, every annotation is checked \
+                against it (see --allow-uncoded-layers and --restore).
                 """)
 
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
         @OptionGroup var importArguments: ImportArguments
+
+        @Flag(help: "Accept annotations of layers that no registered codebook defines.")
+        var allowUncodedLayers = false
+
+        @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
+        var restore = false
 
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
         func run() throws {
             let store = try project.openStore()
-            let importer = AnnotationImporter(store: store, options: importArguments.options(project, source: "import annotations"))
+            let importer = AnnotationImporter(store: store, options: importArguments.options(change, source: "import annotations", allowsUncodedLayers: allowUncodedLayers, restoresExport: restore))
             let report = try importer.importAnnotations(from: paths)
             Progress.finish()
             var summary = "imported \(report.imported) annotation\(report.imported == 1 ? "" : "s") from \(report.files) file\(report.files == 1 ? "" : "s")"

@@ -8,9 +8,6 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The project database file (default: $GLOSS_DB, else ./gloss.sqlite).", valueName: "path"))
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("Who makes the changes, for the audit log (default: $GLOSS_ACTOR, else $USER, else the login name).", valueName: "name"))
-    var actor: String?
-
     var databasePath: String {
         db ?? ProcessInfo.processInfo.environment["GLOSS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "gloss.sqlite"
     }
@@ -19,6 +16,13 @@ struct ProjectOptions: ParsableArguments {
     func openStore(creating: Bool = false) throws -> SQLiteStore {
         try SQLiteStore(path: databasePath, creating: creating)
     }
+
+}
+
+/// Options of the commands that change the project.
+struct ChangeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Who makes the changes, for the audit log (default: $GLOSS_ACTOR, else $USER, else the login name).", valueName: "name"))
+    var actor: String?
 
     /// The audit context for a command run now.
     func changeContext(source: String) -> ChangeContext {
@@ -29,7 +33,7 @@ struct ProjectOptions: ParsableArguments {
     }
 }
 
-extension ProjectOptions {
+extension ChangeOptions {
     /// The name of the user running the process, from the password database.
     static func loginName() -> String {
         guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "uid \(getuid())" }

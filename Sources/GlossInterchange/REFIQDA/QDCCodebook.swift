@@ -83,7 +83,7 @@ public enum QDCCodebook {
             notCarried.append("include, exclude and examples as fields of their own (folded into each description)")
         }
         notCarried.append("code ids (codes are named by their labels and identified by GUID)")
-        notCarried.append("the codebook id, version\(codebook.migrations.isEmpty ? "" : " and migrations")")
+        notCarried.append("the codebook id, version, title\(codebook.description == nil ? "" : ", description")\(codebook.migrations.isEmpty ? "" : " and migrations")")
         return Export(xml: write(roots, origin: "Gloss: \(codebook.id)@\(codebook.version)"), notCarried: notCarried)
     }
 

@@ -3,7 +3,8 @@ import GlossCore
 
 /// Moves annotations to a later version of their codebook, applying the versions' declared migrations
 /// in order: renames and merges change codes; a split leaves the code and flags the annotation for
-/// recoding. One transaction; every changed annotation gets a new revision and an audit entry.
+/// recoding. One transaction; every migrated annotation gets a new revision and an audit entry, whether its
+/// codes changed or not (its codebook version did).
 public struct CodebookMigrator {
     public struct Report: Sendable {
         public var target: CodebookReference
