@@ -12,9 +12,14 @@ public enum Coefficient: String, Sendable, CaseIterable {
     case krippendorffAlpha = "krippendorff_alpha"
     /// Unitizing α: computed on spans (a continuum), not on units × coders.
     case alphaU = "alpha_u"
+    /// γ (Mathet et al. 2015): on spans; two coders so far.
+    case gamma
+
+    /// The coefficients computed on spans.
+    public static let onSpans: Set<Coefficient> = [.alphaU, .gamma]
 
     /// The coefficients computed on units × coders.
-    public static let coding: [Coefficient] = allCases.filter { $0 != .alphaU }
+    public static let coding: [Coefficient] = allCases.filter { !onSpans.contains($0) }
 }
 
 /// One coefficient computed on one set of reliability data.
@@ -34,6 +39,12 @@ public struct AgreementResult: Sendable, Equatable {
 }
 
 extension Continuum {
+    /// γ with the default dissimilarity (α = β = Δ∅ = 1) and `samples` seeded random continua.
+    public func gammaResult(samples: Int, seed: UInt64) -> AgreementResult {
+        AgreementResult(coefficient: .gamma, metric: "combined_categorical", value: gamma(samples: samples, seed: seed), units: spans.count,
+                        coders: coderCount, pairableValues: end - begin, bootstrap: nil, category: nil)
+    }
+
     /// α_u per category, then overall.
     public func unitizingResults() -> [AgreementResult] {
         let units = spans.count
@@ -62,7 +73,7 @@ extension ReliabilityData {
             case .gwetAC1: value = gwetAC()
             case .gwetAC2: value = gwetAC(weights: weights); metricName = weights.kind.rawValue
             case .krippendorffAlpha: value = krippendorffAlpha(metric: metric); metricName = metric.rawValue
-            case .alphaU: value = .undefined(reason: "alpha_u is computed on spans: use --layer with --feature, or --spans-data")
+            case .alphaU, .gamma: value = .undefined(reason: "\(coefficient.rawValue) is computed on spans: use --layer with --feature, or --spans-data")
             }
             return AgreementResult(coefficient: coefficient, metric: metricName, value: value, units: unitCount, coders: coderCount,
                                    pairableValues: pairable, bootstrap: nil, category: nil)

@@ -21,7 +21,8 @@ extension Gloss {
 
                 Coefficients: percent_agreement, cohen_kappa, weighted_kappa, scott_pi, fleiss_kappa, \
                 conger_kappa, bennett_s, gwet_ac1, gwet_ac2, krippendorff_alpha, or all (all of these), and \
-                alpha_u (unitizing α, on spans only). Missing values follow \
+                alpha_u (unitizing α) and gamma (Mathet et al. 2015; two coders so far, expected disorder from \
+                --samples seeded random continua), on spans only. Missing values follow \
                 Krippendorff for α (units with fewer than two values drop out) and Gwet (2014) for the others. A \
                 coefficient the data cannot support is reported as undefined, with the reason.
 
@@ -51,6 +52,7 @@ extension Gloss {
         @Option(help: ArgumentHelp("The categories in order, comma-separated (default: numbers by value, then labels).", valueName: "a,b,c"))
         var order: String?
         @Option(help: ArgumentHelp("Bootstrap samples for α's 95% interval (Hayes & Krippendorff 2007).", valueName: "n")) var bootstrap: Int?
+        @Option(help: ArgumentHelp("Random continua for γ's expected disorder.", valueName: "n")) var samples = 30
         @Option(help: ArgumentHelp("Seed of the bootstrap, for reproducible intervals.", valueName: "s")) var seed: UInt64 = 1
         @Option(help: ArgumentHelp("With --bootstrap: report the probability that α is below this minimum.", valueName: "alpha")) var alphaMin = 0.667
         @Flag(help: "Also show the coincidence matrix, agreement per category and per pair of coders, and the disagreements.")
@@ -70,6 +72,7 @@ extension Gloss {
             if let match, SpanMatch(argument: match) == nil { throw ValidationError("--match is exact or overlap:RATIO with 0 < RATIO ≤ 1, not \(match)") }
             if !alphaMin.isFinite || alphaMin < -1 || alphaMin > 1 { throw ValidationError("--alpha-min takes a value from -1 to 1") }
             if let bootstrap, bootstrap < 100 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap takes 100 to 1000000 samples") }
+            if samples < 1 || samples > 100_000 { throw ValidationError("--samples takes 1 to 100000") }
             if diagnostics && format == .csv { throw ValidationError("--diagnostics goes with --format table or json") }
             for (name, list) in [("--coders", coders), ("--docs", docs)] {
                 guard let items = list.map(Self.items) else { continue }
@@ -86,7 +89,9 @@ extension Gloss {
                 guard layer == nil, let length else { throw ValidationError("--spans-data needs --length N, and goes without --layer") }
                 if length < 1 { throw ValidationError("--length must be 1 or more") }
                 try refuse(spanOptions, with: "--spans-data")
-                guard match != nil || requested == [.alphaU] else { throw ValidationError("--spans-data takes --coefficient alpha_u or --match") }
+                guard match != nil || (!requested.isEmpty && requested.allSatisfy(Coefficient.onSpans.contains)) else {
+                    throw ValidationError("--spans-data takes --coefficient alpha_u and/or gamma, or --match")
+                }
                 return
             }
             if length != nil { throw ValidationError("--length goes with --spans-data") }
@@ -98,7 +103,7 @@ extension Gloss {
             switch (data, layer, feature) {
             case (.some, nil, nil):
                 try refuse(spanOptions, with: "--data")
-                if requested.contains(.alphaU) { throw ValidationError("alpha_u needs spans: use --layer with --feature, or --spans-data") }
+                if requested.contains(where: Coefficient.onSpans.contains) { throw ValidationError("alpha_u and gamma need spans: use --layer with --feature, or --spans-data") }
             case (nil, .some, .some):
                 if let unit, SpanReliability.UnitKind(argument: unit) == nil { throw ValidationError("--unit is document, paragraph, sentence or layer:NAME, not \(unit)") }
                 if order != nil { throw ValidationError("--order goes with --data; on the project's spans the codebook gives the order") }
@@ -139,7 +144,7 @@ extension Gloss {
             }
             let requested = try coefficients()
             var unitizing: [AgreementResult] = []
-            if requested.contains(.alphaU) {
+            if requested.contains(where: Coefficient.onSpans.contains) {
                 let continuum: Continuum
                 if let spansData, let length {
                     continuum = try Continuum.csv(try readCodebookFile(spansData), file: spansData, length: length).continuum
@@ -148,10 +153,11 @@ extension Gloss {
                                                         coders: coders.map(Self.items),
                                                         documents: docs.map(Self.items)).continuum
                 } else {
-                    throw GlossError(.usage, "alpha_u needs spans: use --layer with --feature, or --spans-data FILE.csv --length N")
+                    throw GlossError(.usage, "alpha_u and gamma need spans: use --layer with --feature, or --spans-data FILE.csv --length N")
                 }
-                unitizing = continuum.unitizingResults()
-                if requested == [.alphaU] {
+                if requested.contains(.alphaU) { unitizing += continuum.unitizingResults() }
+                if requested.contains(.gamma) { unitizing.append(continuum.gammaResult(samples: samples, seed: seed)) }
+                if requested.allSatisfy(Coefficient.onSpans.contains) {
                     try report(unitizing, diagnostics: nil, data: nil, coders: [], describeUnit: { String($0) })
                     return
                 }
@@ -179,7 +185,7 @@ extension Gloss {
                 return
             }
             let distance = DistanceMetric(rawValue: metric.rawValue) ?? .nominal
-            var results = reliability.results(requested.filter { $0 != .alphaU }, metric: distance, weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
+            var results = reliability.results(requested.filter { !Coefficient.onSpans.contains($0) }, metric: distance, weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
             if let bootstrap {
                 let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: alphaMin)
                 for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
@@ -233,7 +239,7 @@ extension Gloss {
                     let reason = if case .undefined(let reason) = result.value { "\"\(reason.replacingOccurrences(of: "\"", with: "\"\""))\"" } else { "" }
                     let interval = result.bootstrap.map { "\($0.lower),\($0.upper),\($0.probabilityBelowMinimum)" } ?? ",,"
                     let category = result.category.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" } ?? ""
-                    let pairable = result.coefficient == .alphaU ? "" : String(result.pairableValues)
+                    let pairable = Coefficient.onSpans.contains(result.coefficient) ? "" : String(result.pairableValues)
                     print("\(result.coefficient.rawValue),\(category),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.coders),\(pairable),\(interval),\(reason)")
                 }
             case .table:
@@ -246,7 +252,7 @@ extension Gloss {
                     let interval = result.bootstrap.map { [String(format: "%.4f – %.4f", $0.lower, $0.upper), String(format: "%.4f", $0.probabilityBelowMinimum)] } ?? ["", ""]
                     table.add([result.coefficient.rawValue] + (hasCategory ? [result.category ?? "(overall)"] : [])
                               + [result.metric ?? "", value, String(result.units), String(result.coders),
-                                 result.coefficient == .alphaU ? "-" : String(result.pairableValues)]
+                                 Coefficient.onSpans.contains(result.coefficient) ? "-" : String(result.pairableValues)]
                               + (hasInterval ? interval : []), wrapping: hasCategory ? 3 : 2)
                 }
                 print(table.rendered, terminator: "")
@@ -317,7 +323,7 @@ extension AgreementResult {
             "units": .integer(units), "coders": .integer(coders), "pairable_values": .integer(pairableValues), "ci": .null,
         ]
         if let category { object["category"] = .string(category) }
-        if coefficient == .alphaU {  // spans on a continuum: its length, not pairable values
+        if Coefficient.onSpans.contains(coefficient) {  // spans on a continuum: its length, not pairable values
             object["pairable_values"] = nil
             object["continuum_length"] = .integer(pairableValues)
         }

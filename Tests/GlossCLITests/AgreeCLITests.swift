@@ -111,3 +111,19 @@ struct AgreeRefusalTests {
         #expect(try cli.run("agree", "--layer", "l", "--feature", "f", "--coders", "a, b").status == 0)
     }
 }
+
+@Suite("The gloss agree command for gamma")
+struct AgreeGammaCLITests {
+    @Test func gammaOfThePygammaFixture() throws {
+        // The pygamma/DKPro fixture moved from [1, 16) to [0, 15); its published γ is 0.8836 ± 0.1 (sampled).
+        let cli = try CLI()
+        let path = try cli.folder.write("g.csv", "coder,start,end,label\nAnn1,0,4,a\nAnn1,5,9,b\nAnn1,10,14,a\nAnn2,1,5,a\nAnn2,6,10,b\nAnn2,11,15,a\n")
+        let result = try cli.run("agree", "--spans-data", path, "--length", "15", "--coefficient", "gamma", "--samples", "30", "--seed", "1", "--format", "csv")
+        #expect(result.status == 0)
+        let row = try #require(result.standardOutput.split(separator: "\n").last?.split(separator: ",", omittingEmptySubsequences: false))
+        #expect(row.first == "gamma")
+        let value = try #require(Double(String(row[3])))
+        #expect(abs(value - 0.8836) <= 0.1)
+    }
+}
+

@@ -1,0 +1,55 @@
+import Foundation
+import GlossAgreement
+import GlossTestSupport
+import Testing
+
+@Suite("γ (Mathet, Widlöcher & Métivier 2015), two coders")
+struct GammaTests {
+    /// The two γ vectors of reference-values.json: the pygamma fixture shared by DKPro (two annotators, three units each).
+    static func fixture() throws -> (continuum: Continuum, disorder: Double, gamma: Double, tolerance: Double) {
+        let url = TestPaths.shared.appendingPathComponent("agreement/reference-values.json")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let vectors = try #require(root["vectors"] as? [[String: Any]]).filter { $0["kind"] as? String == "gamma" }
+        let disorder = try #require(vectors.first { $0["coefficient"] as? String == "best_alignment_disorder" })
+        let gamma = try #require(vectors.first { $0["coefficient"] as? String == "gamma" })
+        let body = try #require(disorder["data"] as? [String: Any])
+        let bounds = try #require(body["continuum"] as? [Int])
+        let coders = try #require(body["coders"] as? [String])
+        let spans = try #require(body["spans"] as? [[Any]]).compactMap { span -> Continuum.Span? in
+            guard let coder = span[0] as? Int, let start = span[1] as? Int, let end = span[2] as? Int, let label = span[3] as? String else { return nil }
+            return Continuum.Span(coder: coder, start: start, end: end, label: label)
+        }
+        return (Continuum(begin: bounds[0], end: bounds[1], coderCount: coders.count, spans: spans),
+                try #require(disorder["expected"] as? Double), try #require(gamma["expected"] as? Double), try #require(gamma["tolerance"] as? Double))
+    }
+
+    @Test func bestAlignmentDisorderMatchesPygamma() throws {
+        // By hand: each of the three pairs ([1,5) with [2,6), …) is off by 1 at both ends: ((1 + 1) / (4 + 4))² = 0.0625,
+        // same category; the sum 0.1875 over 3 units per coder is 0.0625, as pygamma-agreement 0.5.9 and DKPro compute.
+        let fixture = try Self.fixture()
+        let disorder = try #require(fixture.continuum.bestAlignmentDisorder())
+        #expect(abs(disorder - fixture.disorder) < 1e-9)
+    }
+
+    @Test func gammaIsWithinPygammasSamplingSpread() throws {
+        // pygamma-agreement: 0.8836 in the DKPro fixture (30 samples), 0.8494 run with seed 1; the file's tolerance is 0.1.
+        let fixture = try Self.fixture()
+        let gamma = try #require(fixture.continuum.gamma(samples: 30, seed: 1).number)
+        #expect(abs(gamma - fixture.gamma) <= fixture.tolerance, "γ = \(gamma)")
+        #expect(fixture.continuum.gamma(samples: 30, seed: 1) == fixture.continuum.gamma(samples: 30, seed: 1))
+    }
+
+    @Test func identicalCodingHasNoDisorderAndUnmatchedUnitsCostTheEmptyDissimilarity() throws {
+        let same = Continuum(begin: 0, end: 100, coderCount: 2, spans: [
+            .init(coder: 0, start: 10, end: 20, label: "a"), .init(coder: 1, start: 10, end: 20, label: "a"),
+        ])
+        #expect(same.bestAlignmentDisorder() == 0)
+        #expect(same.gamma(samples: 10, seed: 3) == .value(1))
+        // Far apart, different labels: aligning costs 1 + ((80 + 80) / 20)² > 2 Δ∅, so both stay alone:
+        // disorder (1 + 1) / 1 unit per coder = 2.
+        let apart = Continuum(begin: 0, end: 100, coderCount: 2, spans: [
+            .init(coder: 0, start: 0, end: 10, label: "a"), .init(coder: 1, start: 80, end: 90, label: "b"),
+        ])
+        #expect(apart.bestAlignmentDisorder() == 2)
+    }
+}
