@@ -54,7 +54,7 @@ let package = Package(
         ),
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
         .testTarget(name: "GlossCodebookTests", dependencies: ["GlossCore", "GlossCodebook", "GlossTestSupport"], exclude: ["Broken"]),
-        .testTarget(name: "GlossAgreementTests", dependencies: ["GlossAgreement", "GlossTestSupport"]),
+        .testTarget(name: "GlossAgreementTests", dependencies: ["GlossCore", "GlossAgreement", "GlossTestSupport"]),
         .testTarget(name: "GlossInterchangeTests", dependencies: ["GlossCore", "GlossCodebook", "GlossInterchange", "GlossTestSupport"]),
         .testTarget(
             name: "GlossStoreTests",

@@ -46,6 +46,19 @@ struct AgreementBenchmark {
             let milliseconds = Double(best.components.seconds) * 1000 + Double(best.components.attoseconds) / 1e15
             report.append("\"\(metric.rawValue)_ms\":\(String(format: "%.1f", milliseconds)),\"\(metric.rawValue)_alpha\":\(alpha.number.map { String(format: "%.6f", $0) } ?? "null")")
         }
+        // γ for two coders × 500 spans on a 100,000-code-point continuum, 30 random continua (seeded).
+        var spans: [Continuum.Span] = []
+        for coder in 0..<2 {
+            for index in 0..<500 {
+                let start = index * 200 + Int(generator.next() % 20), length = 20 + Int(generator.next() % 40)
+                spans.append(Continuum.Span(coder: coder, start: start, end: start + length, label: ["a", "b", "c"][Int(generator.next() % 3)]))
+            }
+        }
+        let continuum = Continuum(begin: 0, end: 100_100, coderCount: 2, spans: spans)
+        var gamma = AgreementValue.undefined(reason: "not run")
+        let gammaTime = clock.measure { gamma = continuum.gamma(samples: 30, seed: 1) }
+        let gammaSeconds = Double(gammaTime.components.seconds) + Double(gammaTime.components.attoseconds) / 1e18
+        report.append("\"gamma_2x500_30_samples_s\":\(String(format: "%.3f", gammaSeconds)),\"gamma\":\(gamma.number.map { String(format: "%.4f", $0) } ?? "null")")
         print("{\"units\":\(units),\"coders\":3,\"categories\":5,\"repeats\":\(repeats)," + report.joined(separator: ",") + "}")
     }
 }

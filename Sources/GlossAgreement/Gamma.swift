@@ -23,31 +23,61 @@ public struct GammaSettings: Sendable, Equatable {
 extension Continuum {
     /// The disorder of the best alignment (Mathet et al. 2015, §4.2), solved exactly: for two coders as an
     /// assignment problem (Hungarian algorithm), where each unit is matched with one of the other coder's or
-    /// with nothing. Nil for more than two coders (not yet supported) or no units.
+    /// with nothing. Aligning two units whose dissimilarity is at least 2Δ∅ never beats leaving both alone,
+    /// so only closer pairs connect units, and each connected group is solved on its own.
+    /// Nil for more than two coders (not yet supported) or no units.
     public func bestAlignmentDisorder(_ settings: GammaSettings = GammaSettings()) -> Double? {
         guard coderCount == 2 else { return nil }
         let first = spans.filter { $0.coder == 0 }, second = spans.filter { $0.coder == 1 }
         let meanUnits = Double(first.count + second.count) / 2
         guard meanUnits > 0 else { return nil }
         let empty = settings.emptyDissimilarity
-        let n = first.count + second.count
-        // Rows: first coder's units, then one "nothing" per second-coder unit; columns: second coder's units,
-        // then one "nothing" per first-coder unit. Unitary disorder for two coders is the pair's dissimilarity.
-        var cost = [Double](repeating: 0, count: n * n)
-        let forbidden = Double.greatestFiniteMagnitude / 4
-        for i in 0..<n {
-            for j in 0..<n {
-                let value: Double
-                switch (i < first.count, j < second.count) {
-                case (true, true): value = Self.dissimilarity(first[i], second[j], settings)
-                case (true, false): value = j - second.count == i ? empty : forbidden
-                case (false, true): value = i - first.count == j ? empty : forbidden
-                case (false, false): value = 0
-                }
-                cost[i * n + j] = value
+        // Union-find over the units of both coders (second coder's units after the first's).
+        var parent = Array(0..<(first.count + second.count))
+        func root(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
+        }
+        var dissimilarities: [[Int: Double]] = Array(repeating: [:], count: first.count)
+        for (i, u) in first.enumerated() {
+            for (j, v) in second.enumerated() {
+                let d = Self.dissimilarity(u, v, settings)
+                guard d < 2 * empty else { continue }
+                dissimilarities[i][j] = d
+                parent[root(i)] = root(first.count + j)
             }
         }
-        return Hungarian.minimumCost(cost, size: n) / meanUnits
+        var groups: [Int: (first: [Int], second: [Int])] = [:]
+        for i in first.indices { groups[root(i), default: ([], [])].first.append(i) }
+        for j in second.indices { groups[root(first.count + j), default: ([], [])].second.append(j) }
+        var total = 0.0
+        for group in groups.values {
+            guard !group.first.isEmpty && !group.second.isEmpty else {
+                total += empty * Double(group.first.count + group.second.count)
+                continue
+            }
+            // Rows: the group's first-coder units, then one "nothing" per second-coder unit; columns: its
+            // second-coder units, then one "nothing" per first-coder unit.
+            let (a, b) = (group.first.count, group.second.count)
+            let n = a + b
+            let forbidden = Double.greatestFiniteMagnitude / 4
+            var cost = [Double](repeating: 0, count: n * n)
+            for row in 0..<n {
+                for column in 0..<n {
+                    let value: Double
+                    switch (row < a, column < b) {
+                    case (true, true): value = dissimilarities[group.first[row]][group.second[column]] ?? 2 * empty
+                    case (true, false): value = column - b == row ? empty : forbidden
+                    case (false, true): value = row - a == column ? empty : forbidden
+                    case (false, false): value = 0
+                    }
+                    cost[row * n + column] = value
+                }
+            }
+            total += Hungarian.minimumCost(cost, size: n)
+        }
+        return total / meanUnits
     }
 
     /// d(u, v): positional sporadic plus nominal categorical dissimilarity, each scaled by Δ∅.

@@ -1,5 +1,6 @@
 import Foundation
 import GlossAgreement
+import GlossCore
 import GlossTestSupport
 import Testing
 
@@ -51,5 +52,46 @@ struct GammaTests {
             .init(coder: 0, start: 0, end: 10, label: "a"), .init(coder: 1, start: 80, end: 90, label: "b"),
         ])
         #expect(apart.bestAlignmentDisorder() == 2)
+    }
+}
+
+@Suite("γ's best alignment against brute force")
+struct GammaBruteForceTests {
+    /// The cheapest partial matching by trying them all: each first-coder unit takes a free second-coder unit
+    /// or nothing (Δ∅ each for unmatched units); disorder = cost / mean units per coder.
+    static func bruteForce(_ first: [Continuum.Span], _ second: [Continuum.Span]) -> Double {
+        func d(_ u: Continuum.Span, _ v: Continuum.Span) -> Double {
+            let positional = Double(abs(u.start - v.start) + abs(u.end - v.end)) / Double((u.end - u.start) + (v.end - v.start))
+            return positional * positional + (u.label == v.label ? 0 : 1)
+        }
+        func best(_ index: Int, _ used: Set<Int>) -> Double {
+            guard index < first.count else { return Double(second.count - used.count) }
+            var result = 1 + best(index + 1, used)
+            for j in second.indices where !used.contains(j) {
+                result = min(result, d(first[index], second[j]) + best(index + 1, used.union([j])))
+            }
+            return result
+        }
+        return best(0, []) / (Double(first.count + second.count) / 2)
+    }
+
+    @Test func agreesWithBruteForceOnRandomContinua() throws {
+        var generator = SplitMix64(seed: 42)
+        for _ in 0..<200 {
+            var spans: [Continuum.Span] = []
+            for coder in 0..<2 {
+                for _ in 0..<Int(generator.next() % 5) {
+                    let start = Int(generator.next() % 40), length = 1 + Int(generator.next() % 10)
+                    spans.append(.init(coder: coder, start: start, end: start + length, label: ["a", "b"][Int(generator.next() % 2)]))
+                }
+            }
+            let continuum = Continuum(begin: 0, end: 60, coderCount: 2, spans: spans)
+            let (first, second) = (spans.filter { $0.coder == 0 }, spans.filter { $0.coder == 1 })
+            guard let disorder = continuum.bestAlignmentDisorder() else {
+                #expect(first.isEmpty && second.isEmpty)
+                continue
+            }
+            #expect(abs(disorder - Self.bruteForce(first, second)) < 1e-9, "\(spans)")
+        }
     }
 }
