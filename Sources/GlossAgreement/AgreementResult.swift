@@ -58,7 +58,8 @@ extension Continuum {
 extension ReliabilityData {
     /// Computes `coefficients` with the α metric `metric` and, for weighted κ and AC2, `weights`.
     public func results(_ coefficients: [Coefficient], metric: DistanceMetric, weights: AgreementWeights) -> [AgreementResult] {
-        let pairable = Int(coincidences().pairableValues.rounded())
+        let matrix = coincidences()  // once, for n and for α
+        let pairable = Int(matrix.pairableValues.rounded())
         return coefficients.map { coefficient in
             let value: AgreementValue
             var metricName: String?
@@ -72,7 +73,7 @@ extension ReliabilityData {
             case .bennettS: value = bennettS()
             case .gwetAC1: value = gwetAC()
             case .gwetAC2: value = gwetAC(weights: weights); metricName = weights.kind.rawValue
-            case .krippendorffAlpha: value = krippendorffAlpha(metric: metric); metricName = metric.rawValue
+            case .krippendorffAlpha: value = krippendorffAlpha(matrix, metric: metric); metricName = metric.rawValue
             case .alphaU, .gamma: value = .undefined(reason: "\(coefficient.rawValue) is computed on spans: use --layer with --feature, or --spans-data")
             }
             return AgreementResult(coefficient: coefficient, metric: metricName, value: value, units: unitCount, coders: coderCount,

@@ -131,30 +131,14 @@ extension Gloss {
 
         func run() throws {
             if let match, let how = SpanMatch(argument: match) {
-                let continuum: Continuum, names: [String]
-                if let spansData, let length {
-                    (continuum, names) = try Continuum.csv(try readCodebookFile(spansData), file: spansData, length: length)
-                } else if let layer {
-                    (continuum, names) = try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
-                                                                  coders: coders.map(Self.items),
-                                                                  documents: docs.map(Self.items))
-                } else { return }
+                let (continuum, names) = try spans()
                 try reportMatches(continuum.matchSpans(how), continuum: continuum, coders: names, withKappa: feature != nil || spansData != nil)
                 return
             }
             let requested = try coefficients()
             var unitizing: [AgreementResult] = []
             if requested.contains(where: Coefficient.onSpans.contains) {
-                let continuum: Continuum
-                if let spansData, let length {
-                    continuum = try Continuum.csv(try readCodebookFile(spansData), file: spansData, length: length).continuum
-                } else if let layer, let feature {
-                    continuum = try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
-                                                        coders: coders.map(Self.items),
-                                                        documents: docs.map(Self.items)).continuum
-                } else {
-                    throw GlossError(.usage, "alpha_u and gamma need spans: use --layer with --feature, or --spans-data FILE.csv --length N")
-                }
+                let continuum = try spans().continuum
                 if requested.contains(.alphaU) { unitizing += continuum.unitizingResults() }
                 if requested.contains(.gamma) { unitizing.append(continuum.gammaResult(samples: samples, seed: seed)) }
                 if requested.allSatisfy(Coefficient.onSpans.contains) {
@@ -167,7 +151,7 @@ extension Gloss {
             /// A description of each unit for the list of disagreements.
             let describeUnit: (Int) throws -> String
             if let data {
-                let parsed = try ReliabilityData.csv(try readCodebookFile(data), file: data, order: order?.split(separator: ",").map(String.init))
+                let parsed = try ReliabilityData.csv(try InputFile(path: data).text, file: data, order: order?.split(separator: ",").map(String.init))
                 (reliability, coderNames) = (parsed.data, parsed.coders)
                 describeUnit = { parsed.units[$0] }
             } else if let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
@@ -192,6 +176,18 @@ extension Gloss {
             }
             try report(results + unitizing, diagnostics: diagnostics ? reliability.diagnostics() : nil, data: reliability, coders: coderNames,
                        describeUnit: describeUnit)
+        }
+
+        /// The spans to match or to compute α_u and γ on: from --spans-data, or the layer's spans in the project.
+        private func spans() throws -> (continuum: Continuum, coders: [String]) {
+            if let spansData, let length {
+                return try Continuum.csv(try InputFile(path: spansData).text, file: spansData, length: length)
+            }
+            guard let layer else {
+                throw GlossError(.usage, "this needs spans: use --layer (with --feature), or --spans-data FILE.csv --length N")
+            }
+            return try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
+                                           coders: coders.map(Self.items), documents: docs.map(Self.items))
         }
 
         private func reportMatches(_ reports: [SpanMatchReport], continuum: Continuum, coders: [String], withKappa: Bool) throws {

@@ -22,7 +22,7 @@ extension Gloss.Codebook {
         @Argument(help: ArgumentHelp("The codebook (YAML).", valueName: "file")) var file: String
 
         func run() throws {
-            let source = try readCodebookFile(file)
+            let source = try InputFile(path: file).text
             let codebook = try GlossCodebook.Codebook.parse(source, file: file)
             let features = codebook.layers.reduce(0) { $0 + $1.features.count }
             let codes = codebook.layers.flatMap(\.features).compactMap(\.codes).reduce(0) { $0 + $1.flattened.count }
@@ -136,7 +136,7 @@ extension Gloss.Codebook {
             let export = QDCCodebook.export(parsed)
             let bytes = Array(export.xml.utf8)
             if let schema {
-                let errors = try QDCCodebook.schemaErrors(in: bytes, file: out, schema: Array(readCodebookFile(schema).utf8), schemaFile: schema)
+                let errors = try QDCCodebook.schemaErrors(in: bytes, file: out, schema: Array(InputFile(path: schema).text.utf8), schemaFile: schema)
                 if let first = errors.first {
                     throw GlossError(.badData, "the export does not satisfy \(schema): line \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")")
                 }
@@ -161,7 +161,7 @@ extension Gloss.Codebook {
         @Option(help: ArgumentHelp("Where to write the draft (default: standard output).", valueName: "file")) var out: String?
 
         func run() throws {
-            let bytes = Array(try readCodebookFile(file).utf8)
+            let bytes = Array(try InputFile(path: file).text.utf8)
             let name = id ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let codebookID = String(name.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-" })
             let draft = try QDCCodebook.draft(fromQDC: bytes, file: file, id: codebookID.first?.isLetter == true ? codebookID : "codebook-" + codebookID)
@@ -195,14 +195,4 @@ func writeFile(_ bytes: [UInt8], to path: String) throws {
     } catch {
         throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)", at: SourceLocation(file: path))
     }
-}
-
-/// Reads a codebook file as text, with the usual errors for a missing or unreadable file.
-func readCodebookFile(_ path: String) throws -> String {
-    guard FileManager.default.fileExists(atPath: path) else { throw GlossError(.missingInput, "no such file", at: SourceLocation(file: path)) }
-    guard let data = FileManager.default.contents(atPath: path) else { throw GlossError(.ioFailure, "cannot read the file", at: SourceLocation(file: path)) }
-    var bytes = [UInt8](data)
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte order mark is an encoding signature, not text
-    guard let text = String(validating: bytes, as: UTF8.self) else { throw GlossError(.badData, "the file is not UTF-8", at: SourceLocation(file: path)) }
-    return text
 }

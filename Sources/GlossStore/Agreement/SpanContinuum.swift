@@ -22,15 +22,8 @@ public enum SpanContinuum {
                       let offset = offsets[ExactKey(annotation.documentID)] else { continue }
                 let label: String
                 if let feature {
-                    switch annotation.features[feature] {
-                    case nil: continue
-                    case .string(let code): label = code
-                    case .integer(let number): label = String(number)
-                    case .number(let number): label = String(number)
-                    case .bool(let flag): label = String(flag)
-                    case let value?:
-                        throw GlossError(.badData, "annotation \(annotation.id) has \(value.typeName) for \(feature); span agreement needs one value per span")
-                    }
+                    guard let value = try annotation.categoryLabel(of: feature) else { continue }
+                    label = value
                 } else {
                     label = layer
                 }

@@ -89,16 +89,7 @@ public struct SpanReliability {
             var order = registry.current(forLayer: layer)?.layer.feature(feature)?.codes?.codableIDs
             var byDocumentAndCoder: [[ExactKey]: [(TextSpan, String)]] = [:]
             for annotation in annotations {
-                guard let value = annotation.features[feature] else { continue }
-                let label: String
-                switch value {
-                case .string(let text): label = text
-                case .integer(let number): label = String(number)
-                case .number(let number): label = String(number)
-                case .bool(let flag): label = String(flag)
-                default:
-                    throw GlossError(.badData, "annotation \(annotation.id) has \(value.typeName) for \(feature); unit agreement needs one value per annotation")
-                }
+                guard let label = try annotation.categoryLabel(of: feature) else { continue }
                 byDocumentAndCoder[[ExactKey(annotation.documentID), ExactKey(annotation.coder)], default: []].append((annotation.span, label))
             }
             let codebookOrder = order != nil

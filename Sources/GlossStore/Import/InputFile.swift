@@ -2,13 +2,13 @@ import Foundation
 import GlossCore
 
 /// An input file read whole into memory and checked to be UTF-8.
-struct InputFile {
-    let path: String
+public struct InputFile {
+    public let path: String
     /// The file's bytes, without a leading UTF-8 byte order mark.
     let bytes: [UInt8]
 
     /// Reads `path`, refusing a missing file (66), an unreadable one (74) and invalid UTF-8 (65, with line and column).
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let data: Data
@@ -30,7 +30,7 @@ struct InputFile {
     }
 
     /// The text of the whole file.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The 1-based line and code-point column of a byte offset.
     func location(ofByte offset: Int) -> SourceLocation {
