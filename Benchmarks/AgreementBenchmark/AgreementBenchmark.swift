@@ -4,18 +4,22 @@ import GlossCore
 
 /// Times Krippendorff's α on 1,000,000 units × 3 coders, 5 categories, 10% missing values (computation
 /// only: the data are in memory before the clock starts), as the issue's comparison with the `krippendorff`
-/// Python package (numpy) asks. Usage: `gloss-agreement-bench [--units N] [--repeat R]`.
+/// Python package (numpy) asks; then γ for 2 and 3 coders × 500 spans with 30 random continua.
+/// Usage: `gloss-agreement-bench [--units N] [--repeat R] [--gamma-data FILE.csv]`; `--gamma-data` writes the
+/// 3-coder spans in the `gloss agree --spans-data` format, for comparison with pygamma-agreement.
 @main
 struct AgreementBenchmark {
     static func main() {
         var units = 1_000_000, repeats = 5
+        var gammaData: String?
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
             case "--units": units = Int(arguments.next() ?? "") ?? units
             case "--repeat": repeats = Int(arguments.next() ?? "") ?? repeats
+            case "--gamma-data": gammaData = arguments.next()
             default:
-                FileHandle.standardError.write(Data("usage: gloss-agreement-bench [--units N] [--repeat R]\n".utf8))
+                FileHandle.standardError.write(Data("usage: gloss-agreement-bench [--units N] [--repeat R] [--gamma-data FILE.csv]\n".utf8))
                 exit(64)
             }
         }
@@ -46,19 +50,40 @@ struct AgreementBenchmark {
             let milliseconds = Double(best.components.seconds) * 1000 + Double(best.components.attoseconds) / 1e15
             report.append("\"\(metric.rawValue)_ms\":\(String(format: "%.1f", milliseconds)),\"\(metric.rawValue)_alpha\":\(alpha.number.map { String(format: "%.6f", $0) } ?? "null")")
         }
-        // γ for two coders × 500 spans on a 100,000-code-point continuum, 30 random continua (seeded).
+        // γ for 2 and 3 coders × 500 spans on a 100,100-code-point continuum, 30 random continua (seeded): coders
+        // mark the same 500 passages with their ends a few code points apart and 80% the same label.
+        for coders in [2, 3] {
+            let continuum = gammaContinuum(coders: coders, generator: &generator)
+            if coders == 3, let path = gammaData {
+                let rows = continuum.spans.map { "coder\($0.coder + 1),\($0.start),\($0.end),\($0.label)" }
+                FileManager.default.createFile(atPath: path, contents: Data((["coder,start,end,label"] + rows).joined(separator: "\n").utf8 + [10]))
+            }
+            var gamma = AgreementValue.undefined(reason: "not run")
+            let gammaTime = clock.measure { gamma = continuum.gamma(samples: 30, seed: 1) }
+            let gammaSeconds = Double(gammaTime.components.seconds) + Double(gammaTime.components.attoseconds) / 1e18
+            report.append("\"gamma_\(coders)x500_30_samples_s\":\(String(format: "%.3f", gammaSeconds)),\"gamma_\(coders)x500\":\(gamma.number.map { String(format: "%.4f", $0) } ?? "null")")
+        }
+        print("{\"units\":\(units),\"coders\":3,\"categories\":5,\"repeats\":\(repeats)," + report.joined(separator: ",") + "}")
+    }
+
+    /// `coders` coders × 500 spans: each marks the same passage (start 200 i + 0…19, length 20…59) with both ends
+    /// moved by −6…6 code points and the passage's label in 80% of cases, one of three at random otherwise.
+    static func gammaContinuum(coders: Int, generator: inout SplitMix64) -> Continuum {
+        let labels = ["a", "b", "c"]
+        var passages: [(start: Int, end: Int, label: String)] = []
+        for index in 0..<500 {
+            let start = index * 200 + Int(generator.next() % 20)
+            passages.append((start, start + 20 + Int(generator.next() % 40), labels[Int(generator.next() % 3)]))
+        }
         var spans: [Continuum.Span] = []
-        for coder in 0..<2 {
-            for index in 0..<500 {
-                let start = index * 200 + Int(generator.next() % 20), length = 20 + Int(generator.next() % 40)
-                spans.append(Continuum.Span(coder: coder, start: start, end: start + length, label: ["a", "b", "c"][Int(generator.next() % 3)]))
+        for coder in 0..<coders {
+            for passage in passages {
+                let start = passage.start + Int(generator.next() % 13) - 6
+                let end = max(start + 1, passage.end + Int(generator.next() % 13) - 6)
+                let label = generator.next() % 100 < 80 ? passage.label : labels[Int(generator.next() % 3)]
+                spans.append(Continuum.Span(coder: coder, start: max(0, start), end: end, label: label))
             }
         }
-        let continuum = Continuum(begin: 0, end: 100_100, coderCount: 2, spans: spans)
-        var gamma = AgreementValue.undefined(reason: "not run")
-        let gammaTime = clock.measure { gamma = continuum.gamma(samples: 30, seed: 1) }
-        let gammaSeconds = Double(gammaTime.components.seconds) + Double(gammaTime.components.attoseconds) / 1e18
-        report.append("\"gamma_2x500_30_samples_s\":\(String(format: "%.3f", gammaSeconds)),\"gamma\":\(gamma.number.map { String(format: "%.4f", $0) } ?? "null")")
-        print("{\"units\":\(units),\"coders\":3,\"categories\":5,\"repeats\":\(repeats)," + report.joined(separator: ",") + "}")
+        return Continuum(begin: 0, end: 100_100, coderCount: coders, spans: spans)
     }
 }

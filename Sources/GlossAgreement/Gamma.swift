@@ -1,13 +1,15 @@
+import Foundation
 import GlossCore
 
-/// γ, the holistic agreement measure of Mathet, Widlöcher & Métivier (2015, Computational Linguistics 41(3)),
-/// with the combined dissimilarity pygamma-agreement calls `CombinedCategoricalDissimilarity`.
+/// The settings of γ, the holistic agreement measure of Mathet, Widlöcher & Métivier (2015, Computational
+/// Linguistics 41(3)), with the combined dissimilarity pygamma-agreement calls `CombinedCategoricalDissimilarity`.
 ///
 /// Between units u and v: d = α · Δ∅ · ((|s_u − s_v| + |e_u − e_v|) / (l_u + l_v))² + β · Δ∅ · [c_u ≠ c_v] (positional
-/// sporadic and nominal categorical dissimilarities, §4.1); a unit aligned with nothing costs Δ∅. The disorder of
-/// an alignment is the sum of its unitary alignments' disorders divided by the mean number of units per coder;
-/// γ = 1 − D_obs / D_exp, where D_obs is the disorder of the best alignment and D_exp the mean best disorder of
-/// random continua drawn from the data's own statistics (§5).
+/// sporadic and nominal categorical dissimilarities, §4.1). A unitary alignment holds at most one unit per coder;
+/// its disorder is the mean of d over its C(n, 2) pairs of coders, where a pair with a missing unit (one or both
+/// sides) costs Δ∅, as in pygamma-agreement. The disorder of an alignment is the sum of its unitary alignments'
+/// disorders divided by the mean number of units per coder; γ = 1 − D_obs / D_exp, where D_obs is the disorder of
+/// the best alignment and D_exp the mean best disorder of random continua drawn from the data's own statistics (§5).
 public struct GammaSettings: Sendable, Equatable {
     public var alpha: Double
     public var beta: Double
@@ -21,38 +23,89 @@ public struct GammaSettings: Sendable, Equatable {
 }
 
 extension Continuum {
-    /// The disorder of the best alignment (Mathet et al. 2015, §4.2), solved exactly: for two coders as an
-    /// assignment problem (Hungarian algorithm), where each unit is matched with one of the other coder's or
-    /// with nothing. Aligning two units whose dissimilarity is at least 2Δ∅ never beats leaving both alone,
-    /// so only closer pairs connect units, and each connected group is solved on its own.
-    /// Nil for more than two coders (not yet supported) or no units.
+    /// The disorder of the best alignment (Mathet et al. 2015, §4.2), solved exactly; nil without units.
     public func bestAlignmentDisorder(_ settings: GammaSettings = GammaSettings()) -> Double? {
-        guard coderCount == 2 else { return nil }
-        let first = spans.filter { $0.coder == 0 }, second = spans.filter { $0.coder == 1 }
-        let meanUnits = Double(first.count + second.count) / 2
-        guard meanUnits > 0 else { return nil }
-        let empty = settings.emptyDissimilarity
-        // Union-find over the units of both coders (second coder's units after the first's).
-        var parent = Array(0..<(first.count + second.count))
-        func root(_ x: Int) -> Int {
-            var x = x
-            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-            return x
+        GammaAligner(coderCount: coderCount, settings: settings).bestDisorder(gammaUnits().units)
+    }
+
+    /// γ with D_exp estimated from `samples` random continua drawn with a seeded generator the way
+    /// pygamma-agreement's `StatisticalContinuumSampler` draws them: for each coder, a number of units from a
+    /// normal fit of the units per coder; each unit starts a gap after the previous one's end and has a duration,
+    /// both from normal fits of the data's gaps and durations, and a category drawn with the data's frequencies.
+    public func gamma(_ settings: GammaSettings = GammaSettings(), samples: Int, seed: UInt64) -> AgreementValue {
+        guard coderCount >= 2 else { return .undefined(reason: "γ needs at least two coders") }
+        let (units, categoryCount) = gammaUnits()
+        let aligner = GammaAligner(coderCount: coderCount, settings: settings)
+        guard let observed = aligner.bestDisorder(units) else { return .undefined(reason: "no units") }
+        guard samples > 0 else { return .undefined(reason: "no random continua to estimate the expected disorder from") }
+        var sampler = GammaSampler(units: units, coderCount: coderCount, categoryCount: categoryCount, origin: Double(begin), seed: seed)
+        var expected = 0.0
+        for _ in 0..<samples { expected += aligner.bestDisorder(sampler.continuum()) ?? 0 }
+        expected /= Double(samples)
+        guard expected > 0 else { return .undefined(reason: "the sampled continua have no disorder") }
+        return .value(1 - observed / expected)
+    }
+
+    /// The spans as reals, with labels numbered in sorted order (compared byte for byte).
+    func gammaUnits() -> (units: [GammaUnit], categoryCount: Int) {
+        var numbers: [[UInt8]: Int] = [:]
+        for label in labels { numbers[Array(label.utf8)] = numbers.count }
+        let units = spans.map { span in
+            GammaUnit(coder: span.coder, start: Double(span.start), end: Double(span.end), category: numbers[Array(span.label.utf8)] ?? 0)
         }
+        return (units, numbers.count)
+    }
+}
+
+/// One unit as γ sees it; positions are reals because random continua are drawn on the reals.
+struct GammaUnit: Sendable {
+    var coder: Int
+    var start: Double
+    var end: Double
+    var category: Int
+}
+
+/// Finds the best alignment of a continuum (Mathet et al. 2015, §4.2) exactly.
+struct GammaAligner {
+    let coderCount: Int
+    let settings: GammaSettings
+
+    /// d(u, v): positional sporadic plus nominal categorical dissimilarity, each scaled by Δ∅.
+    func dissimilarity(_ u: GammaUnit, _ v: GammaUnit) -> Double {
+        let lengths = (u.end - u.start) + (v.end - v.start)
+        let ratio = lengths > 0 ? (abs(u.start - v.start) + abs(u.end - v.end)) / lengths : 0
+        return settings.emptyDissimilarity * (settings.alpha * ratio * ratio + settings.beta * (u.category == v.category ? 0 : 1))
+    }
+
+    /// The disorder of the best alignment: the least total disorder of unitary alignments covering every unit
+    /// once, divided by the mean number of units per coder. Nil without units.
+    func bestDisorder(_ units: [GammaUnit]) -> Double? {
+        guard !units.isEmpty, coderCount >= 2 else { return nil }
+        let total = coderCount == 2 ? twoCoderCost(units) : setPartitionCost(units)
+        return total / (Double(units.count) / Double(coderCount))
+    }
+
+    /// Two coders: an assignment problem (Hungarian algorithm), where each unit is matched with one of the other
+    /// coder's or with nothing. Aligning two units whose dissimilarity is at least 2Δ∅ never beats leaving both
+    /// alone, so only closer pairs connect units, and each connected group is solved on its own.
+    private func twoCoderCost(_ units: [GammaUnit]) -> Double {
+        let first = units.filter { $0.coder == 0 }, second = units.filter { $0.coder == 1 }
+        let empty = settings.emptyDissimilarity
+        var groups = UnionFind(count: first.count + second.count)
         var dissimilarities: [[Int: Double]] = Array(repeating: [:], count: first.count)
         for (i, u) in first.enumerated() {
             for (j, v) in second.enumerated() {
-                let d = Self.dissimilarity(u, v, settings)
+                let d = dissimilarity(u, v)
                 guard d < 2 * empty else { continue }
                 dissimilarities[i][j] = d
-                parent[root(i)] = root(first.count + j)
+                groups.join(i, first.count + j)
             }
         }
-        var groups: [Int: (first: [Int], second: [Int])] = [:]
-        for i in first.indices { groups[root(i), default: ([], [])].first.append(i) }
-        for j in second.indices { groups[root(first.count + j), default: ([], [])].second.append(j) }
+        var members: [Int: (first: [Int], second: [Int])] = [:]
+        for i in first.indices { members[groups.root(i), default: ([], [])].first.append(i) }
+        for j in second.indices { members[groups.root(first.count + j), default: ([], [])].second.append(j) }
         var total = 0.0
-        for group in groups.values {
+        for group in members.values {
             guard !group.first.isEmpty && !group.second.isEmpty else {
                 total += empty * Double(group.first.count + group.second.count)
                 continue
@@ -77,49 +130,210 @@ extension Continuum {
             }
             total += Hungarian.minimumCost(cost, size: n)
         }
-        return total / meanUnits
+        return total
     }
 
-    /// d(u, v): positional sporadic plus nominal categorical dissimilarity, each scaled by Δ∅.
-    static func dissimilarity(_ u: Span, _ v: Span, _ settings: GammaSettings) -> Double {
-        let lengths = Double((u.end - u.start) + (v.end - v.start))
-        let positional = lengths > 0 ? pow2(Double(abs(u.start - v.start) + abs(u.end - v.end)) / lengths) : 0
-        let categorical: Double = u.label == v.label ? 0 : 1
-        return settings.emptyDissimilarity * (settings.alpha * positional + settings.beta * categorical)
-    }
-
-    /// γ with D_exp estimated from `samples` random continua (seeded): each coder gets as many units as the
-    /// data's coders have on average, with lengths and labels drawn from the data's units and start positions
-    /// drawn uniformly where the unit fits in the continuum (pygamma-agreement's statistical sampler does
-    /// likewise, from a normal fit of the counts and lengths).
-    public func gamma(_ settings: GammaSettings = GammaSettings(), samples: Int, seed: UInt64) -> AgreementValue {
-        guard coderCount == 2 else { return .undefined(reason: "γ is computed for two coders so far; this continuum has \(coderCount)") }
-        guard let observed = bestAlignmentDisorder(settings) else { return .undefined(reason: "no units") }
-        guard samples > 0, !spans.isEmpty, end > begin else { return .undefined(reason: "no units to sample from") }
-        var generator = SplitMix64(seed: seed)
-        let perCoder = max(1, Int((Double(spans.count) / Double(coderCount)).rounded()))
-        var expected = 0.0
-        for _ in 0..<samples {
-            var sampled: [Span] = []
-            for coder in 0..<coderCount {
-                for _ in 0..<perCoder {
-                    let model = spans[Int(generator.next() % UInt64(spans.count))]
-                    let length = min(model.end - model.start, end - begin)
-                    let room = (end - begin) - length
-                    let start = begin + (room > 0 ? Int(generator.next() % UInt64(room + 1)) : 0)
-                    let label = spans[Int(generator.next() % UInt64(spans.count))].label
-                    sampled.append(Span(coder: coder, start: start, end: start + length, label: label))
+    /// Three or more coders: the exact set partitioning (the integer program of §4.2 that pygamma-agreement hands
+    /// to a MIP solver), solved by dynamic programming along the continuum.
+    ///
+    /// Costs are sums over the C(n, 2) pairs (divided by C(n, 2) at the end); a unitary alignment of p units costs
+    /// Σ d over its unit pairs + (C(n, 2) − C(p, 2)) Δ∅. Two reductions keep it exact:
+    /// - Splitting a unitary alignment P into parts A and B changes the cost by (C(n, 2) + |A||B|) Δ∅ − Σ_{A×B} d,
+    ///   so a unitary alignment that costs no less than some split of it never needs to be used; the candidates are
+    ///   the ones cheaper than each of their splits. In such a one, each unit w is cheaper with the others than
+    ///   alone: Σ_{v≠w} d(v, w) < (C(n, 2) + p − 1) Δ∅, so every pair in it is closer than (C(n, 2) + n − 1) Δ∅.
+    /// - Units sorted by start: a state is the set of later units already covered when every earlier unit is; the
+    ///   first uncovered unit is covered by one of the candidates it is the first unit of. Candidates are local,
+    ///   so these sets stay small.
+    private func setPartitionCost(_ units: [GammaUnit]) -> Double {
+        let empty = settings.emptyDissimilarity
+        let pairs = Double(coderCount * (coderCount - 1) / 2)
+        let sorted = units.sorted { ($0.start, $0.end, $0.coder) < ($1.start, $1.end, $1.coder) }
+        let single = pairs * empty
+        func cost(_ dissimilaritySum: Double, _ size: Int) -> Double { dissimilaritySum + (pairs - Double(size * (size - 1) / 2)) * empty }
+        // Pairs that may share a unitary alignment. d ≥ α Δ∅ ((s_v − s_u) / (l_u + l_v))², so the search along the
+        // sorted starts stops once that bound reaches the limit.
+        let limit = (pairs + Double(coderCount - 1)) * empty
+        let longest = sorted.map { $0.end - $0.start }.max() ?? 0
+        let scale = settings.alpha * empty
+        var neighbours: [[Int]] = Array(repeating: [], count: sorted.count)
+        for i in sorted.indices {
+            let u = sorted[i]
+            let reach = scale > 0 ? (limit / scale).squareRoot() * ((u.end - u.start) + longest) : .infinity
+            var j = i + 1
+            while j < sorted.count, sorted[j].start - u.start < reach {
+                if sorted[j].coder != u.coder, dissimilarity(u, sorted[j]) < limit { neighbours[i].append(j) }
+                j += 1
+            }
+        }
+        // Candidates by their first unit: the other members (ascending) and the cost.
+        var candidates: [[(others: [Int], cost: Double)]] = Array(repeating: [], count: sorted.count)
+        for i in sorted.indices {
+            candidates[i].append(([], single))
+            var members = [i]
+            var coders = Set([sorted[i].coder])
+            func extend(from position: Int) {
+                for index in position..<neighbours[i].count {
+                    let j = neighbours[i][index]
+                    guard !coders.contains(sorted[j].coder),
+                          members.dropFirst().allSatisfy({ dissimilarity(sorted[$0], sorted[j]) < limit }) else { continue }
+                    members.append(j)
+                    coders.insert(sorted[j].coder)
+                    if let total = cheaperThanEverySplit(members.map { sorted[$0] }, cost: cost) {
+                        candidates[i].append((Array(members.dropFirst()), total))
+                    }
+                    extend(from: index + 1)
+                    members.removeLast()
+                    coders.remove(sorted[j].coder)
                 }
             }
-            expected += Continuum(begin: begin, end: end, coderCount: coderCount, spans: sampled).bestAlignmentDisorder(settings) ?? 0
+            extend(from: 0)
         }
-        expected /= Double(samples)
-        guard expected > 0 else { return .undefined(reason: "the sampled continua have no disorder") }
-        return .value(1 - observed / expected)
+        // Dynamic programming over the units in order.
+        var states: [[Int]: Double] = [[]: 0]
+        for i in sorted.indices {
+            var next: [[Int]: Double] = [:]
+            next.reserveCapacity(states.count * 2)
+            for (covered, total) in states {
+                if covered.first == i {
+                    let rest = Array(covered.dropFirst())
+                    if total < next[rest] ?? .infinity { next[rest] = total }
+                    continue
+                }
+                for candidate in candidates[i] {
+                    guard let merged = disjointUnion(covered, candidate.others) else { continue }
+                    let sum = total + candidate.cost
+                    if sum < next[merged] ?? .infinity { next[merged] = sum }
+                }
+            }
+            states = next
+        }
+        return (states[[]] ?? 0) / pairs
+    }
+
+    /// The cost of the unitary alignment `members` if it is cheaper than every split of it into two parts.
+    private func cheaperThanEverySplit(_ members: [GammaUnit], cost: (Double, Int) -> Double) -> Double? {
+        let count = members.count
+        var d = [Double](repeating: 0, count: count * count)
+        for a in 0..<count { for b in 0..<a { d[a * count + b] = dissimilarity(members[a], members[b]); d[b * count + a] = d[a * count + b] } }
+        func partCost(_ mask: Int) -> Double {
+            var sum = 0.0, size = 0
+            for a in 0..<count where mask & (1 << a) != 0 {
+                size += 1
+                for b in 0..<a where mask & (1 << b) != 0 { sum += d[a * count + b] }
+            }
+            return cost(sum, size)
+        }
+        let full = (1 << count) - 1
+        let whole = partCost(full)
+        // Parts containing the first member, short of the whole.
+        var mask = 1
+        while mask < full {
+            if partCost(mask) + partCost(full ^ mask) <= whole { return nil }
+            mask += 2
+        }
+        return whole
     }
 }
 
-private func pow2(_ x: Double) -> Double { x * x }
+/// The union of two ascending lists if they share no element.
+private func disjointUnion(_ a: [Int], _ b: [Int]) -> [Int]? {
+    if b.isEmpty { return a }
+    if a.isEmpty { return b }
+    var result: [Int] = []
+    result.reserveCapacity(a.count + b.count)
+    var (i, j) = (0, 0)
+    while i < a.count || j < b.count {
+        if j == b.count || (i < a.count && a[i] < b[j]) { result.append(a[i]); i += 1 }
+        else if i == a.count || b[j] < a[i] { result.append(b[j]); j += 1 }
+        else { return nil }
+    }
+    return result
+}
+
+/// Union–find with path halving.
+struct UnionFind {
+    private var parent: [Int]
+
+    init(count: Int) { parent = Array(0..<count) }
+
+    mutating func root(_ x: Int) -> Int {
+        var x = x
+        while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+        return x
+    }
+
+    mutating func join(_ a: Int, _ b: Int) { parent[root(a)] = root(b) }
+}
+
+/// Draws random continua from a continuum's statistics, as pygamma-agreement's `StatisticalContinuumSampler` does
+/// (Mathet et al. 2015, §5.2 use shuffled continua; pygamma-agreement's default draws from normal fits).
+struct GammaSampler {
+    private let coderCount: Int
+    private let units: (mean: Double, deviation: Double)
+    private let gaps: (mean: Double, deviation: Double)
+    private let durations: (mean: Double, deviation: Double)
+    private let categoryWeights: [Double]
+    private var generator: SplitMix64
+
+    /// The statistics: units per coder; durations; gaps between a coder's consecutive units (end to next start,
+    /// negative when they overlap), with each coder's first start (from `origin`) when positive and one 0.
+    init(units all: [GammaUnit], coderCount: Int, categoryCount: Int, origin: Double, seed: UInt64) {
+        self.coderCount = coderCount
+        var perCoder = Array(repeating: [GammaUnit](), count: coderCount)
+        for unit in all { perCoder[unit.coder].append(unit) }
+        var gapValues: [Double] = [0]
+        for var list in perCoder where !list.isEmpty {
+            list.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+            for (previous, unit) in zip(list, list.dropFirst()) { gapValues.append(unit.start - previous.end) }
+            if list[0].start - origin > 0 { gapValues.append(list[0].start - origin) }
+        }
+        units = Self.fit(perCoder.map { Double($0.count) })
+        gaps = Self.fit(gapValues)
+        durations = Self.fit(all.map { $0.end - $0.start })
+        var counts = Array(repeating: 0.0, count: max(categoryCount, 1))
+        for unit in all { counts[unit.category] += 1 }
+        categoryWeights = counts.map { $0 / Double(max(all.count, 1)) }
+        generator = SplitMix64(seed: seed)
+    }
+
+    /// Mean and population standard deviation (numpy's default).
+    private static func fit(_ values: [Double]) -> (mean: Double, deviation: Double) {
+        guard !values.isEmpty else { return (0, 0) }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        return (mean, variance.squareRoot())
+    }
+
+    /// A uniform draw in (0, 1].
+    private mutating func uniform() -> Double { (Double(generator.next() >> 11) + 1) * 0x1p-53 }
+
+    /// A normal draw (Box–Muller).
+    private mutating func normal(_ fit: (mean: Double, deviation: Double)) -> Double {
+        let (u, v) = (uniform(), uniform())
+        return fit.mean + fit.deviation * (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+
+    mutating func continuum() -> [GammaUnit] {
+        var result: [GammaUnit] = []
+        for coder in 0..<coderCount {
+            var count = abs(Int(normal(units)))
+            if result.isEmpty { count = max(1, count) }
+            var last = 0.0
+            for _ in 0..<count {
+                let start = last + normal(gaps)
+                var duration = abs(normal(durations)), attempts = 0
+                while duration < 1e-6 && attempts < 100 { duration = abs(normal(durations)); attempts += 1 }
+                let end = start + max(duration, 1e-6)
+                var pick = uniform(), category = 0
+                while category < categoryWeights.count - 1 && pick > categoryWeights[category] { pick -= categoryWeights[category]; category += 1 }
+                result.append(GammaUnit(coder: coder, start: start, end: end, category: category))
+                last = end
+            }
+        }
+        return result
+    }
+}
 
 /// The Hungarian algorithm (Kuhn 1955; Munkres 1957) in its O(n³) potentials form: the minimum total cost of
 /// assigning each row of a square cost matrix to a distinct column.

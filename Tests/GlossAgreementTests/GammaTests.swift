@@ -95,3 +95,79 @@ struct GammaBruteForceTests {
         }
     }
 }
+
+@Suite("γ for three or more coders")
+struct GammaManyCodersTests {
+    /// The cheapest partition into unitary alignments by trying them all: the first uncovered unit joins every
+    /// subset of the uncovered units of other coders (one per coder). A unitary alignment costs the mean over the
+    /// C(n, 2) coder pairs of d, a pair with a missing unit costing Δ∅ = 1 (pygamma-agreement's convention).
+    static func bruteForce(_ spans: [Continuum.Span], coders: Int) -> Double {
+        func d(_ u: Continuum.Span, _ v: Continuum.Span) -> Double {
+            let positional = Double(abs(u.start - v.start) + abs(u.end - v.end)) / Double((u.end - u.start) + (v.end - v.start))
+            return positional * positional + (u.label == v.label ? 0 : 1)
+        }
+        let pairs = Double(coders * (coders - 1) / 2)
+        func best(_ uncovered: [Int]) -> Double {
+            guard let first = uncovered.first else { return 0 }
+            var result = Double.infinity
+            func choose(_ members: [Int], _ from: Int) {
+                var sum = 0.0
+                for a in members.indices { for b in 0..<a { sum += d(spans[members[a]], spans[members[b]]) } }
+                let cost = (sum + (pairs - Double(members.count * (members.count - 1) / 2))) / pairs
+                result = min(result, cost + best(uncovered.filter { !members.contains($0) }))
+                for index in from..<uncovered.count where !members.contains(where: { spans[$0].coder == spans[uncovered[index]].coder }) {
+                    choose(members + [uncovered[index]], index + 1)
+                }
+            }
+            choose([first], 1)
+            return result
+        }
+        return best(Array(spans.indices)) / (Double(spans.count) / Double(coders))
+    }
+
+    @Test func bestAlignmentMatchesPygammasIntegerProgram() throws {
+        // pygamma-agreement 0.5.9 (get_best_alignment, CombinedCategoricalDissimilarity(), GLPK_MI) on these 12 units:
+        // 1.1438059 (float32). By hand, its first unitary alignment ([2,9) x, [3,9) x, [1,8) x):
+        // ((1/13)² + (2/14)² + (3/13)²) / 3 = 0.0265266.
+        let spans: [Continuum.Span] = [
+            .init(coder: 0, start: 2, end: 9, label: "x"), .init(coder: 0, start: 12, end: 20, label: "y"),
+            .init(coder: 0, start: 30, end: 34, label: "x"), .init(coder: 0, start: 40, end: 41, label: "y"),
+            .init(coder: 1, start: 3, end: 9, label: "x"), .init(coder: 1, start: 13, end: 19, label: "x"),
+            .init(coder: 1, start: 31, end: 36, label: "x"),
+            .init(coder: 2, start: 1, end: 8, label: "x"), .init(coder: 2, start: 12, end: 21, label: "y"),
+            .init(coder: 2, start: 28, end: 33, label: "y"), .init(coder: 2, start: 45, end: 50, label: "x"),
+            .init(coder: 2, start: 46, end: 52, label: "y"),
+        ]
+        let disorder = try #require(Continuum(begin: 0, end: 60, coderCount: 3, spans: spans).bestAlignmentDisorder())
+        #expect(abs(disorder - 1.1438059) < 1e-6)
+        #expect(abs(disorder - Self.bruteForce(spans, coders: 3)) < 1e-9)
+    }
+
+    @Test(arguments: [3, 4]) func agreesWithBruteForceOnRandomContinua(coders: Int) throws {
+        var generator = SplitMix64(seed: UInt64(coders))
+        for _ in 0..<150 {
+            var spans: [Continuum.Span] = []
+            for coder in 0..<coders {
+                for _ in 0..<Int(generator.next() % (coders == 3 ? 4 : 3)) {
+                    let start = Int(generator.next() % 30), length = 1 + Int(generator.next() % 10)
+                    spans.append(.init(coder: coder, start: start, end: start + length, label: ["a", "b"][Int(generator.next() % 2)]))
+                }
+            }
+            let continuum = Continuum(begin: 0, end: 40, coderCount: coders, spans: spans)
+            guard let disorder = continuum.bestAlignmentDisorder() else {
+                #expect(spans.isEmpty)
+                continue
+            }
+            #expect(abs(disorder - Self.bruteForce(spans, coders: coders)) < 1e-9, "\(spans)")
+        }
+    }
+
+    @Test func gammaIsReproducibleAndOneForIdenticalCoders() throws {
+        let spans = (0..<3).flatMap { coder in
+            [Continuum.Span(coder: coder, start: 0, end: 5, label: "a"), .init(coder: coder, start: 10, end: 18, label: "b")]
+        }
+        let continuum = Continuum(begin: 0, end: 20, coderCount: 3, spans: spans)
+        #expect(continuum.bestAlignmentDisorder() == 0)
+        #expect(continuum.gamma(samples: 10, seed: 5) == .value(1))
+    }
+}

@@ -44,6 +44,28 @@ struct SpanReliabilityTests {
         #expect(document.data.percentAgreement() == .value(1))
     }
 
+    @Test func takesTheSpansOfAUnitLayerAsUnits() throws {
+        let project = try Self.project()
+        // Units marked on layer "seg" by two coders; b's [0, 10) repeats a's and is one unit.
+        let units = [
+            #"{"document":"d","coder":"a","layer":"seg","start":0,"end":10,"features":{}}"#,
+            #"{"document":"d","coder":"a","layer":"seg","start":10,"end":17,"features":{}}"#,
+            #"{"document":"d","coder":"b","layer":"seg","start":0,"end":10,"features":{}}"#,
+            #"{"document":"d","coder":"b","layer":"seg","start":19,"end":36,"features":{}}"#,
+        ]
+        try project.importAnnotations([project.folder.write("units.jsonl", units.joined(separator: "\n"))])
+        let data = try SpanReliability.build(store: project.store, layer: "l", feature: "f", unit: .layer("seg"),
+                                             coders: nil, documents: nil, presence: false)
+        #expect(data.units.map(\.span) == [try TextSpan(start: 0, end: 10), try TextSpan(start: 10, end: 17), try TextSpan(start: 19, end: 36)])
+        // [0, 10): a's x covers 4 code points and y 5, so a = y; b's y covers all 10. [10, 17): both y.
+        // [19, 36): a's x; b has no span there.
+        let labels = data.data.categories.map(\.label)
+        #expect((0..<3).map { unit in (0..<2).map { data.data.value(unit: unit, coder: $0).map { labels[$0] } } } == [["y", "y"], ["y", "y"], ["x", nil]])
+        #expect(throws: GlossError.self) {
+            try SpanReliability.build(store: project.store, layer: "l", feature: "f", unit: .layer("none"), coders: nil, documents: nil, presence: false)
+        }
+    }
+
     @Test func refusesFewerThanTwoCoders() throws {
         let project = try Self.project()
         #expect { try SpanReliability.build(store: project.store, layer: "l", feature: "f", unit: .document, coders: ["a"], documents: nil, presence: false) } throws: {
