@@ -53,15 +53,18 @@ struct AgreementBenchmark {
         // γ for 2 and 3 coders × 500 spans on a 100,100-code-point continuum, 30 random continua (seeded): coders
         // mark the same 500 passages with their ends a few code points apart and 80% the same label.
         for coders in [2, 3] {
-            let continuum = gammaContinuum(coders: coders, generator: &generator)
+            var gammaGenerator = SplitMix64(seed: 0x6A33A)
+            let continuum = gammaContinuum(coders: coders, generator: &gammaGenerator)
             if coders == 3, let path = gammaData {
                 let rows = continuum.spans.map { "coder\($0.coder + 1),\($0.start),\($0.end),\($0.label)" }
                 FileManager.default.createFile(atPath: path, contents: Data((["coder,start,end,label"] + rows).joined(separator: "\n").utf8 + [10]))
             }
-            var gamma = AgreementValue.undefined(reason: "not run")
-            let gammaTime = clock.measure { gamma = continuum.gamma(samples: 30, seed: 1) }
-            let gammaSeconds = Double(gammaTime.components.seconds) + Double(gammaTime.components.attoseconds) / 1e18
-            report.append("\"gamma_\(coders)x500_30_samples_s\":\(String(format: "%.3f", gammaSeconds)),\"gamma_\(coders)x500\":\(gamma.number.map { String(format: "%.4f", $0) } ?? "null")")
+            for (name, search) in [("exact", GammaSearch.exact), ("beam16", .beam(width: 16))] where coders == 3 || name == "exact" {
+                var gamma = AgreementValue.undefined(reason: "not run")
+                let gammaTime = clock.measure { gamma = continuum.gamma(GammaSettings(search: search), samples: 30, seed: 1) }
+                let gammaSeconds = Double(gammaTime.components.seconds) + Double(gammaTime.components.attoseconds) / 1e18
+                report.append("\"gamma_\(name)_\(coders)x500_30_samples_s\":\(String(format: "%.3f", gammaSeconds)),\"gamma_\(name)_\(coders)x500\":\(gamma.number.map { String(format: "%.4f", $0) } ?? "null")")
+            }
         }
         print("{\"units\":\(units),\"coders\":3,\"categories\":5,\"repeats\":\(repeats)," + report.joined(separator: ",") + "}")
     }

@@ -40,8 +40,8 @@ public struct AgreementResult: Sendable, Equatable {
 
 extension Continuum {
     /// γ with the default dissimilarity (α = β = Δ∅ = 1) and `samples` seeded random continua.
-    public func gammaResult(samples: Int, seed: UInt64) -> AgreementResult {
-        AgreementResult(coefficient: .gamma, metric: "combined_categorical", value: gamma(samples: samples, seed: seed), units: spans.count,
+    public func gammaResult(_ settings: GammaSettings = GammaSettings(), samples: Int, seed: UInt64) -> AgreementResult {
+        AgreementResult(coefficient: .gamma, metric: "combined_categorical", value: gamma(settings, samples: samples, seed: seed), units: spans.count,
                         coders: coderCount, pairableValues: end - begin, bootstrap: nil, category: nil)
     }
 

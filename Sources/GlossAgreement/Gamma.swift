@@ -14,18 +14,34 @@ public struct GammaSettings: Sendable, Equatable {
     public var alpha: Double
     public var beta: Double
     public var emptyDissimilarity: Double
+    /// How the best alignment is searched for.
+    public var search: GammaSearch
 
-    public init(alpha: Double = 1, beta: Double = 1, emptyDissimilarity: Double = 1) {
+    public init(alpha: Double = 1, beta: Double = 1, emptyDissimilarity: Double = 1, search: GammaSearch = .exact) {
         self.alpha = alpha
         self.beta = beta
         self.emptyDissimilarity = emptyDissimilarity
+        self.search = search
     }
 }
 
+/// The search for the best alignment.
+public enum GammaSearch: Sendable, Equatable {
+    /// The exact optimum, within `maximumStates` partial alignments at any point of the continuum (about 100 bytes
+    /// each); a continuum that needs more (units overlapping densely) gets no value rather than an approximate one.
+    case exact(maximumStates: Int)
+    /// An approximation: the search keeps only the `width` most promising partial alignments at each unit, so a
+    /// disorder may come out above the best one and γ below the exact value.
+    case beam(width: Int)
+
+    public static let exact = GammaSearch.exact(maximumStates: 2_000_000)
+}
+
 extension Continuum {
-    /// The disorder of the best alignment (Mathet et al. 2015, §4.2), solved exactly; nil without units.
+    /// The disorder of the best alignment (Mathet et al. 2015, §4.2), found as `settings.search` says; nil without
+    /// units or when the exact search would need more states than it may use.
     public func bestAlignmentDisorder(_ settings: GammaSettings = GammaSettings()) -> Double? {
-        GammaAligner(coderCount: coderCount, settings: settings).bestDisorder(gammaUnits().units)
+        try? GammaAligner(coderCount: coderCount, settings: settings).bestDisorder(gammaUnits().units)
     }
 
     /// γ with D_exp estimated from `samples` random continua drawn with a seeded generator the way
@@ -36,11 +52,17 @@ extension Continuum {
         guard coderCount >= 2 else { return .undefined(reason: "γ needs at least two coders") }
         let (units, categoryCount) = gammaUnits()
         let aligner = GammaAligner(coderCount: coderCount, settings: settings)
-        guard let observed = aligner.bestDisorder(units) else { return .undefined(reason: "no units") }
         guard samples > 0 else { return .undefined(reason: "no random continua to estimate the expected disorder from") }
         var sampler = GammaSampler(units: units, coderCount: coderCount, categoryCount: categoryCount, origin: Double(begin), seed: seed)
+        let observed: Double
         var expected = 0.0
-        for _ in 0..<samples { expected += aligner.bestDisorder(sampler.continuum()) ?? 0 }
+        do throws(GammaAligner.SearchLimit) {
+            guard let disorder = try aligner.bestDisorder(units) else { return .undefined(reason: "no units") }
+            observed = disorder
+            for _ in 0..<samples { expected += try aligner.bestDisorder(sampler.continuum()) ?? 0 }
+        } catch {
+            return .undefined(reason: "the exact best alignment needs more than \(error.states) partial alignments here (the units overlap densely); an approximate search (beam) can give a value")
+        }
         expected /= Double(samples)
         guard expected > 0 else { return .undefined(reason: "the sampled continua have no disorder") }
         return .value(1 - observed / expected)
@@ -70,6 +92,11 @@ struct GammaAligner {
     let coderCount: Int
     let settings: GammaSettings
 
+    /// The exact search would need more than `states` partial alignments at one point.
+    struct SearchLimit: Error {
+        let states: Int
+    }
+
     /// d(u, v): positional sporadic plus nominal categorical dissimilarity, each scaled by Δ∅.
     func dissimilarity(_ u: GammaUnit, _ v: GammaUnit) -> Double {
         let lengths = (u.end - u.start) + (v.end - v.start)
@@ -79,9 +106,10 @@ struct GammaAligner {
 
     /// The disorder of the best alignment: the least total disorder of unitary alignments covering every unit
     /// once, divided by the mean number of units per coder. Nil without units.
-    func bestDisorder(_ units: [GammaUnit]) -> Double? {
+    func bestDisorder(_ units: [GammaUnit]) throws(SearchLimit) -> Double? {
         guard !units.isEmpty, coderCount >= 2 else { return nil }
-        let total = coderCount == 2 ? twoCoderCost(units) : setPartitionCost(units)
+        let total: Double
+        if coderCount == 2, case .exact = settings.search { total = twoCoderCost(units) } else { total = try setPartitionCost(units) }
         return total / (Double(units.count) / Double(coderCount))
     }
 
@@ -144,8 +172,8 @@ struct GammaAligner {
     ///   alone: Σ_{v≠w} d(v, w) < (C(n, 2) + p − 1) Δ∅, so every pair in it is closer than (C(n, 2) + n − 1) Δ∅.
     /// - Units sorted by start: a state is the set of later units already covered when every earlier unit is; the
     ///   first uncovered unit is covered by one of the candidates it is the first unit of. Candidates are local,
-    ///   so these sets stay small.
-    private func setPartitionCost(_ units: [GammaUnit]) -> Double {
+    ///   so these sets stay small unless units overlap densely; the exact search stops at its limit of states.
+    private func setPartitionCost(_ units: [GammaUnit]) throws(SearchLimit) -> Double {
         let empty = settings.emptyDissimilarity
         let pairs = Double(coderCount * (coderCount - 1) / 2)
         let sorted = units.sorted { ($0.start, $0.end, $0.coder) < ($1.start, $1.end, $1.coder) }
@@ -188,27 +216,47 @@ struct GammaAligner {
                 }
             }
             extend(from: 0)
+            if case .exact(let maximumStates) = settings.search, candidates[i].count > maximumStates { throw SearchLimit(states: maximumStates) }
         }
-        // Dynamic programming over the units in order.
-        var states: [[Int]: Double] = [[]: 0]
+        // States ranked for the beam by their cost less the shares of the later units they cover, a unit's share
+        // being the least cost per member of the candidates holding it.
+        var share = [Double](repeating: single, count: sorted.count)
+        if case .beam = settings.search {
+            for i in sorted.indices {
+                for candidate in candidates[i] {
+                    let perMember = candidate.cost / Double(candidate.others.count + 1)
+                    for j in [i] + candidate.others { share[j] = min(share[j], perMember) }
+                }
+            }
+        }
+        var states: [[Int]: (cost: Double, ahead: Double)] = [[]: (0, 0)]
         for i in sorted.indices {
-            var next: [[Int]: Double] = [:]
+            var next: [[Int]: (cost: Double, ahead: Double)] = [:]
             next.reserveCapacity(states.count * 2)
-            for (covered, total) in states {
+            for (covered, state) in states {
                 if covered.first == i {
                     let rest = Array(covered.dropFirst())
-                    if total < next[rest] ?? .infinity { next[rest] = total }
+                    if state.cost < next[rest]?.cost ?? .infinity { next[rest] = (state.cost, state.ahead - share[i]) }
                     continue
                 }
                 for candidate in candidates[i] {
                     guard let merged = disjointUnion(covered, candidate.others) else { continue }
-                    let sum = total + candidate.cost
-                    if sum < next[merged] ?? .infinity { next[merged] = sum }
+                    let cost = state.cost + candidate.cost
+                    if cost < next[merged]?.cost ?? .infinity { next[merged] = (cost, state.ahead + candidate.others.reduce(0) { $0 + share[$1] }) }
+                }
+            }
+            switch settings.search {
+            case .exact(let maximumStates):
+                if next.count > maximumStates { throw SearchLimit(states: maximumStates) }
+            case .beam(let width):
+                if next.count > width {
+                    let best = next.sorted { $0.value.cost - $0.value.ahead < $1.value.cost - $1.value.ahead }.prefix(width)
+                    next = Dictionary(uniqueKeysWithValues: best.map { ($0.key, $0.value) })
                 }
             }
             states = next
         }
-        return (states[[]] ?? 0) / pairs
+        return (states[[]]?.cost ?? 0) / pairs
     }
 
     /// The cost of the unitary alignment `members` if it is cheaper than every split of it into two parts.

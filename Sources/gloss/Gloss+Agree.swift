@@ -21,8 +21,8 @@ extension Gloss {
 
                 Coefficients: percent_agreement, cohen_kappa, weighted_kappa, scott_pi, fleiss_kappa, \
                 conger_kappa, bennett_s, gwet_ac1, gwet_ac2, krippendorff_alpha, or all (all of these), and \
-                alpha_u (unitizing α) and gamma (Mathet et al. 2015; two coders so far, expected disorder from \
-                --samples seeded random continua), on spans only. Missing values follow \
+                alpha_u (unitizing α) and gamma (Mathet et al. 2015: best alignment exact unless --alignment \
+                beam:WIDTH, expected disorder from --samples seeded random continua), on spans only. Missing values follow \
                 Krippendorff for α (units with fewer than two values drop out) and Gwet (2014) for the others. A \
                 coefficient the data cannot support is reported as undefined, with the reason.
 
@@ -53,6 +53,8 @@ extension Gloss {
         var order: String?
         @Option(help: ArgumentHelp("Bootstrap samples for α's 95% interval (Hayes & Krippendorff 2007).", valueName: "n")) var bootstrap: Int?
         @Option(help: ArgumentHelp("Random continua for γ's expected disorder.", valueName: "n")) var samples = 30
+        @Option(help: ArgumentHelp("γ's best alignment: exact (default), or beam:WIDTH, an approximation for densely overlapping units.", valueName: "how"))
+        var alignment = "exact"
         @Option(help: ArgumentHelp("Seed of the bootstrap, for reproducible intervals.", valueName: "s")) var seed: UInt64 = 1
         @Option(help: ArgumentHelp("With --bootstrap: report the probability that α is below this minimum.", valueName: "alpha")) var alphaMin = 0.667
         @Flag(help: "Also show the coincidence matrix, agreement per category and per pair of coders, and the disagreements.")
@@ -62,6 +64,13 @@ extension Gloss {
         enum AlphaMetric: String, ExpressibleByArgument, CaseIterable { case nominal, ordinal, interval, ratio }
         enum WeightSource: String, ExpressibleByArgument, CaseIterable { case values, ranks }
         enum AgreementFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+        /// The search --alignment asks for.
+        var gammaSearch: GammaSearch? {
+            if alignment == "exact" { return .exact }
+            guard alignment.hasPrefix("beam:"), let width = Int(alignment.dropFirst(5)), (1...100_000).contains(width) else { return nil }
+            return .beam(width: width)
+        }
 
         func validate() throws {
             /// Refuses options the chosen input would silently ignore.
@@ -73,6 +82,7 @@ extension Gloss {
             if !alphaMin.isFinite || alphaMin < -1 || alphaMin > 1 { throw ValidationError("--alpha-min takes a value from -1 to 1") }
             if let bootstrap, bootstrap < 100 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap takes 100 to 1000000 samples") }
             if samples < 1 || samples > 100_000 { throw ValidationError("--samples takes 1 to 100000") }
+            if gammaSearch == nil { throw ValidationError("--alignment is exact or beam:WIDTH with WIDTH from 1 to 100000, not \(alignment)") }
             if diagnostics && format == .csv { throw ValidationError("--diagnostics goes with --format table or json") }
             for (name, list) in [("--coders", coders), ("--docs", docs)] {
                 guard let items = list.map(Self.items) else { continue }
@@ -140,7 +150,7 @@ extension Gloss {
             if requested.contains(where: Coefficient.onSpans.contains) {
                 let continuum = try spans().continuum
                 if requested.contains(.alphaU) { unitizing += continuum.unitizingResults() }
-                if requested.contains(.gamma) { unitizing.append(continuum.gammaResult(samples: samples, seed: seed)) }
+                if requested.contains(.gamma) { unitizing.append(continuum.gammaResult(GammaSettings(search: gammaSearch ?? .exact), samples: samples, seed: seed)) }
                 if requested.allSatisfy(Coefficient.onSpans.contains) {
                     try report(unitizing, diagnostics: nil, data: nil, coders: [], describeUnit: { String($0) })
                     return

@@ -162,6 +162,34 @@ struct GammaManyCodersTests {
         }
     }
 
+    @Test func theBeamNeverBeatsTheExactSearchAndMatchesItWhenWide() throws {
+        var generator = SplitMix64(seed: 9)
+        for _ in 0..<100 {
+            let spans = (0..<3).flatMap { coder in
+                (0..<6).map { _ in
+                    let start = Int(generator.next() % 40)
+                    return Continuum.Span(coder: coder, start: start, end: start + 1 + Int(generator.next() % 12), label: ["a", "b"][Int(generator.next() % 2)])
+                }
+            }
+            let continuum = Continuum(begin: 0, end: 60, coderCount: 3, spans: spans)
+            let exact = try #require(continuum.bestAlignmentDisorder())
+            let narrow = try #require(continuum.bestAlignmentDisorder(GammaSettings(search: .beam(width: 1))))
+            let wide = try #require(continuum.bestAlignmentDisorder(GammaSettings(search: .beam(width: 100_000))))
+            #expect(narrow >= exact - 1e-12)
+            #expect(abs(wide - exact) < 1e-12)
+        }
+    }
+
+    @Test func theExactSearchGivesUpWithAReasonBeyondItsLimit() throws {
+        // Nine mutually overlapping units: more than one partial alignment is needed somewhere.
+        let spans = (0..<3).flatMap { coder in (0..<3).map { Continuum.Span(coder: coder, start: $0, end: 10 + $0, label: "a") } }
+        let continuum = Continuum(begin: 0, end: 20, coderCount: 3, spans: spans)
+        let limited = continuum.gamma(GammaSettings(search: .exact(maximumStates: 1)), samples: 2, seed: 1)
+        #expect(limited.number == nil)
+        #expect(continuum.bestAlignmentDisorder(GammaSettings(search: .exact(maximumStates: 1))) == nil)
+        #expect(continuum.gamma(samples: 2, seed: 1).number != nil)
+    }
+
     @Test func gammaIsReproducibleAndOneForIdenticalCoders() throws {
         let spans = (0..<3).flatMap { coder in
             [Continuum.Span(coder: coder, start: 0, end: 5, label: "a"), .init(coder: coder, start: 10, end: 18, label: "b")]

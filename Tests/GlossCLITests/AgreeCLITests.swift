@@ -125,5 +125,24 @@ struct AgreeGammaCLITests {
         let value = try #require(Double(String(row[3])))
         #expect(abs(value - 0.8836) <= 0.1)
     }
-}
+    @Test func gammaOfThreeCodersAndTheAlignmentOption() throws {
+        let cli = try CLI()
+        // The units of GammaManyCodersTests (pygamma-agreement's best-alignment disorder 1.1438059 there).
+        let path = try cli.folder.write("g3.csv", """
+            coder,start,end,label
+            a,2,9,x\na,12,20,y\na,30,34,x\na,40,41,y
+            b,3,9,x\nb,13,19,x\nb,31,36,x
+            c,1,8,x\nc,12,21,y\nc,28,33,y\nc,45,50,x\nc,46,52,y
 
+            """)
+        let exact = try cli.run("agree", "--spans-data", path, "--length", "60", "--coefficient", "gamma", "--format", "csv")
+        #expect(exact.status == 0)
+        let row = try #require(exact.standardOutput.split(separator: "\n").last?.split(separator: ",", omittingEmptySubsequences: false))
+        #expect(row.first == "gamma" && row[5] == "3")
+        let value = try #require(Double(String(row[3])))
+        #expect(value > 0 && value < 1)
+        let refused = try cli.run("agree", "--spans-data", path, "--length", "60", "--coefficient", "gamma", "--alignment", "beam:0")
+        #expect(refused.status == 64)
+        #expect(refused.standardError.contains("--alignment is exact or beam:WIDTH"))
+    }
+}
