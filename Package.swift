@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "GlossCore"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "CLibXML2"]),
+        .target(name: "GlossTEI", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange", "CLibXML2"]),
         .target(name: "GlossCodebook", dependencies: ["GlossCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "GlossAgreement", dependencies: ["GlossCore"]),
         .target(
@@ -33,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "gloss",
             dependencies: [
-                "GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange",
+                "GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange", "GlossTEI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

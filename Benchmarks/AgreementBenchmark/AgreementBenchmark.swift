@@ -57,7 +57,7 @@ struct AgreementBenchmark {
             let continuum = gammaContinuum(coders: coders, generator: &gammaGenerator)
             if coders == 3, let path = gammaData {
                 let rows = continuum.spans.map { "coder\($0.coder + 1),\($0.start),\($0.end),\($0.label)" }
-                FileManager.default.createFile(atPath: path, contents: Data((["coder,start,end,label"] + rows).joined(separator: "\n").utf8 + [10]))
+                _ = FileManager.default.createFile(atPath: path, contents: Data((["coder,start,end,label"] + rows).joined(separator: "\n").utf8 + [10]))
             }
             for (name, search) in [("exact", GammaSearch.exact), ("beam16", .beam(width: 16))] where coders == 3 || name == "exact" {
                 var gamma = AgreementValue.undefined(reason: "not run")

@@ -7,6 +7,8 @@
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlsave.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/relaxng.h>
+#include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 
 // xmlFree is a global function pointer, which Swift 6 refuses as not concurrency-safe.

@@ -5,7 +5,7 @@ extension Gloss {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the project.",
-            subcommands: [JSONLines.self])
+            subcommands: [JSONLines.self, TEI.self])
     }
 }
 

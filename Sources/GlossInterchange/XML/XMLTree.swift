@@ -7,11 +7,11 @@ import GlossCore
 /// Never loads DTDs, external entities or XIncludes and never touches the network (`XML_PARSE_NONET`, and
 /// the refusing entity loader); refuses a document that has a DOCTYPE at all, so that no entity can be
 /// declared; keeps libxml2's default size limits.
-final class XMLTree {
-    let document: xmlDocPtr
+public final class XMLTree {
+    public let document: xmlDocPtr
 
     /// Parses `bytes`, reporting a syntax error with its line and column in `file`.
-    init(bytes: [UInt8], file: String) throws {
+    public init(bytes: [UInt8], file: String) throws {
         XMLLibrary.initialize()
         guard bytes.count < Int(Int32.max) else {
             throw GlossError(.badData, "the file is larger than 2 GiB, more than an XML file Gloss reads", at: SourceLocation(file: file))
@@ -53,7 +53,7 @@ final class XMLTree {
 
     deinit { xmlFreeDoc(document) }
 
-    var root: xmlNodePtr? { xmlDocGetRootElement(document) }
+    public var root: xmlNodePtr? { xmlDocGetRootElement(document) }
 }
 
 /// The first error libxml2 reports while parsing.
@@ -65,13 +65,13 @@ private final class FirstError {
 
 extension UnsafeMutablePointer where Pointee == xmlNode {
     /// The element's local name.
-    var name: String { String(xmlChars: pointee.name) ?? "" }
+    public var name: String { String(xmlChars: pointee.name) ?? "" }
 
     /// The element's namespace URI, or nil.
-    var namespace: String? { pointee.ns.flatMap { String(xmlChars: $0.pointee.href) } }
+    public var namespace: String? { pointee.ns.flatMap { String(xmlChars: $0.pointee.href) } }
 
     /// The child elements, in order.
-    var elements: [xmlNodePtr] {
+    public var elements: [xmlNodePtr] {
         var result: [xmlNodePtr] = []
         var child = pointee.children
         while let node = child {
@@ -82,13 +82,32 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     }
 
     /// The value of an attribute without namespace, or nil.
-    func attribute(_ name: String) -> String? {
+    public func attribute(_ name: String) -> String? {
         name.withXMLChars { String(ownedXMLChars: xmlGetNoNsProp(self, $0)) }
     }
 
+    /// The value of an attribute in the XML namespace (`xml:id`, `xml:space`), or nil.
+    public func xmlAttribute(_ name: String) -> String? {
+        name.withXMLChars { name in "http://www.w3.org/XML/1998/namespace".withXMLChars { String(ownedXMLChars: xmlGetNsProp(self, name, $0)) } }
+    }
+
+    /// The child nodes (elements, text and others), in order.
+    public var children: [xmlNodePtr] {
+        var result: [xmlNodePtr] = []
+        var child = pointee.children
+        while let node = child {
+            result.append(node)
+            child = node.pointee.next
+        }
+        return result
+    }
+
+    /// The first child element with this local name, or nil.
+    public func element(_ name: String) -> xmlNodePtr? { elements.first { $0.name == name } }
+
     /// All text inside the element.
-    var text: String { String(ownedXMLChars: xmlNodeGetContent(self)) ?? "" }
+    public var text: String { String(ownedXMLChars: xmlNodeGetContent(self)) ?? "" }
 
     /// The element's line in its file.
-    var line: Int { Int(xmlGetLineNo(self)) }
+    public var line: Int { Int(xmlGetLineNo(self)) }
 }

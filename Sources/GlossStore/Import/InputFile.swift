@@ -5,7 +5,7 @@ import GlossCore
 public struct InputFile {
     public let path: String
     /// The file's bytes, without a leading UTF-8 byte order mark.
-    let bytes: [UInt8]
+    public let bytes: [UInt8]
 
     /// Reads `path`, refusing a missing file (66), an unreadable one (74) and invalid UTF-8 (65, with line and column).
     public init(path: String) throws {
@@ -62,7 +62,7 @@ public struct InputFile {
 
     /// The files named by `paths`: files as given, folders expanded to the files with one of
     /// `extensions` below them (sorted, hidden files skipped).
-    static func expand(_ paths: [String], extensions: Set<String>) throws -> [String] {
+    public static func expand(_ paths: [String], extensions: Set<String>) throws -> [String] {
         var result: [String] = []
         let fileManager = FileManager.default
         for path in paths {
