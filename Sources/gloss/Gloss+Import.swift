@@ -6,7 +6,7 @@ extension Gloss {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import documents or annotations.",
-            subcommands: [Documents.self, Annotations.self])
+            subcommands: [Documents.self, Annotations.self, TEI.self])
     }
 }
 

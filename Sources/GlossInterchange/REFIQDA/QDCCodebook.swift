@@ -164,7 +164,7 @@ public enum QDCCodebook {
             }
             count += 1
             let description = element.elements.first { $0.name == "Description" }?.text
-            return Code(id: uniqueID(for: name, used: &usedIDs), label: name,
+            return Code(id: CodebookDraft.uniqueID(for: name, used: &usedIDs), label: name,
                         definition: description.flatMap { $0.isEmpty ? nil : $0 },
                         isCodable: flag == "true" || flag == "1", color: element.attribute("color"), guid: element.attribute("guid"),
                         children: try element.elements.filter { $0.name == "Code" }.map(read))
@@ -176,71 +176,8 @@ public enum QDCCodebook {
             notCarried.append("\(sets.count) code sets (\(sets.compactMap { $0.attribute("name") }.joined(separator: ", "))): Gloss codebooks have no sets")
         }
         let title = root.attribute("origin").map { "Codes from \($0)" } ?? "Codes from \(file)"
-        return Draft(yaml: yaml(id: id, title: title, file: file, roots: roots), codeCount: count, notCarried: notCarried)
-    }
-
-    /// A code id from a name: lowercase ASCII letters and digits, other characters as `_`, made unique.
-    private static func uniqueID(for name: String, used: inout Set<String>) -> String {
-        var slug = String(name.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_" })
-        while slug.contains("__") { slug = slug.replacingOccurrences(of: "__", with: "_") }
-        slug = slug.trimmingCharacters(in: CharacterSet(charactersIn: "_"))
-        if slug.isEmpty || !(slug.unicodeScalars.first?.properties.isAlphabetic ?? false) { slug = "code_" + slug }
-        var candidate = slug, number = 2
-        while used.contains(candidate) {
-            candidate = "\(slug)_\(number)"
-            number += 1
-        }
-        used.insert(candidate)
-        return candidate
-    }
-
-    /// A YAML double-quoted scalar. Besides quotes and backslashes, every character YAML may not carry raw
-    /// or would fold (C0 and C1 controls, DEL, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF) is escaped, so the
-    /// draft reads back as exactly the text of the `.qdc`.
-    private static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\t": output += "\\t"
-            case "\r": output += "\\r"
-            default:
-                let value = scalar.value
-                if value < 0x20 || (0x7F...0x9F).contains(value) || [0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF].contains(value) {
-                    let hex = String(value, radix: 16, uppercase: true)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
-    }
-
-    private static func yaml(id: String, title: String, file: String, roots: [Code]) -> String {
-        var lines = [
-            "# Draft codebook made by `gloss codebook import` from \(file) (REFI-QDA codebook).",
-            "# Review it, then register it with `gloss codebook add`.",
-            "id: \(id)", "version: 1", "title: \(quoted(title))",
-            "layers:", "  - id: coding", "    label: \"Coded segment\"", "    features:",
-            "      - id: code", "        type: category", "        required: true", "        codes:",
-        ]
-        func emit(_ code: Code, indent: String) {
-            lines.append("\(indent)- id: \(code.id)")
-            lines.append("\(indent)  label: \(quoted(code.label))")
-            if !code.isCodable { lines.append("\(indent)  codable: false") }
-            if let color = code.color { lines.append("\(indent)  color: \(quoted(color))") }
-            if let guid = code.guid { lines.append("\(indent)  guid: \(quoted(guid))") }
-            if let definition = code.definition { lines.append("\(indent)  definition: \(quoted(definition))") }
-            if !code.children.isEmpty {
-                lines.append("\(indent)  codes:")
-                for child in code.children { emit(child, indent: indent + "    ") }
-            }
-        }
-        for root in roots { emit(root, indent: "          ") }
-        return lines.joined(separator: "\n") + "\n"
+        return Draft(yaml: CodebookDraft.yaml(id: id, title: title, comment: "Draft codebook made by `gloss codebook import` from \(file) (REFI-QDA codebook).\nReview it, then register it with `gloss codebook add`.", roots: roots),
+                     codeCount: count, notCarried: notCarried)
     }
 
     // MARK: Validation
