@@ -61,6 +61,7 @@ let package = Package(
             name: "GlossStoreTests",
             dependencies: ["GlossCore", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "GlossTEITests", dependencies: ["GlossCore", "GlossStore", "GlossInterchange", "GlossTEI", "GlossTestSupport"]),
         .testTarget(name: "GlossCLITests", dependencies: ["GlossCore", "GlossTestSupport", "gloss"]),
     ],
     swiftLanguageModes: [.v6]

@@ -32,27 +32,75 @@ struct CATMACollection {
     var segments: [(instances: [String], start: Int, end: Int, line: Int)] = []
     /// The source document's name in the pointers, without extension.
     var sourceName = ""
+    private var propertyFeatures: [String: String] = [:]
+    private var usedFeatures: Set<String> = ["code"]
+
+    /// The feature id for a CATMA property name, made on first use.
+    private mutating func feature(for property: String) -> String {
+        if let known = propertyFeatures[property] { return known }
+        let id = CodebookDraft.uniqueID(for: property, used: &usedFeatures)
+        propertyFeatures[property] = id
+        properties.append((property, id))
+        return id
+    }
 
     static let baseTag = "CATMA_BASE_TAG"
     static let colorFeature = "catma_displaycolor"
 
+    /// Whether `root` is a CATMA collection: tagsets declared as CATMA feature-structure declarations (CATMA 3
+    /// and later), CATMA tags as `fs type="catma_tag"` (earlier versions), or CATMA pointers in the text.
     static func isCollection(_ root: xmlNodePtr) -> Bool {
-        guard root.name == "TEI", let encoding = root.element("teiHeader")?.element("encodingDesc") else { return false }
-        return encoding.elements.contains { $0.name == "fsdDecl" && ($0.xmlAttribute("id") ?? "").hasPrefix("CATMA_") }
+        guard root.name == "TEI" else { return false }
+        if let encoding = root.element("teiHeader")?.element("encodingDesc"),
+           encoding.elements.contains(where: { $0.name == "fsdDecl" && ($0.xmlAttribute("id") ?? "").hasPrefix("CATMA_") }) { return true }
+        guard let text = root.element("text") else { return false }
+        return TEIImporter.firstElement(in: text) { element in
+            (element.name == "fs" && element.attribute("type") == "catma_tag") || (element.name == "ptr" && element.attribute("target").flatMap(range) != nil)
+        } != nil
     }
 
     init(root: xmlNodePtr) throws(TEIReadError) {
         title = root.element("teiHeader")?.element("fileDesc")?.element("titleStmt")?.element("title").map { TEIPlainText.collapse($0.text) } ?? "CATMA collection"
-        var propertyFeatures: [String: String] = [:]
-        var usedFeatures: Set<String> = ["code"]
-        func feature(for property: String) -> String {
-            if let known = propertyFeatures[property] { return known }
-            let id = CodebookDraft.uniqueID(for: property, used: &usedFeatures)
-            propertyFeatures[property] = id
-            properties.append((property, id))
-            return id
+        guard let text = root.element("text") else { throw TEIReadError(root, "the CATMA collection has no <text>") }
+        let fsdDecls = root.element("teiHeader")?.element("encodingDesc")?.elements.filter { $0.name == "fsdDecl" } ?? []
+        if !fsdDecls.isEmpty {
+            try readDeclaredTags(fsdDecls)
+        } else {
+            readEmbeddedTags(text)
         }
-        for fsdDecl in root.element("teiHeader")?.element("encodingDesc")?.elements.filter({ $0.name == "fsdDecl" }) ?? [] {
+        guard !tags.isEmpty else {
+            throw TEIReadError(root, "this CATMA file has no tags: it is structure markup (the text divided by pointers), which Gloss does not import; export the annotation collection instead")
+        }
+        let known = Set(tags.map(\.id))
+        for fs in text.elements where fs.name == "fs" && fsdDecls.isEmpty == false {
+            guard let id = fs.xmlAttribute("id"), let type = fs.attribute("type") else { throw TEIReadError(fs, "a tag instance (<fs>) needs an xml:id and a type") }
+            guard known.contains(type) else { throw TEIReadError(fs, "tag instance \(id) has tag \(type), which no tagset declares") }
+            var values: [String: String] = [:]
+            for f in fs.elements where f.name == "f" {
+                guard let name = f.attribute("name"), name != Self.colorFeature else { continue }
+                let strings = TEIImporterSearch.all(in: f, named: "string").map(\.text)
+                values[feature(for: name)] = strings.joined(separator: "; ")
+            }
+            instances[id] = (type, values, fs.line)
+        }
+        for seg in TEIImporterSearch.all(in: text, named: "seg") {
+            guard let ana = seg.attribute("ana") else { continue }
+            let ids = ana.split(separator: " ").map { $0.hasPrefix("#") ? String($0.dropFirst()) : String($0) }
+            for id in ids where instances[id] == nil { throw TEIReadError(seg, "the segment points to \(id), which is neither a tag instance nor a tag of the collection") }
+            for ptr in seg.elements where ptr.name == "ptr" {
+                guard let target = ptr.attribute("target"), let range = Self.range(target) else {
+                    throw TEIReadError(ptr, "a CATMA pointer needs target=\"catma:///SOURCE#char=START,END\"")
+                }
+                if sourceName.isEmpty { sourceName = range.source }
+                segments.append((ids, range.start, range.end, ptr.line))
+            }
+        }
+    }
+
+    /// CATMA 3 and later: one `fsdDecl` per tagset, one `fsDecl` per tag (its parent in `baseTypes`); tag
+    /// instances are `fs` elements in `text`.
+    private mutating func readDeclaredTags(_ fsdDecls: [xmlNodePtr]) throws(TEIReadError) {
+        for fsdDecl in fsdDecls {
             tagsets.append(fsdDecl.attribute("n") ?? fsdDecl.xmlAttribute("id") ?? "Tagset \(tagsets.count + 1)")
             for fsDecl in fsdDecl.elements where fsDecl.name == "fsDecl" {
                 guard let id = fsDecl.xmlAttribute("id") ?? fsDecl.attribute("type") else { throw TEIReadError(fsDecl, "a CATMA tag (<fsDecl>) has no xml:id") }
@@ -71,40 +119,63 @@ struct CATMACollection {
                                 tagset: tagsets.count - 1, color: color))
             }
         }
-        guard !tags.isEmpty else { throw TEIReadError(root, "the CATMA collection declares no tags") }
-        guard let text = root.element("text") else { throw TEIReadError(root, "the CATMA collection has no <text>") }
-        let known = Set(tags.map(\.id))
-        for fs in text.elements where fs.name == "fs" {
-            guard let id = fs.xmlAttribute("id"), let type = fs.attribute("type") else { throw TEIReadError(fs, "a tag instance (<fs>) needs an xml:id and a type") }
-            guard known.contains(type) else { throw TEIReadError(fs, "tag instance \(id) has tag \(type), which no tagset declares") }
-            var values: [String: String] = [:]
-            for f in fs.elements where f.name == "f" {
-                guard let name = f.attribute("name"), name != Self.colorFeature else { continue }
-                let strings = TEIImporterSearch.all(in: f, named: "string").map(\.text)
-                values[feature(for: name)] = strings.joined(separator: "; ")
-            }
-            instances[id] = (type, values, fs.line)
-        }
-        for seg in TEIImporterSearch.all(in: text, named: "seg") {
-            guard let ana = seg.attribute("ana") else { continue }
-            let ids = ana.split(separator: " ").map { $0.hasPrefix("#") ? String($0.dropFirst()) : String($0) }
-            for id in ids where instances[id] == nil { throw TEIReadError(seg, "the segment points to tag instance \(id), which the collection does not hold") }
-            for ptr in seg.elements where ptr.name == "ptr" {
-                guard let target = ptr.attribute("target"), let range = Self.range(target) else {
-                    throw TEIReadError(ptr, "a CATMA pointer needs target=\"catma:///SOURCE#char=START,END\"")
-                }
-                if sourceName.isEmpty { sourceName = range.source }
-                segments.append((ids, range.start, range.end, ptr.line))
-            }
-        }
     }
 
-    /// `catma:///rose_for_emily.txt#char=36,44` as ("rose_for_emily", 36, 44).
+    /// Earlier CATMA versions: tags are `fs type="catma_tag"` elements in `text` (in an `fvLib` per tagset, child
+    /// tags nested in an `f` of their parent), named by their `catma_tagname` feature; segments point to the tags
+    /// themselves, so each tag is also its own instance, with the tag's properties as values.
+    private mutating func readEmbeddedTags(_ text: xmlNodePtr) {
+        func visit(_ node: xmlNodePtr, parent: String?, tagset: Int) {
+            for child in node.elements {
+                switch child.name {
+                case "fvLib":
+                    tagsets.append(child.attribute("n").map(Self.withoutVersion) ?? "Tagset \(tagsets.count + 1)")
+                    visit(child, parent: nil, tagset: tagsets.count - 1)
+                case "fs" where child.attribute("type") == "catma_tag":
+                    guard let id = child.xmlAttribute("id") else { continue }
+                    var name = id, color: String?, values: [String: String] = [:]
+                    for f in child.elements where f.name == "f" {
+                        switch f.attribute("name") {
+                        case "catma_tagname": name = f.element("string").map { TEIPlainText.collapse($0.text) } ?? id
+                        case Self.colorFeature: color = f.element("numeric")?.attribute("value").flatMap(Self.hexColor)
+                        case let property?:
+                            if let value = f.element("string") { values[feature(for: property)] = value.text }
+                        case nil: break
+                        }
+                    }
+                    tags.append(Tag(id: id, name: name, parent: parent, tagset: tagset, color: color))
+                    instances[id] = (id, values, child.line)
+                    for f in child.elements where f.name == "f" { visit(f, parent: id, tagset: tagset) }
+                default:
+                    continue
+                }
+            }
+        }
+        tagsets.append("Tags")
+        visit(text, parent: nil, tagset: 0)
+    }
+
+    /// "TestTagset 1_068768df-…" without the version suffix CATMA appends.
+    private static func withoutVersion(_ name: String) -> String {
+        guard let underscore = name.lastIndex(of: "_"), UUID(uuidString: String(name[name.index(after: underscore)...])) != nil else { return name }
+        return String(name[..<underscore])
+    }
+
+    /// `catma:///rose_for_emily.txt#char=36,44` (CATMA 3 and later) or `rose_for_emily.txt#range( /.36, /.44)`
+    /// (earlier) as ("rose_for_emily", 36, 44).
     static func range(_ target: String) -> (source: String, start: Int, end: Int)? {
         guard let hash = target.firstIndex(of: "#") else { return nil }
         let fragment = target[target.index(after: hash)...]
-        guard fragment.hasPrefix("char=") else { return nil }
-        let numbers = fragment.dropFirst(5).split(separator: ",").map { Int($0) }
+        let numbers: [Int?]
+        if fragment.hasPrefix("char=") {
+            numbers = fragment.dropFirst(5).split(separator: ",").map { Int($0) }
+        } else if fragment.hasPrefix("range("), fragment.hasSuffix(")") {
+            numbers = fragment.dropFirst(6).dropLast().split(separator: ",").map { part in
+                part.split(separator: ".").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            }
+        } else {
+            return nil
+        }
         guard numbers.count == 2, let start = numbers[0], let end = numbers[1], 0 <= start, start <= end else { return nil }
         let file = target[..<hash].split(separator: "/").last.map(String.init) ?? ""
         let name = file.lastIndex(of: ".").map { String(file[..<$0]) } ?? file

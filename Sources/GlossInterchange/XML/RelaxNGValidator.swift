@@ -6,8 +6,9 @@ import GlossCore
 ///
 /// The schema is compiled once (tei_all takes 15–25 s); each validation uses a context of its own and reports
 /// errors as `line: message`. The schema is read from bytes: the refusing entity loader keeps libxml2 from
-/// opening files, and a schema that includes others cannot compile.
-public final class RelaxNGValidator {
+/// opening files, and a schema that includes others cannot compile. The compiled schema is only read after
+/// compilation and each validation has its own context, so one validator serves several tasks.
+public final class RelaxNGValidator: @unchecked Sendable {
     private let schema: xmlRelaxNGPtr
 
     /// The bytes of `path`, compiled.
