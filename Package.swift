@@ -40,7 +40,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "gloss-bench",
-            dependencies: ["GlossCore", "GlossStore"],
+            dependencies: ["GlossCore", "GlossStore", "GlossTEI", "GlossInterchange"],
             path: "Benchmarks/ImportBenchmark"
         ),
         .target(

@@ -25,16 +25,19 @@ public final class RelaxNGValidator: @unchecked Sendable {
     public init(schema bytes: [UInt8], file: String) throws {
         XMLLibrary.initialize()
         guard bytes.count < Int(Int32.max) else { throw GlossError(.badData, "the schema is larger than 2 GiB", at: SourceLocation(file: file)) }
-        let parserContext = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) { xmlRelaxNGNewMemParserCtxt($0, Int32(buffer.count)) }
-            } ?? nil
-        }
-        guard let parserContext else { throw GlossError(.badData, "cannot read the schema", at: SourceLocation(file: file)) }
-        defer { xmlRelaxNGFreeParserCtxt(parserContext) }
+        // libxml2 keeps a pointer to the buffer until the schema is parsed: parse while it is alive.
         let collector = XMLErrorCollector()
-        xmlRelaxNGSetParserStructuredErrors(parserContext, XMLErrorCollector.callback, Unmanaged.passUnretained(collector).toOpaque())
-        guard let schema = withExtendedLifetime(collector, { xmlRelaxNGParse(parserContext) }) else {
+        let parsed: xmlRelaxNGPtr?? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return .none }
+            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer -> xmlRelaxNGPtr?? in
+                guard let parserContext = xmlRelaxNGNewMemParserCtxt(pointer, Int32(buffer.count)) else { return .none }
+                defer { xmlRelaxNGFreeParserCtxt(parserContext) }
+                xmlRelaxNGSetParserStructuredErrors(parserContext, XMLErrorCollector.callback, Unmanaged.passUnretained(collector).toOpaque())
+                return .some(withExtendedLifetime(collector) { xmlRelaxNGParse(parserContext) })
+            }
+        }
+        guard case .some(let compiled) = parsed else { throw GlossError(.badData, "cannot read the schema", at: SourceLocation(file: file)) }
+        guard let schema = compiled else {
             throw GlossError(.badData, "the RELAX NG schema does not compile: \(collector.errors.first ?? "unknown error")", at: SourceLocation(file: file))
         }
         self.schema = schema

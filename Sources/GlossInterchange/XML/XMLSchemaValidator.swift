@@ -12,20 +12,23 @@ final class XMLSchemaValidator {
     init(schema bytes: [UInt8], file: String) throws {
         XMLLibrary.initialize()
         guard bytes.count < Int(Int32.max) else { throw GlossError(.badData, "the schema is larger than 2 GiB", at: SourceLocation(file: file)) }
-        let parserContext = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) { xmlSchemaNewMemParserCtxt($0, Int32(buffer.count)) }
-            } ?? nil
-        }
-        guard let parserContext else { throw GlossError(.badData, "cannot read the schema", at: SourceLocation(file: file)) }
-        defer { xmlSchemaFreeParserCtxt(parserContext) }
+        // libxml2 keeps a pointer to the buffer until the schema is parsed: parse while it is alive.
         let collector = ErrorCollector()
-        xmlSchemaSetParserStructuredErrors(parserContext, { userData, error in
-            guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
-            collector.errors.append(error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "invalid schema")
-        }, Unmanaged.passUnretained(collector).toOpaque())
-        guard let schema = withExtendedLifetime(collector, { xmlSchemaParse(parserContext) }) else {
+        let parsed: xmlSchemaPtr?? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return .none }
+            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer -> xmlSchemaPtr?? in
+                guard let parserContext = xmlSchemaNewMemParserCtxt(pointer, Int32(buffer.count)) else { return .none }
+                defer { xmlSchemaFreeParserCtxt(parserContext) }
+                xmlSchemaSetParserStructuredErrors(parserContext, { userData, error in
+                    guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+                    let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+                    collector.errors.append(error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "invalid schema")
+                }, Unmanaged.passUnretained(collector).toOpaque())
+                return .some(withExtendedLifetime(collector) { xmlSchemaParse(parserContext) })
+            }
+        }
+        guard case .some(let compiled) = parsed else { throw GlossError(.badData, "cannot read the schema", at: SourceLocation(file: file)) }
+        guard let schema = compiled else {
             // Includes and imports of other files are refused like any external entity.
             throw GlossError(.badData, "the schema does not compile: \(collector.errors.first ?? "unknown error") (schemas that include or import other files are not read)", at: SourceLocation(file: file))
         }
