@@ -55,6 +55,9 @@ struct AgreementBenchmark {
         for coders in [2, 3] {
             var gammaGenerator = SplitMix64(seed: 0x6A33A)
             let continuum = gammaContinuum(coders: coders, generator: &gammaGenerator)
+            if let disorder = continuum.bestAlignmentDisorder() {
+                report.append("\"gamma_\(coders)x500_observed_disorder\":\(String(format: "%.6f", disorder))")
+            }
             if coders == 3, let path = gammaData {
                 let rows = continuum.spans.map { "coder\($0.coder + 1),\($0.start),\($0.end),\($0.label)" }
                 _ = FileManager.default.createFile(atPath: path, contents: Data((["coder,start,end,label"] + rows).joined(separator: "\n").utf8 + [10]))
