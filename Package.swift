@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "gloss", targets: ["gloss"]),
         .library(name: "GlossCore", targets: ["GlossCore"]),
         .library(name: "GlossStore", targets: ["GlossStore"]),
+        .library(name: "GlossCodebook", targets: ["GlossCodebook"]),
+        .library(name: "GlossAgreement", targets: ["GlossAgreement"]),
+        .library(name: "GlossTEI", targets: ["GlossTEI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

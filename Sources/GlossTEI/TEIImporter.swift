@@ -91,9 +91,24 @@ public struct TEIImporter {
         return report
     }
 
+    /// What importing `bytes` (the file `file`) would bring, in one line, without writing anything. It reads
+    /// exactly as an import does (the fuzz target of the TEI reader calls it).
+    public static func preview(bytes: [UInt8], file: String) throws -> String {
+        switch try read(bytes: bytes, path: file) {
+        case .gloss(let export):
+            return "Gloss export: \(export.documents.count) documents, \(export.annotations.count) annotations, \(export.codebookSources.count) codebook versions"
+        case .catma(let collection):
+            return "CATMA collection on \(collection.sourceName): \(collection.tags.count) tags, \(collection.segments.count) segments"
+        case .foreign(let records):
+            return "TEI text: " + records.map { "\($0.externalID) (\($0.text.unicodeScalars.count) code points)" }.joined(separator: ", ")
+        }
+    }
+
     /// Reads and classifies one file.
-    static func read(path: String) throws -> Contents {
-        let tree = try XMLTree(bytes: try InputFile(path: path).bytes, file: path)
+    static func read(path: String) throws -> Contents { try read(bytes: try InputFile(path: path).bytes, path: path) }
+
+    private static func read(bytes: [UInt8], path: String) throws -> Contents {
+        let tree = try XMLTree(bytes: bytes, file: path)
         guard let root = tree.root else { throw GlossError(.badData, "the file has no root element", at: SourceLocation(file: path)) }
         guard root.namespace == TEIVocabulary.namespace, root.name == "TEI" || root.name == "teiCorpus" else {
             throw GlossError(.badData, "not a TEI document: the root element is <\(root.name)> in namespace \(root.namespace ?? "(none)"), not TEI's <TEI> or <teiCorpus>",
