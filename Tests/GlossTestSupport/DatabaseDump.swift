@@ -20,3 +20,10 @@ public func databaseInteger(at path: String, _ sql: String) throws -> Int? {
     configuration.readonly = true
     return try DatabaseQueue(path: path, configuration: configuration).read { try Int.fetchOne($0, sql: sql) }
 }
+
+/// The text a SQL query returns from a SQLite file, read-only (e.g. `PRAGMA integrity_check`).
+public func databaseString(at path: String, _ sql: String) throws -> String? {
+    var configuration = Configuration()
+    configuration.readonly = true
+    return try DatabaseQueue(path: path, configuration: configuration).read { try String.fetchOne($0, sql: sql) }
+}

@@ -15,7 +15,21 @@ public struct MeasuredProcess: Sendable {
 
     /// Runs `executable` with `arguments` and `environment` added to this process's.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], in folder: TemporaryDirectory) throws -> MeasuredProcess {
-        let outputPath = folder.path("stdout-\(UUID().uuidString)"), errorPath = folder.path("stderr-\(UUID().uuidString)")
+        try ChildProcess(executable, arguments, environment: environment, in: folder).wait()
+    }
+}
+
+/// A child process started with `posix_spawn`, which can be killed and waited for.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    private let outputPath: String
+    private let errorPath: String
+    private let started: ContinuousClock.Instant
+
+    /// Starts `executable` with `arguments`, `environment` added to this process's; output goes to files in `folder`.
+    public init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], in folder: TemporaryDirectory) throws {
+        outputPath = folder.path("stdout-\(UUID().uuidString)")
+        errorPath = folder.path("stderr-\(UUID().uuidString)")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -27,14 +41,21 @@ public struct MeasuredProcess: Sendable {
         let envp = variables.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let clock = ContinuousClock()
-        let start = clock.now
+        started = ContinuousClock.now
         let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
         guard spawned == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "posix_spawn failed: \(spawned)"]) }
+        self.pid = pid
+    }
+
+    /// Sends `signal` (e.g. `SIGKILL`).
+    public func kill(_ signal: Int32) { _ = Glibc.kill(pid, signal) }
+
+    /// Waits for the process to end; a process ended by a signal has status 128 + the signal.
+    public func wait() -> MeasuredProcess {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let elapsed = clock.now - start
+        let elapsed = ContinuousClock.now - started
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return MeasuredProcess(
             status: exitStatus,
