@@ -31,6 +31,9 @@ struct Gloss: ParsableCommand {
 
     /// Runs the command; a `GlossError` becomes one `error:` line and its exit status.
     static func main() {
+        // A file-size limit (`ulimit -f`) should fail the write, not kill the process: the transaction then
+        // rolls back and the command reports it.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -154,6 +154,8 @@ public final class SQLiteStore: ProjectStore {
             return GlossError(.ioFailure, "\(path): the database is read-only \(detail); check the file's permissions")
         case .SQLITE_FULL:
             return GlossError(.ioFailure, "\(path): the disk is full \(detail); nothing was written")
+        case .SQLITE_IOERR:
+            return GlossError(.ioFailure, "\(path): cannot read or write the database file \(detail); the disk may be full or a file-size limit reached; the change was rolled back")
         case .SQLITE_CONSTRAINT:
             return GlossError(.conflict, "\(path): the change conflicts with stored data \(detail)")
         default:
