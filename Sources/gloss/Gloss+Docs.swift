@@ -5,8 +5,8 @@ import GlossStore
 extension Gloss {
     struct Docs: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List documents.",
-            subcommands: [List.self])
+            abstract: "List documents, or show one's text.",
+            subcommands: [List.self, Show.self])
     }
 }
 
@@ -33,6 +33,38 @@ extension Gloss.Docs {
             case .jsonl:
                 for summary in summaries { print(summary.json.canonicalJSON) }
             }
+        }
+    }
+}
+
+extension Gloss.Docs {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a document's text exactly as stored, or an earlier revision of it.",
+            discussion: """
+                Revision 1 is the text first imported; each `gloss import docs --update` with a changed text adds \
+                one. --revisions lists them instead (revision, import time, replacement time, SHA-256).
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @Argument(help: ArgumentHelp("The document id.", valueName: "id")) var id: String
+        @Option(help: ArgumentHelp("The revision to print (default: the current one).", valueName: "n")) var revision: Int?
+        @Flag(help: "List the revisions instead of printing a text.") var revisions = false
+
+        func run() throws {
+            let stored = try project.openStore().read { try $0.documentRevisions(externalID: id) }
+            guard let current = stored.last else { throw GlossError(.badData, "there is no document \"\(id)\"; list them with `gloss docs list`") }
+            if revisions {
+                var table = TextTable(columns: ["REVISION", "IMPORTED", "REPLACED", "SHA256"])
+                for entry in stored { table.add([String(entry.revision), entry.importedAt, entry.replacedAt ?? "(current)", entry.sha256]) }
+                print(table.rendered, terminator: "")
+                return
+            }
+            let wanted = revision ?? current.revision
+            guard let entry = stored.first(where: { $0.revision == wanted }) else {
+                throw GlossError(.badData, "document \"\(id)\" has revisions 1 to \(current.revision), not \(wanted)")
+            }
+            print(entry.text, terminator: "")
         }
     }
 }

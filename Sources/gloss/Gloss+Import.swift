@@ -38,25 +38,42 @@ extension Gloss.Import {
                 Only "id" and "text" are required.
 
                 A document whose id is already stored with the same text is skipped; with a different text \
-                the import stops with exit status 75.
+                the import stops with exit status 75, unless --update is given.
+
+                --update stores a changed text as the document's next revision (the old one stays readable with \
+                `gloss docs show ID --revision N`) and re-anchors its annotations: a span outside the changed \
+                part keeps or shifts its offsets; one that touches it is found again by its quote, exactly first \
+                (the occurrence nearest to where it was, then the best surrounding text), then approximately \
+                (at least 80% of the quote unchanged). An annotation that cannot be found again is not moved: it \
+                stays where it was, is flagged as needing review (its needs_recoding field, shown by `gloss \
+                annotations list --format jsonl` and cleared by `gloss annotate update`), and is counted.
                 """)
 
         @OptionGroup var project: ProjectOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var importArguments: ImportArguments
 
+        @Flag(help: "Store a changed text of a known document as its new revision and re-anchor its annotations.")
+        var update = false
+
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
         func run() throws {
             let store = try project.openStore()
-            let importer = DocumentImporter(store: store, options: importArguments.options(change, source: "import docs"))
+            var options = importArguments.options(change, source: update ? "import docs --update" : "import docs")
+            options.updatesDocuments = update
+            let importer = DocumentImporter(store: store, options: options)
             let report = try importer.importDocuments(from: paths)
             Progress.finish()
             for id in report.skipped { print("skipped \(id): already imported with the same text") }
             var summary = "imported \(report.imported.count) document\(report.imported.count == 1 ? "" : "s")"
             summary += ", skipped \(report.skipped.count) already present"
             if report.invalid > 0 { summary += ", skipped \(report.invalid) invalid" }
+            if !report.updated.isEmpty {
+                summary += "; updated \(report.updated.count) to a new revision: annotations \(report.annotationsUnchanged) unchanged, "
+                    + "\(report.annotationsMoved) moved (\(report.annotationsMovedApproximately) by approximate match), \(report.annotationsFlagged) flagged for review"
+            }
             print(summary)
         }
     }

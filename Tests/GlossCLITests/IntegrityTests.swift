@@ -59,3 +59,43 @@ struct CrashSafetyTests {
         print("crash safety: one import takes \(complete.seconds) s; \(StressLevel.kills) imports killed, \(present) complete and \(absent) absent afterwards")
     }
 }
+
+@Suite("Document revisions")
+struct DocumentRevisionTests {
+    @Test func anUpdatedTextReanchorsAnnotationsAndKeepsTheOldRevision() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let first = "Kabul 😀 said on Monday that Russia armed the Taliban. Moscow denied it."
+        #expect(try cli.run("import", "docs", try cli.folder.write("v1.jsonl", JSONValue.object(["id": .string("d"), "text": .string(first)]).canonicalJSON + "\n")).status == 0)
+        // Hand-counted code points ("😀" is one): "Kabul" [0, 5), "Monday" [16, 22), "Russia armed the Taliban" [28, 52),
+        // "Moscow denied it." [54, 71).
+        for (start, end) in [(0, 5), (16, 22), (28, 52), (54, 71)] {
+            #expect(try cli.run("annotate", "add", "--doc", "d", "--coder", "a", "--layer", "l", "--start", String(start), "--end", String(end)).status == 0)
+        }
+        let second = "Kabul 😀 said on Tuesday that officials believe Russia armed the Taliban. Moscow denied it."
+        let file = try cli.folder.write("v2.jsonl", JSONValue.object(["id": .string("d"), "text": .string(second)]).canonicalJSON + "\n")
+        let before = try cli.snapshot()
+        let refused = try cli.run("import", "docs", file)
+        #expect(refused.status == 75 && refused.hasOneErrorLine)
+        #expect(try cli.snapshot() == before)
+        let updated = try cli.run("import", "docs", "--update", file)
+        #expect(updated.status == 0)
+        #expect(updated.standardOutput.contains("annotations 1 unchanged, 2 moved (0 by approximate match), 1 flagged for review"), "\(updated.standardOutput)")
+        let listed = try cli.run("annotations", "list", "--format", "jsonl").standardOutput.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        func field(_ index: Int, _ name: String) -> JSONValue? { if case .object(let object) = listed[index] { object[name] } else { nil } }
+        // "Kabul" stays; the claim and the last sentence move by 19 code points: "Tuesday" is one longer than "Monday",
+        // and "officials believe " adds 18.
+        #expect([field(0, "start"), field(0, "end")] == [.integer(0), .integer(5)])
+        #expect([field(2, "start"), field(2, "end"), field(2, "text")] == [.integer(47), .integer(71), .string("Russia armed the Taliban")])
+        #expect([field(3, "start"), field(3, "end"), field(3, "text")] == [.integer(73), .integer(90), .string("Moscow denied it.")])
+        // "Monday" is gone: not moved, flagged.
+        #expect([field(1, "start"), field(1, "end")] == [.integer(16), .integer(22)])
+        #expect(field(1, "needs_recoding").map { "\($0)".contains("Monday") } == true)
+        #expect(field(2, "revision") == .integer(2) && field(0, "revision") == .integer(1))
+        // Both revisions are readable; the audit log has the document update and the three annotation updates.
+        #expect(try cli.run("docs", "show", "d", "--revision", "1").standardOutput == first)
+        #expect(try cli.run("docs", "show", "d").standardOutput == second)
+        #expect(try databaseInteger(at: cli.database, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity = 'document'") == 1)
+        #expect(try databaseInteger(at: cli.database, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity = 'annotation'") == 3)
+    }
+}

@@ -32,6 +32,8 @@ public protocol ProjectReader {
     func auditEntries(limit: Int?) throws -> [AuditEntry]
     /// Every registered codebook version, by id and version.
     func registeredCodebooks() throws -> [RegisteredCodebook]
+    /// Every revision of a document's text, oldest first, the current one last; empty for an unknown id.
+    func documentRevisions(externalID: String) throws -> [DocumentRevision]
     /// Ids of the annotations by the same coder, in the same document and layer, whose spans overlap
     /// `annotation`'s (sharing at least one code point), other than `annotation` itself.
     func overlappingAnnotationIDs(with annotation: Annotation) throws -> [Int64]
@@ -41,6 +43,9 @@ public protocol ProjectReader {
 public protocol ProjectWriter: ProjectReader {
     /// Stores a new document (its external id must not exist yet) and audits it.
     func insert(_ document: Document, context: ChangeContext) throws
+    /// Replaces a stored document's text and metadata with `document`'s, keeping the text it replaces as a
+    /// revision of its own, and audits it; returns the new revision number.
+    func replace(_ document: Document, context: ChangeContext) throws -> Int
     /// Stores a new annotation, audits it, and returns its id. The coder is created (and audited) on first use.
     ///
     /// An `id` of 0 asks the store to assign one, unless an identical annotation (same document, coder,

@@ -5,7 +5,9 @@ import GlossCore
 ///
 /// A `.txt` file becomes one document: its external id is the file name without extension, its title the
 /// first non-empty line. A document whose id is already stored with the same text is skipped; with a
-/// different text it is a conflict (exit 75). Everything is written in one transaction.
+/// different text it is a conflict (exit 75), unless `updatesDocuments` is set: then the new text becomes a
+/// new revision, the old one stays readable, and the document's annotations are re-anchored (`Reanchoring`).
+/// Everything is written in one transaction.
 public struct DocumentImporter {
     public struct Report: Sendable, Equatable {
         /// External ids of the documents stored, in input order.
@@ -14,6 +16,15 @@ public struct DocumentImporter {
         public var skipped: [String] = []
         /// Records refused and skipped under `skipsInvalid`.
         public var invalid = 0
+        /// External ids whose text was replaced by a new revision (`updatesDocuments`).
+        public var updated: [String] = []
+        /// What re-anchoring did to the annotations of the updated documents.
+        public var annotationsUnchanged = 0
+        public var annotationsMoved = 0
+        /// Of the moved ones, those found by approximate matching (their covered text changed a little).
+        public var annotationsMovedApproximately = 0
+        /// Annotations whose text could not be found again: kept in place (within the new text) and flagged.
+        public var annotationsFlagged = 0
     }
 
     public let store: any ProjectStore
@@ -79,6 +90,13 @@ public struct DocumentImporter {
                     continue
                 }
                 if let stored = try writer.document(externalID: document.externalID) {
+                    if stored.sha256 != document.sha256, options.updatesDocuments {
+                        var fileContext = context
+                        fileContext.source += " " + location.description
+                        try Self.update(stored, to: document, writer: writer, context: fileContext, report: &report)
+                        seen[key] = (document.sha256, location)
+                        continue
+                    }
                     guard stored.sha256 == document.sha256 else {
                         try options.handle(GlossError(.conflict, "document \"\(document.externalID)\" is already stored with a different text (sha256 \(stored.sha256.prefix(12))…); give the new text another id", at: location))
                         report.invalid += 1
@@ -96,5 +114,40 @@ public struct DocumentImporter {
             }
         }
         return report
+    }
+
+    /// Stores `document` as the next revision of `stored` and re-anchors the annotations on it.
+    private static func update(_ stored: Document, to document: Document, writer: any ProjectWriter, context: ChangeContext, report: inout Report) throws {
+        let revision = try writer.replace(document, context: context)
+        report.updated.append(document.externalID)
+        let anchoring = Reanchoring(old: stored.text, new: document.text)
+        let text = DocumentText(document.text)
+        for var annotation in try writer.annotations(matching: AnnotationFilter(documentID: document.externalID)) {
+            let span: TextSpan
+            switch anchoring.reanchor(annotation.span) {
+            case .unchanged:
+                report.annotationsUnchanged += 1
+                continue
+            case .moved(let moved):
+                span = moved
+                report.annotationsMoved += 1
+            case .approximate(let moved, _):
+                span = moved
+                report.annotationsMoved += 1
+                report.annotationsMovedApproximately += 1
+            case .lost:
+                // Never moved silently: kept where it was (cut to the new length) and flagged for review.
+                let length = text.index.codePointCount
+                span = try TextSpan(start: min(annotation.span.start, length), end: min(annotation.span.end, length))
+                annotation.needsRecoding = "revision \(revision) of the document changed the text under this annotation, which covered "
+                    + "\"\(annotation.quote.prefix(60))\"; it was not found again: check its span and clear this with gloss annotate update"
+                report.annotationsFlagged += 1
+            }
+            annotation.span = span
+            annotation.quote = try text.quote(span)
+            annotation.updatedAt = context.time
+            annotation.revision += 1
+            try writer.update(annotation, context: context)
+        }
     }
 }

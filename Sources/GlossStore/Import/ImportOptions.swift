@@ -9,6 +9,9 @@ public struct ImportOptions: Sendable {
     /// Restore an export as it was: annotations keep the codebook version their records name and are not
     /// checked against it (`gloss validate` reports what breaks it, as it did in the exported project).
     public var restoresExport: Bool
+    /// Store a changed text of a known document as its new revision and re-anchor its annotations, instead
+    /// of refusing it.
+    public var updatesDocuments: Bool
     /// Who imports, when, and the command (e.g. `import docs`), for the audit log; the importer adds the file.
     public var context: ChangeContext
     /// Called with each bad record that was skipped (only when `skipsInvalid`).
@@ -16,12 +19,14 @@ public struct ImportOptions: Sendable {
     /// Called now and then with the number of records read so far.
     public var reportProgress: @Sendable (Int) -> Void
 
-    public init(skipsInvalid: Bool = false, allowsUncodedLayers: Bool = false, restoresExport: Bool = false, context: ChangeContext,
+    public init(skipsInvalid: Bool = false, allowsUncodedLayers: Bool = false, restoresExport: Bool = false, updatesDocuments: Bool = false,
+                context: ChangeContext,
                 reportSkipped: @escaping @Sendable (GlossError) -> Void = { _ in },
                 reportProgress: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.skipsInvalid = skipsInvalid
         self.allowsUncodedLayers = allowsUncodedLayers
         self.restoresExport = restoresExport
+        self.updatesDocuments = updatesDocuments
         self.context = context
         self.reportSkipped = reportSkipped
         self.reportProgress = reportProgress

@@ -72,6 +72,20 @@ extension DatabaseMigrator {
                 ALTER TABLE annotation ADD COLUMN needs_recoding TEXT;
                 """)
         }
+        migrator.registerMigration("v3: document revisions") { db in
+            try db.execute(sql: """
+                ALTER TABLE document ADD COLUMN revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1);
+                CREATE TABLE document_revision (
+                    document_id INTEGER NOT NULL REFERENCES document(id),
+                    revision INTEGER NOT NULL CHECK (revision >= 1),
+                    text TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    imported_at TEXT NOT NULL,
+                    replaced_at TEXT NOT NULL,
+                    PRIMARY KEY (document_id, revision)
+                );
+                """)
+        }
         return migrator
     }
 }

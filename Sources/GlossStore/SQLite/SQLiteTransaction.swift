@@ -45,6 +45,16 @@ final class SQLiteTransaction: ProjectWriter {
                          arguments: [externalID]).map(Self.document(from:))
     }
 
+    func documentRevisions(externalID: String) throws -> [DocumentRevision] {
+        guard let current = try Row.fetchOne(db, sql: "SELECT id, revision, text, sha256, imported_at FROM document WHERE external_id = ?",
+                                             arguments: [externalID]) else { return [] }
+        let rowID: Int64 = current[0]
+        let earlier = try Row.fetchAll(db, sql: """
+            SELECT revision, text, sha256, imported_at, replaced_at FROM document_revision WHERE document_id = ? ORDER BY revision
+            """, arguments: [rowID]).map { DocumentRevision(revision: $0[0], text: $0[1], sha256: $0[2], importedAt: $0[3], replacedAt: $0[4]) }
+        return earlier + [DocumentRevision(revision: current[1], text: current[2], sha256: current[3], importedAt: current[4], replacedAt: nil)]
+    }
+
     func forEachDocument(_ body: (Document) throws -> Void) throws {
         let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.documentColumns) FROM document ORDER BY external_id")
         while let row = try rows.next() { try body(Self.document(from: row)) }
@@ -120,6 +130,26 @@ final class SQLiteTransaction: ProjectWriter {
         documentRowIDs[ExactKey(document.externalID)] = db.lastInsertedRowID
         try appendAudit(context, action: .create, entity: .document, entityID: document.externalID,
                         before: nil, after: document.nativeJSONLine(includingText: false))
+    }
+
+    func replace(_ document: Document, context: ChangeContext) throws -> Int {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, revision, text, sha256, imported_at FROM document WHERE external_id = ?",
+                                         arguments: [document.externalID]) else {
+            throw GlossError(.badData, "there is no document \"\(document.externalID)\" to update")
+        }
+        let rowID: Int64 = row[0], revision: Int = row[1]
+        guard let before = try self.document(externalID: document.externalID) else { return revision }
+        try db.execute(sql: """
+            INSERT INTO document_revision (document_id, revision, text, sha256, imported_at, replaced_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [rowID, revision, row[2] as String, row[3] as String, row[4] as String, context.time])
+        try db.execute(sql: """
+            UPDATE document SET title = ?, outlet = ?, url = ?, published = ?, text = ?, sha256 = ?, length = ?, imported_at = ?, revision = ?
+            WHERE id = ?
+            """, arguments: [document.title, document.outlet, document.url, document.published, document.text, document.sha256,
+                             document.text.unicodeScalars.count, document.importedAt, revision + 1, rowID])
+        try appendAudit(context, action: .update, entity: .document, entityID: document.externalID,
+                        before: before.nativeJSONLine(includingText: false), after: document.nativeJSONLine(includingText: false))
+        return revision + 1
     }
 
     func insert(_ annotation: Annotation, context: ChangeContext) throws -> (id: Int64, isNew: Bool) {
