@@ -1,11 +1,12 @@
 import ArgumentParser
+import GlossCore
 import GlossStore
 
 extension Gloss {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the project.",
-            subcommands: [JSONLines.self, TEI.self])
+            subcommands: [JSONLines.self, TEI.self, CSV.self])
     }
 }
 
@@ -29,6 +30,40 @@ extension Gloss.Export {
             let report = try NativeExporter(store: try project.openStore()).export(to: out)
             let codebooks = report.codebooks > 0 ? " and \(report.codebooks) codebook version\(report.codebooks == 1 ? "" : "s")" : ""
             print("exported \(report.documents) documents, \(report.annotations) annotations\(codebooks) to \(out)")
+        }
+    }
+}
+
+extension Gloss.Export {
+    struct CSV: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "csv",
+            abstract: "Write one CSV row per annotation, one column per feature, for R, pandas and SPSS.",
+            discussion: """
+                Columns: annotation_id, document, coder, layer, start, end, quote, then one column per feature \
+                (sorted), then codebook and needs_recoding. Offsets are code points, half-open. A feature cell \
+                holds a string as it is, a number or boolean as written in JSON, and a list as JSON \
+                (["a","b"]); an empty cell means the feature is not set. UTF-8, RFC 4180 quoting, CRLF line ends.
+
+                A text cell that a spreadsheet would take for a formula (starting with =, +, -, @, tab or CR) \
+                gets a leading ' and is quoted, so that it is shown as text.
+
+                Examples:
+                  gloss export csv --out annotations.csv
+                  gloss export csv --out stance.csv --layer statement --coder alice
+                In R: read.csv("annotations.csv", encoding = "UTF-8"); in pandas: pd.read_csv("annotations.csv").
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
+        @Option(help: ArgumentHelp("Only this document's annotations.", valueName: "id")) var doc: String?
+        @Option(help: ArgumentHelp("Only this coder's annotations.", valueName: "name")) var coder: String?
+        @Option(help: ArgumentHelp("Only this layer's annotations.", valueName: "layer")) var layer: String?
+
+        func run() throws {
+            let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: coder, layer: layer))
+                .export(to: out)
+            print("exported \(report.rows) annotations with \(report.featureColumns.count) feature columns to \(out)")
         }
     }
 }
