@@ -31,10 +31,14 @@ public enum GammaSearch: Sendable, Equatable {
     /// each); a continuum that needs more (units overlapping densely) gets no value rather than an approximate one.
     case exact(maximumStates: Int)
     /// An approximation: the search keeps only the `width` most promising partial alignments at each unit, so a
-    /// disorder may come out above the best one and γ below the exact value.
+    /// disorder may come out above the best one and γ below the exact value. It too gives up when the units
+    /// overlap so densely that more than `maximumCandidatesTried` unitary alignments would have to be tried.
     case beam(width: Int)
 
     public static let exact = GammaSearch.exact(maximumStates: 2_000_000)
+    /// The most unitary alignments the beam search tries before giving up (the exact search stops at its
+    /// limit of states).
+    public static let maximumCandidatesTried = 20_000_000
 }
 
 extension Continuum {
@@ -61,17 +65,17 @@ extension Continuum {
             observed = disorder
             for _ in 0..<samples { expected += try aligner.bestDisorder(sampler.continuum()) ?? 0 }
         } catch {
-            return .undefined(reason: "the exact best alignment needs more than \(error.states) partial alignments here (the units overlap densely); an approximate search (beam) can give a value")
+            return .undefined(reason: "the best alignment needs more than \(error.states) partial or unitary alignments here (the units overlap densely); an approximate search (beam) may give a value")
         }
         expected /= Double(samples)
         guard expected > 0 else { return .undefined(reason: "the sampled continua have no disorder") }
         return .value(1 - observed / expected)
     }
 
-    /// The spans as reals, with labels numbered in sorted order (compared byte for byte).
+    /// The spans as reals, with labels numbered in byte order (compared byte for byte, as everywhere in Gloss).
     func gammaUnits() -> (units: [GammaUnit], categoryCount: Int) {
         var numbers: [[UInt8]: Int] = [:]
-        for label in labels { numbers[Array(label.utf8)] = numbers.count }
+        for label in Set(spans.map { Array($0.label.utf8) }).sorted(by: { $0.lexicographicallyPrecedes($1) }) { numbers[label] = numbers.count }
         let units = spans.map { span in
             GammaUnit(coder: span.coder, start: Double(span.start), end: Double(span.end), category: numbers[Array(span.label.utf8)] ?? 0)
         }
@@ -87,20 +91,24 @@ struct GammaUnit: Sendable {
     var category: Int
 }
 
-/// Finds the best alignment of a continuum (Mathet et al. 2015, §4.2) exactly.
+/// Finds the best alignment of a continuum (Mathet et al. 2015, §4.2), exactly or with a beam search.
 struct GammaAligner {
     let coderCount: Int
     let settings: GammaSettings
 
-    /// The exact search would need more than `states` partial alignments at one point.
+    /// The search would need more than `states` partial alignments at one point, or would try more unitary
+    /// alignments than that.
     struct SearchLimit: Error {
         let states: Int
     }
 
-    /// d(u, v): positional sporadic plus nominal categorical dissimilarity, each scaled by Δ∅.
+    /// d(u, v): positional sporadic plus nominal categorical dissimilarity, each scaled by Δ∅ (infinite between
+    /// two empty units at different places).
     func dissimilarity(_ u: GammaUnit, _ v: GammaUnit) -> Double {
         let lengths = (u.end - u.start) + (v.end - v.start)
-        let ratio = lengths > 0 ? (abs(u.start - v.start) + abs(u.end - v.end)) / lengths : 0
+        let offsets = abs(u.start - v.start) + abs(u.end - v.end)
+        // Two empty units are at distance 0 where they coincide and never align elsewhere (the ratio is undefined).
+        let ratio = lengths > 0 ? offsets / lengths : (offsets == 0 ? 0 : .infinity)
         return settings.emptyDissimilarity * (settings.alpha * ratio * ratio + settings.beta * (u.category == v.category ? 0 : 1))
     }
 
@@ -189,34 +197,43 @@ struct GammaAligner {
             let u = sorted[i]
             let reach = scale > 0 ? (limit / scale).squareRoot() * ((u.end - u.start) + longest) : .infinity
             var j = i + 1
-            while j < sorted.count, sorted[j].start - u.start < reach {
+            while j < sorted.count, sorted[j].start - u.start <= reach {
                 if sorted[j].coder != u.coder, dissimilarity(u, sorted[j]) < limit { neighbours[i].append(j) }
                 j += 1
             }
         }
         // Candidates by their first unit: the other members (ascending) and the cost.
         var candidates: [[(others: [Int], cost: Double)]] = Array(repeating: [], count: sorted.count)
+        // Enumerating the unitary alignments of densely overlapping units can itself take too long: it stops at
+        // the search's limit, counted in alignments tried.
+        let maximumTried: Int
+        switch settings.search {
+        case .exact(let maximumStates): maximumTried = maximumStates
+        case .beam: maximumTried = GammaSearch.maximumCandidatesTried
+        }
+        var tried = 0
         for i in sorted.indices {
             candidates[i].append(([], single))
             var members = [i]
             var coders = Set([sorted[i].coder])
-            func extend(from position: Int) {
+            func extend(from position: Int) throws(SearchLimit) {
                 for index in position..<neighbours[i].count {
                     let j = neighbours[i][index]
                     guard !coders.contains(sorted[j].coder),
                           members.dropFirst().allSatisfy({ dissimilarity(sorted[$0], sorted[j]) < limit }) else { continue }
+                    tried += 1
+                    if tried > maximumTried { throw SearchLimit(states: maximumTried) }
                     members.append(j)
                     coders.insert(sorted[j].coder)
                     if let total = cheaperThanEverySplit(members.map { sorted[$0] }, cost: cost) {
                         candidates[i].append((Array(members.dropFirst()), total))
                     }
-                    extend(from: index + 1)
+                    try extend(from: index + 1)
                     members.removeLast()
                     coders.remove(sorted[j].coder)
                 }
             }
-            extend(from: 0)
-            if case .exact(let maximumStates) = settings.search, candidates[i].count > maximumStates { throw SearchLimit(states: maximumStates) }
+            try extend(from: 0)
         }
         // States ranked for the beam by their cost less the shares of the later units they cover, a unit's share
         // being the least cost per member of the candidates holding it.

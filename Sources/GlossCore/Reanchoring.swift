@@ -2,8 +2,8 @@
 ///
 /// The two texts share a prefix and a suffix; what lies between is the changed region. A span before the
 /// changed region keeps its offsets, and one after it moves by the change in length. A span that touches
-/// the changed region is looked for by its quote near the changed region: an exact match first (the one
-/// nearest to where the span was, then the one whose surrounding text matches best), then the closest
+/// the changed region is looked for by its quote near the changed region: an exact match first (the one whose
+/// surrounding text matches best, then the one nearest to where the span was), then the closest
 /// approximate match (Sellers 1980: edit distance with a free start), accepted when at least
 /// `minimumSimilarity` of the quote survives. Otherwise the span is lost and must be reviewed.
 public struct Reanchoring: Sendable {
@@ -60,8 +60,8 @@ public struct Reanchoring: Sendable {
         return .lost
     }
 
-    /// The start of the occurrence of `quote` in `window` nearest to `expected`; ties go to the one whose
-    /// 20 code points before and after match the old text's best.
+    /// The start of the occurrence of `quote` in `window` whose 20 code points before and after match the old
+    /// text's best; ties go to the one nearest to `expected`.
     private func exactMatch(_ quote: [Unicode.Scalar], in window: Range<Int>, near expected: Int, context span: TextSpan) -> Int? {
         guard window.count >= quote.count else { return nil }
         var best: (start: Int, distance: Int, context: Int)?
@@ -69,7 +69,7 @@ public struct Reanchoring: Sendable {
             guard new[start..<(start + quote.count)].elementsEqual(quote) else { continue }
             let distance = abs(start - expected)
             let context = contextMatch(oldSpan: span, newStart: start, length: quote.count)
-            if best.map({ distance < $0.distance || (distance == $0.distance && context > $0.context) }) ?? true {
+            if best.map({ context > $0.context || (context == $0.context && distance < $0.distance) }) ?? true {
                 best = (start, distance, context)
             }
         }

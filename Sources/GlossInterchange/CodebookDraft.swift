@@ -45,9 +45,14 @@ public enum CodebookDraft {
 
     /// A codebook with one layer (`coding` unless named), whose required category feature `code` has the code
     /// tree `roots`, and an optional text feature for each of `textFeatures`; `comment` heads the file.
-    public static func yaml(id: String, title: String, comment: String, layer: String = "coding", roots: [Code], textFeatures: [String] = []) -> String {
-        var lines = comment.split(separator: "\n").map { "# \($0)" } + [
-            "id: \(id)", "version: 1", "title: \(quoted(title))",
+    public static func yaml(id: String, version: Int = 1, title: String, comment: String, layer: String = "coding", roots: [Code],
+                            textFeatures: [String] = []) -> String {
+        // A comment line ends at any character YAML reads as a line break (NEL, LS, PS too) or may not carry.
+        let commentLines = comment.split(separator: "\n").map { line in
+            "# " + String(String.UnicodeScalarView(line.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : $0 }))
+        }
+        var lines = commentLines + [
+            "id: \(id)", "version: \(version)", "title: \(quoted(title))",
             "layers:", "  - id: \(layer)", "    label: \"Coded segment\"", "    features:",
             "      - id: code", "        type: category", "        required: true", "        codes:",
         ]

@@ -71,6 +71,10 @@ struct CATMACollection {
         guard !tags.isEmpty else {
             throw TEIReadError(root, "this CATMA file has no tags: it is structure markup (the text divided by pointers), which Gloss does not import; export the annotation collection instead")
         }
+        var seenTags: Set<String> = []
+        if let twice = tags.first(where: { !seenTags.insert($0.id).inserted }) {
+            throw TEIReadError(root, "the CATMA collection declares tag \(twice.id) twice; each tag needs an id of its own")
+        }
         let known = Set(tags.map(\.id))
         for fs in text.elements where fs.name == "fs" && fsdDecls.isEmpty == false {
             guard let id = fs.xmlAttribute("id"), let type = fs.attribute("type") else { throw TEIReadError(fs, "a tag instance (<fs>) needs an xml:id and a type") }
@@ -199,21 +203,23 @@ struct CATMACollection {
         return result
     }
 
-    /// The draft codebook: id `catma-` and the collection's title, one layer `catma`.
-    func codebookDraft() -> String {
+    /// The draft codebook `catma` (version `version`), with one layer, `catma`.
+    func codebookDraft(version: Int) -> String {
         let ids = codeIDs
         var usedTagsetIDs: Set<String> = []
+        // Tag ids are unique (checked on reading); `placed` keeps a parent cycle from recursing forever.
+        var placed: Set<String> = []
         func code(_ tag: Tag) -> Code {
-            Code(id: ids[tag.id] ?? tag.id, label: tag.name, color: tag.color,
-                 guid: tag.id.hasPrefix("CATMA_") && UUID(uuidString: String(tag.id.dropFirst(6))) != nil ? String(tag.id.dropFirst(6)) : nil,
-                 children: tags.filter { $0.parent == tag.id && $0.tagset == tag.tagset }.map(code))
+            placed.insert(tag.id)
+            return Code(id: ids[tag.id] ?? tag.id, label: tag.name, color: tag.color,
+                        guid: tag.id.hasPrefix("CATMA_") && UUID(uuidString: String(tag.id.dropFirst(6))) != nil ? String(tag.id.dropFirst(6)) : nil,
+                        children: tags.filter { $0.parent == tag.id && $0.tagset == tag.tagset && !placed.contains($0.id) }.map(code))
         }
         let roots = tagsets.enumerated().map { index, name in
             Code(id: CodebookDraft.uniqueID(for: name, used: &usedTagsetIDs), label: name, isCodable: false,
                  children: tags.filter { tag in tag.tagset == index && !tags.contains { $0.id == tag.parent && $0.tagset == index } }.map(code))
         }
-        var used: Set<String> = []
-        return CodebookDraft.yaml(id: "catma-" + CodebookDraft.uniqueID(for: title, used: &used), title: "CATMA tags: \(title)",
+        return CodebookDraft.yaml(id: "catma", version: version, title: "CATMA tags",
                                   comment: "Draft codebook made by `gloss import tei` from the CATMA collection \"\(title)\" and registered with it.\nRevise it as a new version (`gloss codebook add`, `gloss codebook migrate`).", layer: "catma", roots: roots,
                                   textFeatures: properties.map(\.feature))
     }

@@ -197,7 +197,9 @@ struct ExportedProject {
             if wantedCoders?.contains(ExactKey(annotation.coder)) ?? true { annotations.append(annotation) }
         }
         for annotation in annotations {
-            for (name, value) in annotation.features { try checkCharacters(value.canonicalJSON + name, document: id, what: "annotation \(annotation.id)'s feature \(name)") }
+            for (name, value) in annotation.features {
+                for text in [name] + value.strings { try checkCharacters(text, document: id, what: "annotation \(annotation.id)'s feature \(name)") }
+            }
             if let reason = annotation.needsRecoding { try checkCharacters(reason, document: id, what: "annotation \(annotation.id)'s recoding note") }
         }
         let textID = "text-\(number)"
@@ -311,4 +313,16 @@ enum TEIDates {
 
     /// `[("when", text)]` when `text` is a date `@when` accepts, else nothing.
     static func when(_ text: String) -> [(String, String)] { isXMLSchemaDate(text) ? [("when", text)] : [] }
+}
+
+extension JSONValue {
+    /// Every string in the value (object keys included), depth first.
+    var strings: [String] {
+        switch self {
+        case .string(let text): [text]
+        case .array(let items): items.flatMap(\.strings)
+        case .object(let members): members.flatMap { [$0.key] + $0.value.strings }
+        case .null, .bool, .integer, .number: []
+        }
+    }
 }

@@ -104,7 +104,8 @@ struct GlossTEIExport {
             throw TEIReadError(node, "annotation \(id): target must be #string-range(\(textID),OFFSET,LENGTH)")
         }
         let numbers = target.dropFirst(prefix.count).dropLast().split(separator: ",").map { Int($0) }
-        guard numbers.count == 2, let start = numbers[0], let length = numbers[1], start >= 0, length >= 0 else {
+        guard numbers.count == 2, let start = numbers[0], let length = numbers[1], start >= 0, length >= 0,
+              case (let end, false) = start.addingReportingOverflow(length) else {
             throw TEIReadError(node, "annotation \(id): target must be #string-range(\(textID),OFFSET,LENGTH) with whole numbers")
         }
         guard let ana = node.attribute("ana"), ana.hasPrefix("#"), let structure = structures[String(ana.dropFirst())] else {
@@ -115,7 +116,7 @@ struct GlossTEIExport {
         let updated = changes.first { $0.attribute("type") == "updated" }
         let notes = node.elements.filter { $0.name == "note" }
         var record = AnnotationRecord(
-            id: id, documentID: document, coder: coder, layer: structure.layer, start: start, end: start + length, unit: .codepoint,
+            id: id, documentID: document, coder: coder, layer: structure.layer, start: start, end: end, unit: .codepoint,
             text: notes.first { $0.attribute("type") == TEIVocabulary.quoteNote }?.text, features: structure.features,
             createdAt: created?.text, updatedAt: updated?.text, revision: updated?.attribute("n").flatMap { Int($0) })
         if let corresp = node.attribute("corresp") {

@@ -76,7 +76,13 @@ public struct TEIImporter {
                     guard let document = try writer.document(externalID: documentID) else {
                         throw GlossError(.badData, "the collection annotates \"\(collection.sourceName)\", which is not in the project; import its text first (gloss import docs \(collection.sourceName).txt) or name the document with --catma-document", at: SourceLocation(file: path))
                     }
-                    let draft = collection.codebookDraft()
+                    // The draft is version 1 of the codebook `catma`, or the latest version when it is the same,
+                    // or the next one when the tags differ.
+                    let latest = try writer.registeredCodebooks().filter { $0.id == "catma" }.map(\.version).max()
+                    var draft = collection.codebookDraft(version: latest ?? 1)
+                    if let latest, try writer.registeredCodebooks().first(where: { $0.id == "catma" && $0.version == latest })?.sha256 != SHA256.hexDigest(of: draft) {
+                        draft = collection.codebookDraft(version: latest + 1)
+                    }
                     let outcome = try CodebookRegistration.register(source: draft, file: "\(path) (codebook draft)", writer: writer, context: context)
                     if case .registered(let registered) = outcome { report.codebooks.append(registered.description) }
                     let ingest = try AnnotationIngest(writer: writer, context: context)
@@ -109,6 +115,11 @@ public struct TEIImporter {
 
     private static func read(bytes: [UInt8], path: String) throws -> Contents {
         let tree = try XMLTree(bytes: bytes, file: path)
+        // The nodes below belong to the tree: keep it alive until they are read.
+        return try withExtendedLifetime(tree) { try read(tree, path: path) }
+    }
+
+    private static func read(_ tree: XMLTree, path: String) throws -> Contents {
         guard let root = tree.root else { throw GlossError(.badData, "the file has no root element", at: SourceLocation(file: path)) }
         guard root.namespace == TEIVocabulary.namespace, root.name == "TEI" || root.name == "teiCorpus" else {
             throw GlossError(.badData, "not a TEI document: the root element is <\(root.name)> in namespace \(root.namespace ?? "(none)"), not TEI's <TEI> or <teiCorpus>",
@@ -129,12 +140,12 @@ public struct TEIImporter {
 
     /// The first element below `node` (depth first) that satisfies `predicate`.
     static func firstElement(in node: xmlNodePtr, where predicate: (xmlNodePtr) -> Bool) -> xmlNodePtr? {
-        var stack = node.elements.reversed() as [xmlNodePtr]
-        while let element = stack.popLast() {
-            if predicate(element) { return element }
-            stack.append(contentsOf: element.elements.reversed())
+        var found: xmlNodePtr?
+        TEIImporterSearch.walk(node) { element in
+            if predicate(element) { found = element }
+            return found == nil
         }
-        return nil
+        return found
     }
 
     private static func insert(_ record: DocumentRecord, path: String, writer: any ProjectWriter, context: ChangeContext, report: inout Report) throws {

@@ -15,8 +15,10 @@ import GlossInterchange
 /// - Block elements (`p`, `ab`, `head`, `l`, `u`, `div`, `item`, `seg` inside `u`, …) are separated by one
 ///   line break. Inside them, runs of white space (pretty-printing) become one space and are trimmed at the
 ///   block's edges, except under `xml:space="preserve"`.
-/// - The document id is the `TEI` element's `xml:id`, else the file name; the title is the first
-///   `titleStmt/title`; the first `idno` that is a URI becomes the document's URL.
+/// - Elements outside the TEI namespace are skipped.
+/// - Each `TEI` element is one document (in a `teiCorpus`, nested ones too). Its id is its `xml:id`, else the
+///   file name; the title is the first `titleStmt/title`; the first http(s) `idno` of `publicationStmt` or
+///   `sourceDesc` becomes the document's URL.
 enum TEIPlainText {
     static let skipped: Set = ["teiHeader", "standOff", "facsimile", "sourceDoc", "note", "fw", "del", "kinesic", "vocal", "incident", "gap"]
     static let blocks: Set = ["text", "front", "body", "back", "group", "div", "div1", "div2", "div3", "div4", "div5", "div6", "div7",
@@ -27,7 +29,7 @@ enum TEIPlainText {
 
     /// One document per `TEI` element (a `teiCorpus` may hold several).
     static func documents(in root: xmlNodePtr, fileName: String) throws(TEIReadError) -> [DocumentRecord] {
-        let elements = root.name == "TEI" ? [root] : root.elements.filter { $0.name == "TEI" }
+        let elements = root.name == "TEI" ? [root] : TEIImporterSearch.all(in: root, named: "TEI")
         if elements.isEmpty { throw TEIReadError(root, "the teiCorpus holds no <TEI> documents") }
         return try elements.enumerated().map { (index, element) throws(TEIReadError) in
             guard let text = element.element("text") else { throw TEIReadError(element, "<TEI> has no <text>") }
@@ -147,11 +149,19 @@ enum TEIImporterSearch {
     /// All elements named `name` below `node`, in document order.
     static func all(in node: xmlNodePtr, named name: String) -> [xmlNodePtr] {
         var result: [xmlNodePtr] = []
-        var stack = node.elements.reversed() as [xmlNodePtr]
-        while let element = stack.popLast() {
+        walk(node) { element in
             if element.name == name { result.append(element) }
-            stack.append(contentsOf: element.elements.reversed())
+            return true
         }
         return result
+    }
+
+    /// Visits the elements below `node` in document order while `visit` returns true.
+    static func walk(_ node: xmlNodePtr, _ visit: (xmlNodePtr) -> Bool) {
+        var stack = node.elements.reversed() as [xmlNodePtr]
+        while let element = stack.popLast() {
+            guard visit(element) else { return }
+            stack.append(contentsOf: element.elements.reversed())
+        }
     }
 }

@@ -43,7 +43,7 @@ extension Gloss.Import {
                 --update stores a changed text as the document's next revision (the old one stays readable with \
                 `gloss docs show ID --revision N`) and re-anchors its annotations: a span outside the changed \
                 part keeps or shifts its offsets; one that touches it is found again by its quote, exactly first \
-                (the occurrence nearest to where it was, then the best surrounding text), then approximately \
+                (the occurrence with the best matching surrounding text, then the nearest), then approximately \
                 (at least 80% of the quote unchanged). An annotation that cannot be found again is not moved: it \
                 stays where it was, is flagged as needing review (its needs_recoding field, shown by `gloss \
                 annotations list --format jsonl` and cleared by `gloss annotate update`), and is counted.

@@ -98,14 +98,17 @@ struct GammaBruteForceTests {
 
 @Suite("γ for three or more coders")
 struct GammaManyCodersTests {
+    /// The combined dissimilarity with α = β = Δ∅ = 1.
+    static func combined(_ u: Continuum.Span, _ v: Continuum.Span) -> Double {
+        let positional = Double(abs(u.start - v.start) + abs(u.end - v.end)) / Double((u.end - u.start) + (v.end - v.start))
+        return positional * positional + (u.label == v.label ? 0 : 1)
+    }
+
     /// The cheapest partition into unitary alignments by trying them all: the first uncovered unit joins every
     /// subset of the uncovered units of other coders (one per coder). A unitary alignment costs the mean over the
     /// C(n, 2) coder pairs of d, a pair with a missing unit costing Δ∅ = 1 (pygamma-agreement's convention).
-    static func bruteForce(_ spans: [Continuum.Span], coders: Int) -> Double {
-        func d(_ u: Continuum.Span, _ v: Continuum.Span) -> Double {
-            let positional = Double(abs(u.start - v.start) + abs(u.end - v.end)) / Double((u.end - u.start) + (v.end - v.start))
-            return positional * positional + (u.label == v.label ? 0 : 1)
-        }
+    static func bruteForce(_ spans: [Continuum.Span], coders: Int,
+                           dissimilarity d: (Continuum.Span, Continuum.Span) -> Double = GammaManyCodersTests.combined) -> Double {
         let pairs = Double(coders * (coders - 1) / 2)
         func best(_ uncovered: [Int]) -> Double {
             guard let first = uncovered.first else { return 0 }
@@ -188,6 +191,18 @@ struct GammaManyCodersTests {
         #expect(limited.number == nil)
         #expect(continuum.bestAlignmentDisorder(GammaSettings(search: .exact(maximumStates: 1))) == nil)
         #expect(continuum.gamma(samples: 2, seed: 1).number != nil)
+    }
+
+    @Test func emptyUnitsAlignOnlyWhereTheyCoincide() throws {
+        // Three coders mark an empty unit at 5; a fourth empty unit of coder 0 at 9 aligns with nothing.
+        // By hand: the triple costs 0; the lone unit's unitary alignment costs Δ∅ (all three pairs miss a unit,
+        // Δ∅ each, over C(3, 2) = 3); 4 units over 3 coders: disorder 1 / (4/3) = 0.75.
+        let spans: [Continuum.Span] = [.init(coder: 0, start: 5, end: 5, label: "a"), .init(coder: 1, start: 5, end: 5, label: "a"),
+                                       .init(coder: 2, start: 5, end: 5, label: "a"), .init(coder: 0, start: 9, end: 9, label: "a")]
+        let continuum = Continuum(begin: 0, end: 20, coderCount: 3, spans: spans)
+        #expect(continuum.bestAlignmentDisorder() == 0.75)
+        // Brute force with that dissimilarity for empty units: 0 where two coincide, never aligned elsewhere.
+        #expect(Self.bruteForce(spans, coders: 3) { $0.start == $1.start && $0.end == $1.end ? 0 : .infinity } == 0.75)
     }
 
     @Test func gammaIsReproducibleAndOneForIdenticalCoders() throws {

@@ -38,6 +38,7 @@ struct TEIMaliciousTests {
             #expect(!(run.standardOutput + run.standardError).contains("SECRET-CANARY-42"), "\(file)")
             #expect(run.seconds < 2, "\(file) took \(run.seconds) s")
             #expect(run.peakMemory < 200 << 20, "\(file) peaked at \(run.peakMemory >> 20) MB")
+            print("malicious sample \(file): exit \(run.status) in \(String(format: "%.2f", run.seconds)) s, peak \(run.peakMemory >> 20) MB")
         }
         if let listener { #expect(listener.stop() == (probed ? 1 : 0), "a sample made a network connection") }
         #expect(try cli.snapshot() == before)

@@ -52,6 +52,26 @@ struct TEIRoundTripTests {
             return message.contains("document \"control\"") && message.contains("U+0007 at code point 5")
         }
         #expect(!FileManager.default.fileExists(atPath: project.folder.path("tei/control.xml")))
+        // The same inside a feature value (JSON carries it as \u0001).
+        let clean = try HazardProject()
+        _ = try AnnotationImporter(store: clean.store, options: ImportOptions(allowsUncodedLayers: true, context: HazardProject.context))
+            .importAnnotations(from: [clean.folder.write("bad.jsonl", #"{"document":"crlf","coder":"x","layer":"free","start":0,"end":4,"features":{"note":["ok","bell\u0001"]}}"# + "\n")])
+        #expect { try TEIExporter(store: clean.store, options: TEIExporter.Options(applicationVersion: "0.1.0")).export(to: clean.folder.path("tei")) } throws: {
+            (($0 as? GlossError)?.message ?? "").contains("feature note has U+0001")
+        }
+    }
+
+    @Test func refusesAHugeStringRangeWithoutTrapping() throws {
+        let project = try HazardProject()
+        let out = project.folder.path("tei")
+        try TEIExporter(store: project.store, options: TEIExporter.Options(documents: ["astral"], applicationVersion: "0.1.0")).export(to: out)
+        let file = (out as NSString).appendingPathComponent("astral.xml")
+        let xml = try String(contentsOfFile: file, encoding: .utf8)
+        try xml.replacingOccurrences(of: "#string-range(text-1,7,1)", with: "#string-range(text-1,9223372036854775807,1)").write(toFile: file, atomically: true, encoding: .utf8)
+        let copy = try SQLiteStore(path: project.folder.path("copy.sqlite"), creating: true)
+        #expect { try TEIImporter(store: copy, options: TEIImporter.Options(context: HazardProject.context)).importFiles([file]) } throws: {
+            (($0 as? GlossError)?.message ?? "").contains("whole numbers")
+        }
     }
 
     @Test func theValidatorRejectsInvalidTEI() throws {

@@ -58,7 +58,7 @@ struct TEISourceTests {
     func catmaCollectionOnItsSourceText(collection: String) throws {
         let text = TestPaths.shared.appendingPathComponent("interop/catma-tei/rose_for_emily.txt").path
         let (store, report, _) = try Self.importing([TestPaths.shared.appendingPathComponent(collection).path], document: text)
-        #expect(report.annotations == 4 && report.codebooks == ["catma-a_rose_for_emily@1"])
+        #expect(report.annotations == 4 && report.codebooks == ["catma@1"])
         let annotations = try store.read { try $0.annotations() }
         // By hand, in UTF-16 units of the text without its BOM: "A Rose for Emily" (16) + CRLF CRLF (4) +
         // "When Miss Emily " (16) = 36, so "Grierson" is [36, 44).
@@ -66,7 +66,7 @@ struct TEISourceTests {
         #expect(annotations.map(\.quote) == ["Grierson", "town", "curiosity", "house"])
         #expect(annotations.map { $0.features["code"] } == [.string("tag_in_stdts"), .string("tag_in_testts"), .string("childtag_in_stdts"), .string("child_tag_in_testts")])
         #expect(annotations[0].features["myprop"] == .string("myPropValue"))
-        #expect(annotations.allSatisfy { $0.codebook == CodebookReference(id: "catma-a_rose_for_emily", version: 1) })
+        #expect(annotations.allSatisfy { $0.codebook == CodebookReference(id: "catma", version: 1) })
     }
 
     @Test func catmaStructureMarkupIsRefusedWithItsReason() throws {
@@ -75,6 +75,18 @@ struct TEISourceTests {
         #expect { try Self.importing([structure], document: text) } throws: {
             ($0 as? GlossError)?.message.contains("structure markup") == true
         }
+    }
+
+    @Test func aCatmaTagDeclaredTwiceIsRefused() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("twice.xml", """
+            <TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt></fileDesc>
+            <encodingDesc><fsdDecl xml:id="CATMA_set" n="Set">
+              <fsDecl type="X"><fsDescr>one</fsDescr></fsDecl>
+              <fsDecl type="X" baseTypes="X"><fsDescr>two</fsDescr></fsDecl>
+            </fsdDecl></encodingDesc></teiHeader><text><body><ab/></body></text></TEI>
+            """)
+        #expect { try Self.importing([file]) } throws: { (($0 as? GlossError)?.message ?? "").contains("declares tag X twice") }
     }
 
     @Test func plainTextRules() throws {

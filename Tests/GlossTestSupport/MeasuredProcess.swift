@@ -14,8 +14,26 @@ public struct MeasuredProcess: Sendable {
     public var peakMemory: Int
 
     /// Runs `executable` with `arguments` and `environment` added to this process's.
+    ///
+    /// Linux carries a process's peak memory across `exec`, and `posix_spawn` children start inside their
+    /// parent's memory, so a child of a large test process would report the parent's size. The child is
+    /// therefore started by a small Python launcher, whose own children's peak (`RUSAGE_CHILDREN`) is the
+    /// child's alone.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], in folder: TemporaryDirectory) throws -> MeasuredProcess {
-        try ChildProcess(executable, arguments, environment: environment, in: folder).wait()
+        let peakFile = folder.path("peak-\(UUID().uuidString)")
+        let launcher = """
+            import resource, subprocess, sys
+            result = subprocess.run(sys.argv[2:])
+            open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+            sys.exit(result.returncode if result.returncode >= 0 else 128 - result.returncode)
+            """
+        var measured = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", launcher, peakFile, executable.path] + arguments,
+                                        environment: environment, in: folder).wait()
+        guard let kilobytes = (try? String(contentsOfFile: peakFile, encoding: .utf8)).flatMap({ Int($0) }) else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the launcher did not report the peak memory: \(measured.standardError)"])
+        }
+        measured.peakMemory = kilobytes * 1024
+        return measured
     }
 }
 

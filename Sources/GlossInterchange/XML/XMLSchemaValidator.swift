@@ -13,17 +13,13 @@ final class XMLSchemaValidator {
         XMLLibrary.initialize()
         guard bytes.count < Int(Int32.max) else { throw GlossError(.badData, "the schema is larger than 2 GiB", at: SourceLocation(file: file)) }
         // libxml2 keeps a pointer to the buffer until the schema is parsed: parse while it is alive.
-        let collector = ErrorCollector()
+        let collector = XMLErrorCollector()
         let parsed: xmlSchemaPtr?? = bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return .none }
             return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer -> xmlSchemaPtr?? in
                 guard let parserContext = xmlSchemaNewMemParserCtxt(pointer, Int32(buffer.count)) else { return .none }
                 defer { xmlSchemaFreeParserCtxt(parserContext) }
-                xmlSchemaSetParserStructuredErrors(parserContext, { userData, error in
-                    guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-                    let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
-                    collector.errors.append(error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "invalid schema")
-                }, Unmanaged.passUnretained(collector).toOpaque())
+                xmlSchemaSetParserStructuredErrors(parserContext, XMLErrorCollector.callback, Unmanaged.passUnretained(collector).toOpaque())
                 return .some(withExtendedLifetime(collector) { xmlSchemaParse(parserContext) })
             }
         }
@@ -41,19 +37,10 @@ final class XMLSchemaValidator {
     func errors(in tree: XMLTree) -> [String] {
         guard let context = xmlSchemaNewValidCtxt(schema) else { return ["cannot start the schema validator"] }
         defer { xmlSchemaFreeValidCtxt(context) }
-        let collector = ErrorCollector()
-        xmlSchemaSetValidStructuredErrors(context, { userData, error in
-            guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }  // not warnings
-            let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
-            let message = error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "invalid"
-            collector.errors.append("\(error.pointee.line): \(message)")
-        }, Unmanaged.passUnretained(collector).toOpaque())
+        let collector = XMLErrorCollector()
+        xmlSchemaSetValidStructuredErrors(context, XMLErrorCollector.callback, Unmanaged.passUnretained(collector).toOpaque())
         let result = withExtendedLifetime(collector) { xmlSchemaValidateDoc(context, tree.document) }
         if result != 0 && collector.errors.isEmpty { collector.errors.append("the document is not valid (libxml2 code \(result))") }
         return collector.errors
-    }
-
-    private final class ErrorCollector {
-        var errors: [String] = []
     }
 }

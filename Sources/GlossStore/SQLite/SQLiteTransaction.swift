@@ -133,15 +133,14 @@ final class SQLiteTransaction: ProjectWriter {
     }
 
     func replace(_ document: Document, context: ChangeContext) throws -> Int {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, revision, text, sha256, imported_at FROM document WHERE external_id = ?",
-                                         arguments: [document.externalID]) else {
+        guard let before = try self.document(externalID: document.externalID),
+              let row = try Row.fetchOne(db, sql: "SELECT id, revision FROM document WHERE external_id = ?", arguments: [document.externalID]) else {
             throw GlossError(.badData, "there is no document \"\(document.externalID)\" to update")
         }
         let rowID: Int64 = row[0], revision: Int = row[1]
-        guard let before = try self.document(externalID: document.externalID) else { return revision }
         try db.execute(sql: """
             INSERT INTO document_revision (document_id, revision, text, sha256, imported_at, replaced_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [rowID, revision, row[2] as String, row[3] as String, row[4] as String, context.time])
+            """, arguments: [rowID, revision, before.text, before.sha256, before.importedAt, context.time])
         try db.execute(sql: """
             UPDATE document SET title = ?, outlet = ?, url = ?, published = ?, text = ?, sha256 = ?, length = ?, imported_at = ?, revision = ?
             WHERE id = ?
