@@ -20,7 +20,7 @@ let package = Package(
     targets: [
         .target(name: "GlossCore"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
-        .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "CLibXML2"]),
+        .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "CLibXML2"]),
         .target(name: "GlossTEI", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange", "CLibXML2"]),
         .target(name: "GlossCodebook", dependencies: ["GlossCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "GlossAgreement", dependencies: ["GlossCore"]),
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
         .testTarget(name: "GlossCodebookTests", dependencies: ["GlossCore", "GlossCodebook", "GlossTestSupport"], exclude: ["Broken"]),
         .testTarget(name: "GlossAgreementTests", dependencies: ["GlossCore", "GlossAgreement", "GlossTestSupport"]),
-        .testTarget(name: "GlossInterchangeTests", dependencies: ["GlossCore", "GlossCodebook", "GlossInterchange", "GlossTestSupport"]),
+        .testTarget(name: "GlossInterchangeTests", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange", "GlossTestSupport"]),
         .testTarget(
             name: "GlossStoreTests",
             dependencies: ["GlossCore", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -23,6 +23,20 @@ public struct JSONParser {
         return value
     }
 
+    /// Parses a sequence of JSON values separated by white space (JSON Lines, or pretty-printed values one
+    /// after another), with the byte offset where each starts.
+    public static func parseSequence(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> [(value: JSONValue, byteOffset: Int)] {
+        var parser = Cursor(bytes: bytes)
+        var values: [(JSONValue, Int)] = []
+        parser.skipWhitespace()
+        while parser.position < bytes.count {
+            let start = parser.position
+            values.append((try parser.parseValue(depth: 0), start))
+            parser.skipWhitespace()
+        }
+        return values
+    }
+
     /// Parses one JSON value from a string.
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
         var text = text

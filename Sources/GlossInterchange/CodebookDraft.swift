@@ -21,7 +21,7 @@ public enum CodebookDraft {
     /// A YAML double-quoted scalar. Besides quotes and backslashes, every character YAML may not carry raw
     /// or would fold (C0 and C1 controls, DEL, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF) is escaped, so the
     /// draft reads back as exactly the text of the `.qdc`.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

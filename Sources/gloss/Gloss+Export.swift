@@ -1,12 +1,14 @@
+import Foundation
 import ArgumentParser
 import GlossCore
+import GlossInterchange
 import GlossStore
 
 extension Gloss {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the project.",
-            subcommands: [JSONLines.self, TEI.self, CSV.self])
+            subcommands: [JSONLines.self, TEI.self, CSV.self, Doccano.self])
     }
 }
 
@@ -64,6 +66,39 @@ extension Gloss.Export {
             let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: coder, layer: layer))
                 .export(to: out)
             print("exported \(report.rows) annotations with \(report.featureColumns.count) feature columns to \(out)")
+        }
+    }
+}
+
+extension Gloss.Export {
+    struct Doccano: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "doccano",
+            abstract: "Write doccano JSON Lines: one record per document with its entities, relations and categories.",
+            discussion: """
+                What `gloss import annotations --format doccano` stored (layers doccano, doccano_relation and \
+                doccano_category) is written back with the labels as doccano knows them: \
+                {"id", "text", "entities": [{"id", "start_offset", "end_offset", "label"}], "relations": \
+                [{"id", "from_id", "to_id", "type"}], "label": [categories]}. Offsets count UTF-16 units unless \
+                --offsets codepoint. doccano has no coders: the spans of every coder are written together.
+
+                Example: gloss export doccano --out project.jsonl
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @Option(help: ArgumentHelp("The JSON Lines file to write.", valueName: "file")) var out: String
+        @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
+        @Option(help: "What the offsets count.") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
+
+        func run() throws {
+            let documents = try InterchangeExporter(store: try project.openStore(), format: "doccano").documents(named: doc.map { $0.split(separator: ",").map(String.init) })
+            let lines = try documents.map { try DoccanoFormat.record($0, offsets: offsets == .utf16 ? .utf16 : .codepoint) }
+            do {
+                try Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
+            }
+            print("exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GlossCore
+import GlossInterchange
 import GlossStore
 
 extension Gloss {
@@ -104,11 +105,44 @@ extension Gloss.Import {
         @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
         var restore = false
 
+        @Option(help: "The file format: native (Gloss's JSON Lines) or doccano (JSON Lines of doccano's import or export, with their texts).")
+        var format: AnnotationFormat = .native
+
+        @Option(help: ArgumentHelp("With --format doccano: the coder to store the annotations under (default: the format's name).", valueName: "name"))
+        var coder: String?
+
+        @Option(help: "With --format doccano: what the offsets count (doccano's web front end counts UTF-16 units).")
+        var offsets: ForeignOffsets = .utf16
+
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
+        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano }
+        enum ForeignOffsets: String, ExpressibleByArgument, CaseIterable { case utf16, codepoint }
+
+        func validate() throws {
+            if format == .native, coder != nil { throw ValidationError("--coder goes with --format doccano; native records name their coder") }
+            if let coder, let problem = Name.problem(with: coder, as: .coder) { throw ValidationError("--coder: \(problem)") }
+            if format != .native, restore || allowUncodedLayers { throw ValidationError("--restore and --allow-uncoded-layers go with native files") }
+        }
+
         func run() throws {
             let store = try project.openStore()
+            if format == .doccano {
+                var documents: [InterchangeDocument] = []
+                for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) {
+                    documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets == .utf16 ? .utf16 : .codepoint)
+                }
+                let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
+                                                     context: change.changeContext(source: "import annotations --format \(format.rawValue)")).importDocuments(documents)
+                var summary = "imported \(report.documents) document\(report.documents == 1 ? "" : "s") and \(report.annotations) annotations, \(report.relations) relations"
+                if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
+                    summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) annotations were already present"
+                }
+                if let codebook = report.codebook { summary += "; registered the draft codebook \(codebook) (see `gloss codebook show \(codebook)`)" }
+                print(summary)
+                return
+            }
             let importer = AnnotationImporter(store: store, options: importArguments.options(change, source: "import annotations", allowsUncodedLayers: allowUncodedLayers, restoresExport: restore))
             let report = try importer.importAnnotations(from: paths)
             Progress.finish()

@@ -33,7 +33,7 @@ public struct InputFile {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The 1-based line and code-point column of a byte offset.
-    func location(ofByte offset: Int) -> SourceLocation {
+    public func location(ofByte offset: Int) -> SourceLocation {
         var line = 1, lineStart = 0
         for index in 0..<min(offset, bytes.count) where bytes[index] == 0x0A {
             line += 1

@@ -1,0 +1,62 @@
+import GlossCore
+
+/// A document with annotations as another tool recorded them, already converted to Gloss's offsets (code
+/// points, half-open): what every interchange reader produces and `InterchangeImporter` stores.
+public struct InterchangeDocument: Sendable {
+    public var id: String
+    public var text: String
+    public var spans: [InterchangeSpan]
+    public var relations: [InterchangeRelation]
+    /// Labels of the whole document (text classification).
+    public var categories: [String]
+    /// Where the document was read, for messages.
+    public var location: SourceLocation
+
+    public init(id: String, text: String, spans: [InterchangeSpan] = [], relations: [InterchangeRelation] = [], categories: [String] = [],
+                location: SourceLocation) {
+        self.id = id
+        self.text = text
+        self.spans = spans
+        self.relations = relations
+        self.categories = categories
+        self.location = location
+    }
+}
+
+/// A labelled span. `key` is the tool's own id, unique within the document, which relations refer to.
+public struct InterchangeSpan: Sendable {
+    public var key: String
+    public var label: String
+    public var start: Int
+    public var end: Int
+    /// Who made it, when the file says; else the importer's coder.
+    public var coder: String?
+    public var attributes: [String: JSONValue]
+    /// The covered text as the tool recorded it, checked against the document when present.
+    public var text: String?
+
+    public init(key: String, label: String, start: Int, end: Int, coder: String? = nil, attributes: [String: JSONValue] = [:], text: String? = nil) {
+        self.key = key
+        self.label = label
+        self.start = start
+        self.end = end
+        self.coder = coder
+        self.attributes = attributes
+        self.text = text
+    }
+}
+
+/// A typed, directed relation between two spans of one document, by their keys.
+public struct InterchangeRelation: Sendable {
+    public var key: String
+    public var type: String
+    public var from: String
+    public var to: String
+
+    public init(key: String, type: String, from: String, to: String) {
+        self.key = key
+        self.type = type
+        self.from = from
+        self.to = to
+    }
+}

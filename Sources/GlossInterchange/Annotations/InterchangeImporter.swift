@@ -1,0 +1,224 @@
+import Foundation
+import GlossCodebook
+import GlossCore
+import GlossStore
+
+/// Stores documents and annotations read from another tool, with nothing dropped.
+///
+/// Without a mapping, everything goes into a draft codebook named after the format (`doccano`, `brat`, …),
+/// registered with the import. Its layer FORMAT holds the spans, their labels in the required category
+/// feature `label` and their attributes as features of their own (boolean when every value is, else a
+/// category of the values seen); the layer FORMAT_relation holds each relation as an annotation on its
+/// source span whose `type` is the relation type and whose `source` and `target` (`span_ref`) are the two
+/// spans; the
+/// document layer FORMAT_category holds a document's categories. A later import with new labels registers
+/// the next version, which keeps every earlier label. Documents are created, or reused when stored with the
+/// same text. Everything is written in one transaction.
+public struct InterchangeImporter {
+    public struct Report: Sendable, Equatable {
+        public var documents = 0
+        public var documentsAlreadyPresent = 0
+        public var annotations = 0
+        public var relations = 0
+        public var annotationsAlreadyPresent = 0
+        public var codebook: String?
+    }
+
+    public let store: any ProjectStore
+    public let format: String
+    public let coder: String
+    public let context: ChangeContext
+
+    public init(store: any ProjectStore, format: String, coder: String, context: ChangeContext) {
+        self.store = store
+        self.format = format
+        self.coder = coder
+        self.context = context
+    }
+
+    public func importDocuments(_ documents: [InterchangeDocument]) throws -> Report {
+        var report = Report()
+        try store.write { writer in
+            for document in documents {
+                let record = DocumentRecord(externalID: document.id, text: document.text)
+                do throws(RecordError) { try record.check() } catch { throw GlossError(.badData, "document \"\(document.id)\": \(error.message)", at: document.location) }
+                if let stored = try writer.document(externalID: document.id) {
+                    guard stored.sha256 == SHA256.hexDigest(of: document.text) else {
+                        throw GlossError(.conflict, "document \"\(document.id)\" is already stored with a different text; give this one another id", at: document.location)
+                    }
+                    report.documentsAlreadyPresent += 1
+                } else {
+                    try writer.insert(record.document(importedAt: context.time), context: context)
+                    report.documents += 1
+                }
+            }
+            let draft = try InterchangeCodebook(format: format, registered: writer.registeredCodebooks(), documents: documents)
+            let source = draft.yaml
+            if case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(format) import (codebook draft)", writer: writer, context: context) {
+                report.codebook = reference.description
+            }
+            let ingest = try AnnotationIngest(writer: writer, context: context)
+            for document in documents {
+                func located(_ body: () throws -> AnnotationIngest.Outcome) throws -> AnnotationIngest.Outcome {
+                    do { return try body() } catch let error as GlossError { throw GlossError(error.code, error.message, at: document.location) }
+                }
+                var ids: [String: Int64] = [:]
+                var spans: [String: InterchangeSpan] = [:]
+                for span in document.spans {
+                    let features = draft.features(of: span)
+                    let record = AnnotationRecord(documentID: document.id, coder: span.coder ?? coder, layer: format, start: span.start, end: span.end,
+                                                  text: span.text, features: features)
+                    switch try located({ try ingest.add(record) }) {
+                    case .inserted(let annotation): ids[span.key] = annotation.id; report.annotations += 1
+                    case .alreadyPresent(let id): ids[span.key] = id; report.annotationsAlreadyPresent += 1
+                    }
+                    spans[span.key] = span
+                }
+                for relation in document.relations {
+                    guard let from = spans[relation.from], let source = ids[relation.from], let target = ids[relation.to] else {
+                        throw GlossError(.badData, "relation \(relation.key) (\(relation.type)) points to a span the document does not have", at: document.location)
+                    }
+                    let record = AnnotationRecord(documentID: document.id, coder: from.coder ?? coder, layer: "\(format)_relation", start: from.start, end: from.end,
+                                                  features: ["type": .string(draft.relationCodes[relation.type] ?? relation.type),
+                                                             "source": .integer(Int(source)), "target": .integer(Int(target))])
+                    switch try located({ try ingest.add(record) }) {
+                    case .inserted: report.relations += 1
+                    case .alreadyPresent: report.annotationsAlreadyPresent += 1
+                    }
+                }
+                if !document.categories.isEmpty {
+                    let record = AnnotationRecord(documentID: document.id, coder: coder, layer: "\(format)_category", start: 0, end: document.text.unicodeScalars.count,
+                                                  features: ["label": .array(document.categories.map { .string(draft.categoryCodes[$0] ?? $0) })])
+                    switch try located({ try ingest.add(record) }) {
+                    case .inserted: report.annotations += 1
+                    case .alreadyPresent: report.annotationsAlreadyPresent += 1
+                    }
+                }
+            }
+        }
+        return report
+    }
+}
+
+/// The draft codebook of an interchange format: the labels, relation types and categories seen (earlier
+/// versions' first, so that code ids stay the same from version to version), and the attribute features.
+struct InterchangeCodebook {
+    let format: String
+    var version: Int
+    var labels: [String] = []
+    var relationTypes: [String] = []
+    var categories: [String] = []
+    /// Attribute names with their values (all booleans, or the strings seen).
+    var attributes: [(name: String, values: [String], isBoolean: Bool)] = []
+    private(set) var labelCodes: [String: String] = [:]
+    private(set) var relationCodes: [String: String] = [:]
+    private(set) var categoryCodes: [String: String] = [:]
+    /// Attribute names as feature ids, and their text values as code ids.
+    private(set) var attributeFeatureIDs: [String: String] = [:]
+    private(set) var attributeValueCodes: [String: [String: String]] = [:]
+
+    /// A span's features: its label's code, and each attribute as its feature (booleans as they are, text as codes).
+    func features(of span: InterchangeSpan) -> [String: JSONValue] {
+        var features: [String: JSONValue] = ["label": .string(labelCodes[span.label] ?? span.label)]
+        for (name, value) in span.attributes {
+            let id = attributeFeatureIDs[name] ?? name
+            if case .string(let text) = value { features[id] = .string(attributeValueCodes[name]?[text] ?? text) } else { features[id] = value }
+        }
+        return features
+    }
+
+    init(format: String, registered: [RegisteredCodebook], documents: [InterchangeDocument]) throws {
+        self.format = format
+        let stored = registered.filter { $0.id == format }.max { $0.version < $1.version }
+        let latest = stored.flatMap { try? Codebook.parse($0.source, file: "\($0.id)@\($0.version)") }
+        func codes(_ layer: String, _ feature: String) -> [String] {
+            latest?.layer(layer)?.feature(feature)?.codes?.flattened.map(\.code.label) ?? []
+        }
+        labels = codes(format, "label")
+        relationTypes = codes("\(format)_relation", "type")
+        categories = codes("\(format)_category", "label")
+        var attributeValues: [String: (values: [String], isBoolean: Bool)] = [:]
+        var attributeOrder: [String] = []
+        for feature in latest?.layer(format)?.features ?? [] where feature.id != "label" {
+            let name = feature.label ?? feature.id  // the attribute's name in the tool
+            attributeOrder.append(name)
+            if case .boolean = feature.kind { attributeValues[name] = ([], true) } else { attributeValues[name] = (feature.codes?.flattened.map(\.code.label) ?? [], false) }
+        }
+        func add(_ value: String, to list: inout [String]) { if !list.contains(value) { list.append(value) } }
+        for document in documents {
+            for span in document.spans {
+                add(span.label, to: &labels)
+                for (name, value) in span.attributes.sorted(by: { $0.key < $1.key }) {
+                    if attributeValues[name] == nil { attributeOrder.append(name); attributeValues[name] = ([], true) }
+                    switch value {
+                    case .bool: break
+                    case .string(let text): attributeValues[name]?.isBoolean = false; add(text, to: &attributeValues[name, default: ([], false)].values)
+                    default: throw GlossError(.badData, "attribute \(name) of a \(span.label) span has a value that is neither text nor true/false", at: document.location)
+                    }
+                }
+            }
+            for relation in document.relations { add(relation.type, to: &relationTypes) }
+            for category in document.categories { add(category, to: &categories) }
+        }
+        attributes = attributeOrder.map { ($0, attributeValues[$0]?.values ?? [], attributeValues[$0]?.isBoolean ?? true) }
+        var featureIDs: Set<String> = ["label"]
+        for attribute in attributes {
+            let id = Name.problem(with: attribute.name, as: .feature) == nil && !featureIDs.contains(attribute.name)
+                ? attribute.name : CodebookDraft.uniqueID(for: attribute.name, used: &featureIDs)
+            featureIDs.insert(id)
+            attributeFeatureIDs[attribute.name] = id
+            var valueIDs: Set<String> = []
+            attributeValueCodes[attribute.name] = Dictionary(attribute.values.map { ($0, CodebookDraft.uniqueID(for: $0, used: &valueIDs)) }, uniquingKeysWith: { first, _ in first })
+        }
+        var used: Set<String> = []
+        labelCodes = Dictionary(labels.map { ($0, CodebookDraft.uniqueID(for: $0, used: &used)) }, uniquingKeysWith: { first, _ in first })
+        used = []
+        relationCodes = Dictionary(relationTypes.map { ($0, CodebookDraft.uniqueID(for: $0, used: &used)) }, uniquingKeysWith: { first, _ in first })
+        used = []
+        categoryCodes = Dictionary(categories.map { ($0, CodebookDraft.uniqueID(for: $0, used: &used)) }, uniquingKeysWith: { first, _ in first })
+        // The latest version when this draft says exactly the same, else the next one.
+        version = stored?.version ?? 1
+        if let stored, SHA256.hexDigest(of: yaml) != stored.sha256 { version = stored.version + 1 }
+    }
+
+    var yaml: String {
+        Self.yaml(format: format, version: version, labels: labels, relationTypes: relationTypes, categories: categories,
+                  attributes: attributes.map { ($0.name, attributeFeatureIDs[$0.name] ?? $0.name, $0.values, attributeValueCodes[$0.name] ?? [:], $0.isBoolean) },
+                  labelCodes: labelCodes, relationCodes: relationCodes, categoryCodes: categoryCodes)
+    }
+
+    private static func yaml(format: String, version: Int, labels: [String], relationTypes: [String], categories: [String],
+                             attributes: [(name: String, id: String, values: [String], valueCodes: [String: String], isBoolean: Bool)],
+                             labelCodes: [String: String], relationCodes: [String: String], categoryCodes: [String: String]) -> String {
+        func codes(_ list: [String], _ ids: [String: String], indent: String) -> [String] {
+            list.flatMap { ["\(indent)- id: \(ids[$0] ?? $0)", "\(indent)  label: \(CodebookDraft.quoted($0))"] }
+        }
+        var lines = ["# Draft codebook made by `gloss import annotations --format \(format)`: every label, attribute, relation type and",
+                     "# category the imported files hold. Revise it as a new version (`gloss codebook add`, `gloss codebook migrate`).",
+                     "id: \(format)", "version: \(version)", "title: \(CodebookDraft.quoted("Labels imported from \(format)"))", "layers:",
+                     "  - id: \(format)", "    label: \(CodebookDraft.quoted("\(format) spans"))", "    features:",
+                     "      - id: label", "        type: category", "        required: true", "        codes:"]
+        lines += codes(labels.isEmpty ? ["(none)"] : labels, labelCodes, indent: "          ")
+        for attribute in attributes {
+            if attribute.isBoolean || attribute.values.isEmpty {
+                lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: boolean"]
+            } else {
+                lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: category", "        codes:"]
+                    + codes(attribute.values, attribute.valueCodes, indent: "          ")
+            }
+        }
+        if !relationTypes.isEmpty {
+            lines += ["  - id: \(format)_relation", "    label: \(CodebookDraft.quoted("\(format) relations"))", "    features:",
+                      "      - id: type", "        type: category", "        required: true", "        codes:"]
+            lines += codes(relationTypes, relationCodes, indent: "          ")
+            lines += ["      - id: source", "        type: span_ref", "        layer: \(format)", "        required: true",
+                      "      - id: target", "        type: span_ref", "        layer: \(format)", "        required: true"]
+        }
+        if !categories.isEmpty {
+            lines += ["  - id: \(format)_category", "    label: \(CodebookDraft.quoted("\(format) document categories"))", "    scope: document", "    features:",
+                      "      - id: label", "        type: categories", "        codes:"]
+            lines += codes(categories, categoryCodes, indent: "          ")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
