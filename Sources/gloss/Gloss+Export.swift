@@ -8,7 +8,7 @@ extension Gloss {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the project.",
-            subcommands: [JSONLines.self, TEI.self, CSV.self, Doccano.self])
+            subcommands: [JSONLines.self, TEI.self, CSV.self, Doccano.self, Brat.self])
     }
 }
 
@@ -95,6 +95,46 @@ extension Gloss.Export {
             let lines = try documents.map { try DoccanoFormat.record($0, offsets: offsets == .utf16 ? .utf16 : .codepoint) }
             do {
                 try Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
+            }
+            print("exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)")
+        }
+    }
+}
+
+extension Gloss.Export {
+    struct Brat: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "brat",
+            abstract: "Write brat standoff files: DOC.txt and DOC.ann for every document, into a folder.",
+            discussion: """
+                What `gloss import annotations --format brat` stored (layers brat and brat_relation) is written back: \
+                T lines (discontinuous spans with their pieces), A attributes, # notes, N normalizations, R \
+                relations and E events (rebuilt from EVENT:ROLE relations). Offsets are code points, as brat counts. \
+                The .txt holds the text exactly. brat has no coders: the spans of every coder are written together.
+
+                Example: gloss export brat --out brat/
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
+        @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
+
+        func run() throws {
+            let documents = try InterchangeExporter(store: try project.openStore(), format: "brat").documents(named: doc.map { $0.split(separator: ",").map(String.init) })
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                for document in documents {
+                    guard !document.id.contains("/"), !document.id.hasPrefix(".") else {
+                        throw GlossError(.badData, "document id \"\(document.id)\" cannot be a brat file name; export the others with --doc")
+                    }
+                    let base = (out as NSString).appendingPathComponent(document.id)
+                    try Data(document.text.utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
+                    try Data(BratFormat.annotations(document).utf8).write(to: URL(fileURLWithPath: base + ".ann"), options: .atomic)
+                }
+            } catch let error as GlossError {
+                throw error
             } catch {
                 throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
             }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import GlossCore
 import GlossInterchange
@@ -105,10 +106,10 @@ extension Gloss.Import {
         @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
         var restore = false
 
-        @Option(help: "The file format: native (Gloss's JSON Lines) or doccano (JSON Lines of doccano's import or export, with their texts).")
+        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) or brat (.ann files with their .txt beside them).")
         var format: AnnotationFormat = .native
 
-        @Option(help: ArgumentHelp("With --format doccano: the coder to store the annotations under (default: the format's name).", valueName: "name"))
+        @Option(help: ArgumentHelp("With a foreign format: the coder to store the annotations under (default: the format's name).", valueName: "name"))
         var coder: String?
 
         @Option(help: "With --format doccano: what the offsets count (doccano's web front end counts UTF-16 units).")
@@ -117,24 +118,47 @@ extension Gloss.Import {
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
-        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano }
+        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano, brat }
         enum ForeignOffsets: String, ExpressibleByArgument, CaseIterable { case utf16, codepoint }
 
         func validate() throws {
-            if format == .native, coder != nil { throw ValidationError("--coder goes with --format doccano; native records name their coder") }
+            if format == .native, coder != nil { throw ValidationError("--coder goes with a foreign --format; native records name their coder") }
             if let coder, let problem = Name.problem(with: coder, as: .coder) { throw ValidationError("--coder: \(problem)") }
             if format != .native, restore || allowUncodedLayers { throw ValidationError("--restore and --allow-uncoded-layers go with native files") }
         }
 
         func run() throws {
             let store = try project.openStore()
-            if format == .doccano {
+            if format != .native {
                 var documents: [InterchangeDocument] = []
-                for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) {
-                    documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets == .utf16 ? .utf16 : .codepoint)
+                var vocabulary = InterchangeVocabulary()
+                switch format {
+                case .doccano:
+                    for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) {
+                        documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets == .utf16 ? .utf16 : .codepoint)
+                    }
+                case .brat:
+                    var folders: Set<String> = []
+                    for path in try InputFile.expand(paths, extensions: ["ann"]) {
+                        let text = (path as NSString).deletingPathExtension + ".txt"
+                        documents.append(try BratFormat.read(text: text, annotations: path))
+                        folders.insert((path as NSString).deletingLastPathComponent)
+                    }
+                    vocabulary.textAttributes = BratFormat.textAttributes
+                    for folder in folders.sorted() {
+                        let conf = (folder as NSString).appendingPathComponent("annotation.conf")
+                        guard FileManager.default.fileExists(atPath: conf) else { continue }
+                        let declared = try BratFormat.vocabulary(conf: conf)
+                        vocabulary.labels += declared.labels
+                        vocabulary.relationTypes += declared.relationTypes
+                        vocabulary.attributes += declared.attributes
+                    }
+                case .native:
+                    break
                 }
                 let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
-                                                     context: change.changeContext(source: "import annotations --format \(format.rawValue)")).importDocuments(documents)
+                                                     context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
+                    .importDocuments(documents, vocabulary: vocabulary)
                 var summary = "imported \(report.documents) document\(report.documents == 1 ? "" : "s") and \(report.annotations) annotations, \(report.relations) relations"
                 if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
                     summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) annotations were already present"

@@ -34,8 +34,11 @@ public struct InterchangeSpan: Sendable {
     public var attributes: [String: JSONValue]
     /// The covered text as the tool recorded it, checked against the document when present.
     public var text: String?
+    /// Further pieces of a discontinuous span (brat), after [start, end).
+    public var fragments: [(start: Int, end: Int)]
 
-    public init(key: String, label: String, start: Int, end: Int, coder: String? = nil, attributes: [String: JSONValue] = [:], text: String? = nil) {
+    public init(key: String, label: String, start: Int, end: Int, coder: String? = nil, attributes: [String: JSONValue] = [:], text: String? = nil,
+                fragments: [(start: Int, end: Int)] = []) {
         self.key = key
         self.label = label
         self.start = start
@@ -43,6 +46,7 @@ public struct InterchangeSpan: Sendable {
         self.coder = coder
         self.attributes = attributes
         self.text = text
+        self.fragments = fragments
     }
 }
 
@@ -52,11 +56,27 @@ public struct InterchangeRelation: Sendable {
     public var type: String
     public var from: String
     public var to: String
+    /// A free-text note on the relation.
+    public var note: String?
 
-    public init(key: String, type: String, from: String, to: String) {
+    public init(key: String, type: String, from: String, to: String, note: String? = nil) {
         self.key = key
         self.type = type
         self.from = from
         self.to = to
+        self.note = note
     }
+}
+
+/// What a tool's configuration declares, whether used or not (brat's annotation.conf): it goes into the draft
+/// codebook with what the files use.
+public struct InterchangeVocabulary: Sendable {
+    public var labels: [String] = []
+    public var relationTypes: [String] = []
+    /// Attributes with their values; no values means a yes/no attribute.
+    public var attributes: [(name: String, values: [String])] = []
+    /// Attributes that hold free text (notes) rather than codes.
+    public var textAttributes: Set<String> = []
+
+    public init() {}
 }

@@ -45,8 +45,10 @@ public struct InterchangeExporter {
                     case "\(format)_relation":
                         guard case .string(let type)? = annotation.features["type"], case .integer(let source)? = annotation.features["source"],
                               case .integer(let target)? = annotation.features["target"] else { return }
+                        var note: String?
+                        if case .string(let text)? = annotation.features["note"] { note = text }
                         document.relations.append(InterchangeRelation(key: String(annotation.id), type: relationTypes[type] ?? type,
-                                                                      from: String(source), to: String(target)))
+                                                                      from: String(source), to: String(target), note: note))
                     case "\(format)_category":
                         guard case .array(let codes)? = annotation.features["label"] else { return }
                         document.categories += codes.compactMap { if case .string(let code) = $0 { categories[code] ?? code } else { nil } }
@@ -54,6 +56,16 @@ public struct InterchangeExporter {
                         return
                     }
                 }
+                // The later pieces of a discontinuous span go back into it.
+                for relation in document.relations where relation.type == InterchangeCodebook.fragment {
+                    guard let whole = document.spans.firstIndex(where: { $0.key == relation.from }),
+                          let piece = document.spans.firstIndex(where: { $0.key == relation.to }) else { continue }
+                    document.spans[whole].fragments.append((document.spans[piece].start, document.spans[piece].end))
+                    document.spans[whole].text = nil
+                    document.spans[piece].key = ""
+                }
+                document.spans.removeAll { $0.key.isEmpty }
+                document.relations.removeAll { $0.type == InterchangeCodebook.fragment }
                 result.append(document)
             }
             return result

@@ -36,7 +36,7 @@ public struct InterchangeImporter {
         self.context = context
     }
 
-    public func importDocuments(_ documents: [InterchangeDocument]) throws -> Report {
+    public func importDocuments(_ documents: [InterchangeDocument], vocabulary: InterchangeVocabulary = InterchangeVocabulary()) throws -> Report {
         var report = Report()
         try store.write { writer in
             for document in documents {
@@ -52,7 +52,7 @@ public struct InterchangeImporter {
                     report.documents += 1
                 }
             }
-            let draft = try InterchangeCodebook(format: format, registered: writer.registeredCodebooks(), documents: documents)
+            let draft = try InterchangeCodebook(format: format, registered: writer.registeredCodebooks(), documents: documents, vocabulary: vocabulary)
             let source = draft.yaml
             if case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(format) import (codebook draft)", writer: writer, context: context) {
                 report.codebook = reference.description
@@ -64,23 +64,43 @@ public struct InterchangeImporter {
                 }
                 var ids: [String: Int64] = [:]
                 var spans: [String: InterchangeSpan] = [:]
+                var relations = document.relations
                 for span in document.spans {
                     let features = draft.features(of: span)
-                    let record = AnnotationRecord(documentID: document.id, coder: span.coder ?? coder, layer: format, start: span.start, end: span.end,
-                                                  text: span.text, features: features)
-                    switch try located({ try ingest.add(record) }) {
-                    case .inserted(let annotation): ids[span.key] = annotation.id; report.annotations += 1
-                    case .alreadyPresent(let id): ids[span.key] = id; report.annotationsAlreadyPresent += 1
+                    // A discontinuous span: one annotation per piece, the later pieces tied to the first by a
+                    // relation of type `_fragment`; the covered text recorded for the whole is checked piece by piece.
+                    let pieces = [(span.start, span.end)] + span.fragments
+                    let recorded = span.fragments.isEmpty ? span.text : nil
+                    if let whole = span.text, !span.fragments.isEmpty {
+                        let text = DocumentText(document.text)
+                        let quotes = try pieces.map { try text.quote(TextSpan(start: $0.0, end: $0.1)) }
+                        if quotes.joined(separator: " ") != whole && quotes.joined(separator: " ").replacingOccurrences(of: "\n", with: " ") != whole {
+                            throw GlossError(.badData, "span \(span.key): the recorded text \"\(whole)\" is not what its pieces cover (\(quotes))", at: document.location)
+                        }
                     }
-                    spans[span.key] = span
+                    for (number, piece) in pieces.enumerated() {
+                        let key = number == 0 ? span.key : "\(span.key)\u{0}\(number)"
+                        let record = AnnotationRecord(documentID: document.id, coder: span.coder ?? coder, layer: format, start: piece.0, end: piece.1,
+                                                      text: number == 0 ? recorded : nil, features: features)
+                        switch try located({ try ingest.add(record) }) {
+                        case .inserted(let annotation): ids[key] = annotation.id; report.annotations += 1
+                        case .alreadyPresent(let id): ids[key] = id; report.annotationsAlreadyPresent += 1
+                        }
+                        var stored = span
+                        (stored.start, stored.end) = piece
+                        spans[key] = stored
+                        if number > 0 { relations.append(InterchangeRelation(key: key, type: InterchangeCodebook.fragment, from: span.key, to: key)) }
+                    }
                 }
-                for relation in document.relations {
+                for relation in relations {
                     guard let from = spans[relation.from], let source = ids[relation.from], let target = ids[relation.to] else {
                         throw GlossError(.badData, "relation \(relation.key) (\(relation.type)) points to a span the document does not have", at: document.location)
                     }
+                    var features: [String: JSONValue] = ["type": .string(draft.relationCodes[relation.type] ?? relation.type),
+                                                         "source": .integer(Int(source)), "target": .integer(Int(target))]
+                    if let note = relation.note { features["note"] = .string(note) }
                     let record = AnnotationRecord(documentID: document.id, coder: from.coder ?? coder, layer: "\(format)_relation", start: from.start, end: from.end,
-                                                  features: ["type": .string(draft.relationCodes[relation.type] ?? relation.type),
-                                                             "source": .integer(Int(source)), "target": .integer(Int(target))])
+                                                  features: features)
                     switch try located({ try ingest.add(record) }) {
                     case .inserted: report.relations += 1
                     case .alreadyPresent: report.annotationsAlreadyPresent += 1
@@ -103,6 +123,8 @@ public struct InterchangeImporter {
 /// The draft codebook of an interchange format: the labels, relation types and categories seen (earlier
 /// versions' first, so that code ids stay the same from version to version), and the attribute features.
 struct InterchangeCodebook {
+    /// The relation type that ties the later pieces of a discontinuous span to its first.
+    static let fragment = "_fragment"
     let format: String
     var version: Int
     var labels: [String] = []
@@ -110,6 +132,10 @@ struct InterchangeCodebook {
     var categories: [String] = []
     /// Attribute names with their values (all booleans, or the strings seen).
     var attributes: [(name: String, values: [String], isBoolean: Bool)] = []
+    /// Attributes of free text (no codes).
+    var textAttributes: Set<String> = []
+    /// Whether relations carry notes.
+    var hasRelationNotes = false
     private(set) var labelCodes: [String: String] = [:]
     private(set) var relationCodes: [String: String] = [:]
     private(set) var categoryCodes: [String: String] = [:]
@@ -122,12 +148,12 @@ struct InterchangeCodebook {
         var features: [String: JSONValue] = ["label": .string(labelCodes[span.label] ?? span.label)]
         for (name, value) in span.attributes {
             let id = attributeFeatureIDs[name] ?? name
-            if case .string(let text) = value { features[id] = .string(attributeValueCodes[name]?[text] ?? text) } else { features[id] = value }
+            if case .string(let text) = value, !textAttributes.contains(name) { features[id] = .string(attributeValueCodes[name]?[text] ?? text) } else { features[id] = value }
         }
         return features
     }
 
-    init(format: String, registered: [RegisteredCodebook], documents: [InterchangeDocument]) throws {
+    init(format: String, registered: [RegisteredCodebook], documents: [InterchangeDocument], vocabulary: InterchangeVocabulary) throws {
         self.format = format
         let stored = registered.filter { $0.id == format }.max { $0.version < $1.version }
         let latest = stored.flatMap { try? Codebook.parse($0.source, file: "\($0.id)@\($0.version)") }
@@ -142,9 +168,21 @@ struct InterchangeCodebook {
         for feature in latest?.layer(format)?.features ?? [] where feature.id != "label" {
             let name = feature.label ?? feature.id  // the attribute's name in the tool
             attributeOrder.append(name)
-            if case .boolean = feature.kind { attributeValues[name] = ([], true) } else { attributeValues[name] = (feature.codes?.flattened.map(\.code.label) ?? [], false) }
+            switch feature.kind {
+            case .boolean: attributeValues[name] = ([], true)
+            case .text: attributeValues[name] = ([], false); textAttributes.insert(name)
+            default: attributeValues[name] = (feature.codes?.flattened.map(\.code.label) ?? [], false)
+            }
         }
+        hasRelationNotes = latest?.layer("\(format)_relation")?.feature("note") != nil
+        textAttributes.formUnion(vocabulary.textAttributes)
         func add(_ value: String, to list: inout [String]) { if !list.contains(value) { list.append(value) } }
+        for label in vocabulary.labels { add(label, to: &labels) }
+        for type in vocabulary.relationTypes { add(type, to: &relationTypes) }
+        for (name, values) in vocabulary.attributes {
+            if attributeValues[name] == nil { attributeOrder.append(name); attributeValues[name] = ([], values.isEmpty) }
+            for value in values { attributeValues[name]?.isBoolean = false; add(value, to: &attributeValues[name, default: ([], false)].values) }
+        }
         for document in documents {
             for span in document.spans {
                 add(span.label, to: &labels)
@@ -152,12 +190,18 @@ struct InterchangeCodebook {
                     if attributeValues[name] == nil { attributeOrder.append(name); attributeValues[name] = ([], true) }
                     switch value {
                     case .bool: break
-                    case .string(let text): attributeValues[name]?.isBoolean = false; add(text, to: &attributeValues[name, default: ([], false)].values)
+                    case .string(let text):
+                        attributeValues[name]?.isBoolean = false
+                        if !textAttributes.contains(name) { add(text, to: &attributeValues[name, default: ([], false)].values) }
                     default: throw GlossError(.badData, "attribute \(name) of a \(span.label) span has a value that is neither text nor true/false", at: document.location)
                     }
                 }
             }
-            for relation in document.relations { add(relation.type, to: &relationTypes) }
+            for relation in document.relations {
+                add(relation.type, to: &relationTypes)
+                if relation.note != nil { hasRelationNotes = true }
+            }
+            if document.spans.contains(where: { !$0.fragments.isEmpty }) { add(Self.fragment, to: &relationTypes) }
             for category in document.categories { add(category, to: &categories) }
         }
         attributes = attributeOrder.map { ($0, attributeValues[$0]?.values ?? [], attributeValues[$0]?.isBoolean ?? true) }
@@ -183,12 +227,13 @@ struct InterchangeCodebook {
 
     var yaml: String {
         Self.yaml(format: format, version: version, labels: labels, relationTypes: relationTypes, categories: categories,
-                  attributes: attributes.map { ($0.name, attributeFeatureIDs[$0.name] ?? $0.name, $0.values, attributeValueCodes[$0.name] ?? [:], $0.isBoolean) },
-                  labelCodes: labelCodes, relationCodes: relationCodes, categoryCodes: categoryCodes)
+                  attributes: attributes.map { ($0.name, attributeFeatureIDs[$0.name] ?? $0.name, $0.values, attributeValueCodes[$0.name] ?? [:],
+                                                $0.isBoolean ? "boolean" : textAttributes.contains($0.name) ? "text" : "category") },
+                  hasRelationNotes: hasRelationNotes, labelCodes: labelCodes, relationCodes: relationCodes, categoryCodes: categoryCodes)
     }
 
     private static func yaml(format: String, version: Int, labels: [String], relationTypes: [String], categories: [String],
-                             attributes: [(name: String, id: String, values: [String], valueCodes: [String: String], isBoolean: Bool)],
+                             attributes: [(name: String, id: String, values: [String], valueCodes: [String: String], type: String)], hasRelationNotes: Bool,
                              labelCodes: [String: String], relationCodes: [String: String], categoryCodes: [String: String]) -> String {
         func codes(_ list: [String], _ ids: [String: String], indent: String) -> [String] {
             list.flatMap { ["\(indent)- id: \(ids[$0] ?? $0)", "\(indent)  label: \(CodebookDraft.quoted($0))"] }
@@ -200,8 +245,8 @@ struct InterchangeCodebook {
                      "      - id: label", "        type: category", "        required: true", "        codes:"]
         lines += codes(labels.isEmpty ? ["(none)"] : labels, labelCodes, indent: "          ")
         for attribute in attributes {
-            if attribute.isBoolean || attribute.values.isEmpty {
-                lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: boolean"]
+            if attribute.type != "category" || attribute.values.isEmpty {
+                lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: \(attribute.type == "text" ? "text" : "boolean")"]
             } else {
                 lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: category", "        codes:"]
                     + codes(attribute.values, attribute.valueCodes, indent: "          ")
@@ -213,6 +258,7 @@ struct InterchangeCodebook {
             lines += codes(relationTypes, relationCodes, indent: "          ")
             lines += ["      - id: source", "        type: span_ref", "        layer: \(format)", "        required: true",
                       "      - id: target", "        type: span_ref", "        layer: \(format)", "        required: true"]
+            if hasRelationNotes { lines += ["      - id: note", "        type: text"] }
         }
         if !categories.isEmpty {
             lines += ["  - id: \(format)_category", "    label: \(CodebookDraft.quoted("\(format) document categories"))", "    scope: document", "    features:",

@@ -1,0 +1,194 @@
+import Foundation
+import GlossCore
+import GlossStore
+
+/// brat's standoff format (brat rapid annotation tool, "Standoff format"): a `.txt` file with the text and an
+/// `.ann` file beside it. Offsets count characters (code points), end exclusive.
+///
+/// - `T` text-bound annotations, discontinuous ones as `start end;start end`, with the covered text (the
+///   pieces joined by a space), which is checked;
+/// - `A` and `M` attributes: without a value a yes/no attribute, else a text value;
+/// - `R` relations (`Arg1`, `Arg2`) and `*` equivalences (each later member from the first), as relations;
+/// - `E` events: the trigger is its `T` span; each argument becomes a relation of type `EVENT:ROLE` from the
+///   trigger; attributes and notes of an event go to its trigger;
+/// - `#` notes (`AnnotatorNotes`) as the text attribute `AnnotatorNotes` of a span, or the note of a relation;
+/// - `N` normalizations as the text attribute `Normalization` (`TYPE RID:EID<TAB>TEXT`).
+///
+/// `annotation.conf` in the folder declares entity, event, relation and attribute types; they go into the draft
+/// codebook whether used or not.
+public enum BratFormat {
+    public static let textAttributes: Set = ["AnnotatorNotes", "Normalization"]
+
+    /// The document of `txt` and the `.ann` beside it (`ann` when given), named after the file.
+    public static func read(text txt: String, annotations ann: String) throws -> InterchangeDocument {
+        let text = try InputFile(path: txt).text
+        let file = try InputFile(path: ann)
+        let id = ((txt as NSString).lastPathComponent as NSString).deletingPathExtension
+        var document = InterchangeDocument(id: id, text: text, location: SourceLocation(file: ann))
+        let scalarCount = text.unicodeScalars.count
+        var eventTriggers: [String: String] = [:]
+        var spanIndex: [String: Int] = [:]
+        var relationIndex: [String: Int] = [:]
+        var pendingLines: [(line: Int, fields: [Substring])] = []
+        for (number, rawLine) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            guard !line.isEmpty else { continue }
+            let location = SourceLocation(file: ann, line: number + 1)
+            func fail(_ message: String) -> GlossError { GlossError(.badData, message, at: location) }
+            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count >= 2, let kind = fields[0].first else { throw fail("a brat line is ID<TAB>ANNOTATION[<TAB>TEXT]") }
+            switch kind {
+            case "T":
+                let parts = fields[1].split(separator: " ", maxSplits: 1)
+                guard parts.count == 2 else { throw fail("a text-bound annotation is LABEL START END[;START END…]") }
+                var pieces: [(Int, Int)] = []
+                for range in parts[1].split(separator: ";") {
+                    let numbers = range.split(separator: " ").map { Int($0) }
+                    guard numbers.count == 2, let start = numbers[0], let end = numbers[1], 0 <= start, start <= end, end <= scalarCount else {
+                        throw fail("the range \"\(range)\" is not START END within the text's \(scalarCount) characters")
+                    }
+                    pieces.append((start, end))
+                }
+                // brat writes line breaks inside the covered text as spaces.
+                var recorded = fields.count > 2 ? String(fields[2]) : nil
+                if pieces.count == 1, let shown = recorded {
+                    let covered = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(pieces[0].0).prefix(pieces[0].1 - pieces[0].0)))
+                    if shown != covered && shown == covered.replacingOccurrences(of: "\n", with: " ") { recorded = covered }
+                }
+                spanIndex[String(fields[0])] = document.spans.count
+                document.spans.append(InterchangeSpan(key: String(fields[0]), label: String(parts[0]), start: pieces[0].0, end: pieces[0].1,
+                                                      text: recorded, fragments: Array(pieces.dropFirst())))
+            case "E":
+                let arguments = fields[1].split(separator: " ")
+                guard let trigger = arguments.first, let colon = trigger.lastIndex(of: ":") else { throw fail("an event is TYPE:TRIGGER ROLE:ID…") }
+                let type = String(trigger[..<colon]), triggerID = String(trigger[trigger.index(after: colon)...])
+                eventTriggers[String(fields[0])] = triggerID
+                for (position, argument) in arguments.dropFirst().enumerated() {
+                    guard let split = argument.lastIndex(of: ":") else { throw fail("an event argument is ROLE:ID") }
+                    document.relations.append(InterchangeRelation(key: "\(fields[0])-\(position)", type: "\(type):\(argument[..<split])", from: triggerID,
+                                                                  to: String(argument[argument.index(after: split)...])))
+                }
+            case "R":
+                let arguments = fields[1].split(separator: " ")
+                guard arguments.count == 3, arguments[1].hasPrefix("Arg1:"), arguments[2].hasPrefix("Arg2:") else { throw fail("a relation is TYPE Arg1:ID Arg2:ID") }
+                relationIndex[String(fields[0])] = document.relations.count
+                document.relations.append(InterchangeRelation(key: String(fields[0]), type: String(arguments[0]), from: String(arguments[1].dropFirst(5)),
+                                                              to: String(arguments[2].dropFirst(5))))
+            case "*":
+                let members = fields[1].split(separator: " ")
+                guard members.count >= 3 else { throw fail("an equivalence is TYPE ID ID…") }
+                for (position, member) in members.dropFirst(2).enumerated() {
+                    document.relations.append(InterchangeRelation(key: "*\(number)-\(position)", type: String(members[0]), from: String(members[1]), to: String(member)))
+                }
+            case "A", "M", "#", "N":
+                pendingLines.append((number + 1, fields))  // after every span and relation is known
+            default:
+                throw fail("\"\(fields[0])\" is not a brat annotation id (T, R, E, A, M, N, # or *)")
+            }
+        }
+        for (line, fields) in pendingLines {
+            let location = SourceLocation(file: ann, line: line)
+            func fail(_ message: String) -> GlossError { GlossError(.badData, message, at: location) }
+            let parts = fields[1].split(separator: " ", maxSplits: 2)
+            guard parts.count >= 2 else { throw fail("\(fields[0]) names no annotation") }
+            var target = String(parts[1])
+            if let trigger = eventTriggers[target] { target = trigger }
+            switch fields[0].first {
+            case "#":
+                let note = fields.count > 2 ? String(fields[2]) : ""
+                if let index = spanIndex[target] {
+                    document.spans[index].attributes["AnnotatorNotes"] = .string(note)
+                } else if let index = relationIndex[target] {
+                    document.relations[index].note = note
+                } else {
+                    throw fail("the note is on \(target), which is not a text-bound annotation, event or relation of this file")
+                }
+            case "N":
+                guard let index = spanIndex[target], parts.count == 3 else { throw fail("a normalization is TYPE ID RID:EID<TAB>TEXT on a text-bound annotation") }
+                document.spans[index].attributes["Normalization"] = .string("\(parts[0]) \(parts[2])" + (fields.count > 2 ? "\t\(fields[2])" : ""))
+            default:
+                guard let index = spanIndex[target] else { throw fail("attribute \(parts[0]) is on \(target); Gloss keeps attributes of text-bound annotations and events") }
+                document.spans[index].attributes[String(parts[0])] = parts.count == 3 ? .string(String(parts[2])) : .bool(true)
+            }
+        }
+        for relation in document.relations where spanIndex[relation.from] == nil || spanIndex[relation.to] == nil {
+            throw GlossError(.badData, "relation \(relation.key) (\(relation.type)) links \(relation.from) and \(relation.to), not both text-bound annotations of this file",
+                             at: SourceLocation(file: ann))
+        }
+        return document
+    }
+
+    /// The types `annotation.conf` declares: entities and events (as labels), relations, and attributes with
+    /// their values.
+    public static func vocabulary(conf path: String) throws -> InterchangeVocabulary {
+        var vocabulary = InterchangeVocabulary()
+        vocabulary.textAttributes = textAttributes
+        var section = ""
+        for rawLine in try InputFile(path: path).text.split(separator: "\n") {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            if line.hasPrefix("["), line.hasSuffix("]") { section = String(line.dropFirst().dropLast()); continue }
+            guard let name = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
+                  !name.hasPrefix("<"), !name.hasPrefix("!") else { continue }  // macros and grouping-only types
+            switch section {
+            case "entities", "events": vocabulary.labels.append(name)
+            case "relations": vocabulary.relationTypes.append(name)
+            case "attributes":
+                let values = line.range(of: "Value:").map { String(line[$0.upperBound...]).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+                vocabulary.attributes.append((name, values))
+            default: continue
+            }
+        }
+        return vocabulary
+    }
+
+    /// The `.ann` of a document: T, then A/N/# of spans, then R, * and E (events rebuilt from `EVENT:ROLE`
+    /// relations whose source carries the event type as its label).
+    public static func annotations(_ document: InterchangeDocument) -> String {
+        var lines: [String] = []
+        var ids: [String: String] = [:]
+        for (number, span) in document.spans.enumerated() {
+            let id = "T\(number + 1)"
+            ids[span.key] = id
+            let pieces = [(span.start, span.end)] + span.fragments
+            let covered = pieces.map { piece in String(String.UnicodeScalarView(document.text.unicodeScalars.dropFirst(piece.0).prefix(piece.1 - piece.0))) }
+            lines.append("\(id)\t\(span.label) " + pieces.map { "\($0.0) \($0.1)" }.joined(separator: ";") + "\t" + covered.joined(separator: " ").replacingOccurrences(of: "\n", with: " "))
+        }
+        var attributeNumber = 0, noteNumber = 0, normalizationNumber = 0
+        for span in document.spans {
+            guard let id = ids[span.key] else { continue }
+            for (name, value) in span.attributes.sorted(by: { $0.key < $1.key }) {
+                switch (name, value) {
+                case ("AnnotatorNotes", .string(let note)): noteNumber += 1; lines.append("#\(noteNumber)\tAnnotatorNotes \(id)\t\(note)")
+                case ("Normalization", .string(let normalization)):
+                    normalizationNumber += 1
+                    let parts = normalization.split(separator: " ", maxSplits: 1)
+                    lines.append("N\(normalizationNumber)\t\(parts.first ?? "Reference") \(id) \(parts.count > 1 ? parts[1] : "")")
+                case (_, .bool(true)): attributeNumber += 1; lines.append("A\(attributeNumber)\t\(name) \(id)")
+                case (_, .string(let text)): attributeNumber += 1; lines.append("A\(attributeNumber)\t\(name) \(id) \(text)")
+                default: continue
+                }
+            }
+        }
+        var relationNumber = 0, eventNumber = 0
+        var events: [String: [String]] = [:]
+        var eventOrder: [String] = []
+        for relation in document.relations {
+            guard let from = ids[relation.from], let to = ids[relation.to] else { continue }
+            if let colon = relation.type.firstIndex(of: ":"), document.spans.first(where: { $0.key == relation.from })?.label == String(relation.type[..<colon]) {
+                let event = "\(relation.type[..<colon]):\(from)"
+                if events[event] == nil { eventOrder.append(event) }
+                events[event, default: []].append("\(relation.type[relation.type.index(after: colon)...]):\(to)")
+                continue
+            }
+            relationNumber += 1
+            lines.append("R\(relationNumber)\t\(relation.type) Arg1:\(from) Arg2:\(to)\t")
+            if let note = relation.note { noteNumber += 1; lines.append("#\(noteNumber)\tAnnotatorNotes R\(relationNumber)\t\(note)") }
+        }
+        for event in eventOrder {
+            eventNumber += 1
+            lines.append("E\(eventNumber)\t\(event) " + (events[event] ?? []).joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GlossCore
+import GlossInterchange
+import GlossStore
+import GlossTestSupport
+import Testing
+
+@Suite("brat")
+struct BratTests {
+    static let context = ChangeContext(actor: "tester", time: "2026-11-21T12:00:00.000Z", source: "test")
+    static let folder = TestPaths.shared.appendingPathComponent("interop/brat")
+    static let names = ["bionlp-epi-PMID-17709377", "conll2002-es-doc-29", "news-000-introduction", "news-110-note_annotation"]
+
+    static func importing(_ folder: String, names: [String], into store: SQLiteStore) throws -> InterchangeImporter.Report {
+        let documents = try names.map { name in
+            try BratFormat.read(text: (folder as NSString).appendingPathComponent(name + ".txt"), annotations: (folder as NSString).appendingPathComponent(name + ".ann"))
+        }
+        var vocabulary = InterchangeVocabulary()
+        vocabulary.textAttributes = BratFormat.textAttributes
+        let conf = (folder as NSString).appendingPathComponent("news-annotation.conf")
+        if FileManager.default.fileExists(atPath: conf) { vocabulary = try BratFormat.vocabulary(conf: conf) }
+        return try InterchangeImporter(store: store, format: "brat", coder: "brat", context: context).importDocuments(documents, vocabulary: vocabulary)
+    }
+
+    /// The T lines of an .ann file without their ids: label, ranges and covered text.
+    static func textBound(_ ann: String) -> [String] {
+        ann.split(separator: "\n").filter { $0.hasPrefix("T") }.map { $0.split(separator: "\t", maxSplits: 1).last.map(String.init) ?? "" }.sorted()
+    }
+
+    @Test func importsEveryInteropFileAndGivesBackItsSpans() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        let report = try Self.importing(Self.folder.path, names: Self.names, into: store)
+        // T lines: 20 + 13 + 7 + 14 = 54. Relations: 2 (equivalence T2–T3, T2–T4) + 1 (event argument) + 2 R + 4 event
+        // arguments + 2 R + 3 + 3 event arguments = 17.
+        #expect(report.documents == 4 && report.annotations == 54 && report.relations == 17)
+        let documents = try InterchangeExporter(store: store, format: "brat").documents()
+        for (name, document) in zip(Self.names, documents) {
+            let original = try String(contentsOf: Self.folder.appendingPathComponent(name + ".ann"), encoding: .utf8)
+            #expect(Self.textBound(BratFormat.annotations(document)) == Self.textBound(original), "\(name)")
+        }
+        // The note and the normalization come back (news-000-introduction).
+        let news = BratFormat.annotations(documents[2])
+        #expect(news.contains("AnnotatorNotes T2\t100000000 USD") && news.contains("\tReference T5 Wikipedia:64488\tCarlos Salinas de Gortari"))
+        #expect(news.contains("E1\tTransfer-money:T3 Giver-Arg:T1 Money-Arg:T2 Beneficiary-Arg:T4 Recipient-Arg:T6"))
+    }
+
+    @Test func exportImportExportIsExact() throws {
+        let work = try TemporaryDirectory()
+        let first = try SQLiteStore(path: work.path("first.sqlite"), creating: true)
+        _ = try Self.importing(Self.folder.path, names: Self.names, into: first)
+        let exported = try InterchangeExporter(store: first, format: "brat").documents()
+        let out = work.path("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for document in exported {
+            try document.text.write(toFile: (out as NSString).appendingPathComponent(document.id + ".txt"), atomically: true, encoding: .utf8)
+            try BratFormat.annotations(document).write(toFile: (out as NSString).appendingPathComponent(document.id + ".ann"), atomically: true, encoding: .utf8)
+        }
+        let second = try SQLiteStore(path: work.path("second.sqlite"), creating: true)
+        _ = try Self.importing(out, names: Self.names, into: second)
+        let again = try InterchangeExporter(store: second, format: "brat").documents()
+        #expect(again.map(BratFormat.annotations) == exported.map(BratFormat.annotations))
+        #expect(again.map(\.text) == exported.map(\.text))
+    }
+
+    @Test func offsetsSurviveAstralCombiningAndArabicTextAndDiscontinuousSpans() throws {
+        let work = try TemporaryDirectory()
+        // Code points: "😀" is [6, 7), "cafe\u{301}" [13, 18), "نمی\u{200C}خواهم" [21, 30); a discontinuous span [0, 5);[13, 18).
+        let text = "Ahmad 😀 said cafe\u{301}: «نمی\u{200C}خواهم» end"
+        try text.write(toFile: work.path("h.txt"), atomically: true, encoding: .utf8)
+        try """
+            T1\tPerson 0 5;13 18\tAhmad cafe\u{301}
+            T2\tEmoji 6 7\t😀
+            T3\tQuote 21 30\tنمی\u{200C}خواهم
+            R1\tLinked Arg1:T2 Arg2:T3\t
+            A1\tNegated T3
+
+            """.write(toFile: work.path("h.ann"), atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try Self.importing(work.path(""), names: ["h"], into: store)
+        let quotes = try store.read { try $0.annotations(matching: AnnotationFilter(layer: "brat")).map(\.quote) }
+        #expect(quotes == ["Ahmad", "cafe\u{301}", "😀", "نمی\u{200C}خواهم"])
+        let ann = BratFormat.annotations(try #require(try InterchangeExporter(store: store, format: "brat").documents().first))
+        #expect(ann == "T1\tPerson 0 5;13 18\tAhmad cafe\u{301}\nT2\tEmoji 6 7\t😀\nT3\tQuote 21 30\tنمی\u{200C}خواهم\nA1\tNegated T3\nR1\tLinked Arg1:T2 Arg2:T3\t\n")
+    }
+
+    @Test func refusesACoveredTextThatDoesNotMatch() throws {
+        let work = try TemporaryDirectory()
+        try "one two".write(toFile: work.path("m.txt"), atomically: true, encoding: .utf8)
+        try "T1\tX 0 3\tone\nT2\tX 4 7\tTWO\n".write(toFile: work.path("m.ann"), atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        #expect { try Self.importing(work.path(""), names: ["m"], into: store) } throws: { (($0 as? GlossError)?.message ?? "").contains("does not match") }
+        #expect(try store.read { try $0.documentSummaries() }.isEmpty)
+    }
+}
