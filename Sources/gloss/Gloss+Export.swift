@@ -8,7 +8,7 @@ extension Gloss {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the project.",
-            subcommands: [JSONLines.self, TEI.self, CSV.self, Doccano.self, Brat.self])
+            subcommands: [JSONLines.self, TEI.self, CSV.self, Doccano.self, Brat.self, LabelStudio.self])
     }
 }
 
@@ -135,6 +135,36 @@ extension Gloss.Export {
                 }
             } catch let error as GlossError {
                 throw error
+            } catch {
+                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
+            }
+            print("exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)")
+        }
+    }
+}
+
+extension Gloss.Export {
+    struct LabelStudio: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "label-studio",
+            abstract: "Write a Label Studio JSON export: one task per document, one annotation per coder.",
+            discussion: """
+                What `gloss import annotations --format label-studio` stored (layers label-studio, \
+                label-studio_relation and label-studio_category) is written back as tasks with labels regions \
+                (offsets in code points, with their text), relations and choices; each coder is an annotation \
+                completed by that name. data.gloss_document carries the document id.
+
+                Example: gloss export label-studio --out tasks.json
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @Option(help: ArgumentHelp("The JSON file to write.", valueName: "file")) var out: String
+        @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
+
+        func run() throws {
+            let documents = try InterchangeExporter(store: try project.openStore(), format: "label-studio").documents(named: doc.map { $0.split(separator: ",").map(String.init) })
+            do {
+                try Data((LabelStudioFormat.export(documents) + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             } catch {
                 throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
             }

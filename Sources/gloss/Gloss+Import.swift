@@ -106,7 +106,7 @@ extension Gloss.Import {
         @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
         var restore = false
 
-        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) or brat (.ann files with their .txt beside them).")
+        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) brat (.ann files with their .txt beside them) or label-studio (Label Studio's JSON export).")
         var format: AnnotationFormat = .native
 
         @Option(help: ArgumentHelp("With a foreign format: the coder to store the annotations under (default: the format's name).", valueName: "name"))
@@ -118,7 +118,7 @@ extension Gloss.Import {
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
-        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano, brat }
+        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano, brat, labelStudio = "label-studio" }
         enum ForeignOffsets: String, ExpressibleByArgument, CaseIterable { case utf16, codepoint }
 
         func validate() throws {
@@ -153,6 +153,8 @@ extension Gloss.Import {
                         vocabulary.relationTypes += declared.relationTypes
                         vocabulary.attributes += declared.attributes
                     }
+                case .labelStudio:
+                    for path in try InputFile.expand(paths, extensions: ["json"]) { documents += try LabelStudioFormat.read(try InputFile(path: path)) }
                 case .native:
                     break
                 }

@@ -64,7 +64,7 @@ public enum DoccanoFormat {
             if case .array(let labels)? = record["label"] ?? record["column_label"] {
                 for label in labels {
                     switch label {
-                    case .string(let category): document.categories.append(category)
+                    case .string(let category): document.categories.append(InterchangeCategory(label: category))
                     case .array(let triple) where triple.count == 3:
                         guard case .string(let name) = triple[2] else { throw fail("a span label is [start, end, \"LABEL\"]") }
                         let (start, end) = try span(triple[0], triple[1])
@@ -96,6 +96,6 @@ public enum DoccanoFormat {
             return .object(["id": .integer(position), "from_id": .integer(from), "to_id": .integer(to), "type": .string(relation.type)])
         }
         return JSONValue.object(["id": .string(document.id), "text": .string(document.text), "entities": .array(entities),
-                                 "relations": .array(relations), "label": .array(document.categories.map(JSONValue.string))]).canonicalJSON
+                                 "relations": .array(relations), "label": .array(document.categories.map { .string($0.label) })]).canonicalJSON
     }
 }

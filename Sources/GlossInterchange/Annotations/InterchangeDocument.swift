@@ -7,12 +7,12 @@ public struct InterchangeDocument: Sendable {
     public var text: String
     public var spans: [InterchangeSpan]
     public var relations: [InterchangeRelation]
-    /// Labels of the whole document (text classification).
-    public var categories: [String]
+    /// Labels of the whole document (text classification), with who gave them when the file says.
+    public var categories: [InterchangeCategory]
     /// Where the document was read, for messages.
     public var location: SourceLocation
 
-    public init(id: String, text: String, spans: [InterchangeSpan] = [], relations: [InterchangeRelation] = [], categories: [String] = [],
+    public init(id: String, text: String, spans: [InterchangeSpan] = [], relations: [InterchangeRelation] = [], categories: [InterchangeCategory] = [],
                 location: SourceLocation) {
         self.id = id
         self.text = text
@@ -47,6 +47,17 @@ public struct InterchangeSpan: Sendable {
         self.attributes = attributes
         self.text = text
         self.fragments = fragments
+    }
+}
+
+/// A label of a whole document.
+public struct InterchangeCategory: Sendable, Equatable {
+    public var label: String
+    public var coder: String?
+
+    public init(label: String, coder: String? = nil) {
+        self.label = label
+        self.coder = coder
     }
 }
 

@@ -51,7 +51,9 @@ public struct InterchangeExporter {
                                                                       from: String(source), to: String(target), note: note))
                     case "\(format)_category":
                         guard case .array(let codes)? = annotation.features["label"] else { return }
-                        document.categories += codes.compactMap { if case .string(let code) = $0 { categories[code] ?? code } else { nil } }
+                        document.categories += codes.compactMap { value in
+                            if case .string(let code) = value { InterchangeCategory(label: categories[code] ?? code, coder: annotation.coder) } else { nil }
+                        }
                     default:
                         return
                     }

@@ -106,9 +106,16 @@ public struct InterchangeImporter {
                     case .alreadyPresent: report.annotationsAlreadyPresent += 1
                     }
                 }
-                if !document.categories.isEmpty {
-                    let record = AnnotationRecord(documentID: document.id, coder: coder, layer: "\(format)_category", start: 0, end: document.text.unicodeScalars.count,
-                                                  features: ["label": .array(document.categories.map { .string(draft.categoryCodes[$0] ?? $0) })])
+                // One category annotation per coder, holding that coder's labels in order.
+                var byCoder: [(coder: String, labels: [JSONValue])] = []
+                for category in document.categories {
+                    let name = category.coder ?? coder
+                    let code = JSONValue.string(draft.categoryCodes[category.label] ?? category.label)
+                    if let index = byCoder.firstIndex(where: { $0.coder == name }) { byCoder[index].labels.append(code) } else { byCoder.append((name, [code])) }
+                }
+                for (name, labels) in byCoder {
+                    let record = AnnotationRecord(documentID: document.id, coder: name, layer: "\(format)_category", start: 0, end: document.text.unicodeScalars.count,
+                                                  features: ["label": .array(labels)])
                     switch try located({ try ingest.add(record) }) {
                     case .inserted: report.annotations += 1
                     case .alreadyPresent: report.annotationsAlreadyPresent += 1
@@ -202,7 +209,7 @@ struct InterchangeCodebook {
                 if relation.note != nil { hasRelationNotes = true }
             }
             if document.spans.contains(where: { !$0.fragments.isEmpty }) { add(Self.fragment, to: &relationTypes) }
-            for category in document.categories { add(category, to: &categories) }
+            for category in document.categories { add(category.label, to: &categories) }
         }
         attributes = attributeOrder.map { ($0, attributeValues[$0]?.values ?? [], attributeValues[$0]?.isBoolean ?? true) }
         var featureIDs: Set<String> = ["label"]

@@ -1,0 +1,129 @@
+import Foundation
+import GlossCore
+import GlossStore
+
+/// Label Studio's JSON export (HumanSignal/label-studio): a task or a list of tasks, each with `data` (the
+/// text) and `annotations`, one per annotator, each with a `result` list.
+///
+/// - `labels` regions (`value.start`, `value.end`, `value.labels`, `value.text`): spans, one per label, offsets
+///   in code points (Label Studio counts Python characters), the covered text checked;
+/// - `relation` results (`from_id`, `to_id`, `labels`): relations between regions, typed by their first
+///   label (`related` when unlabelled);
+/// - `choices`: categories of the document.
+///
+/// Each annotation's coder is its annotator: `completed_by.email`, else `user-ID`, else `annotation-ID`. The text
+/// is `data.text`, or the task's only string in `data`; the document id is `data.gloss_document` (which `gloss
+/// export label-studio` writes), else the file name, with the task id when the file holds several tasks. Positions in dialogues (`paragraphlabels`) and HTML
+/// (`hypertextlabels`, XPath ranges) are not positions in a plain text: such results are refused, with the reason.
+public enum LabelStudioFormat {
+    public static func read(_ file: InputFile) throws -> [InterchangeDocument] {
+        let root: JSONValue
+        do { root = try JSONParser.parse(file.text) } catch { throw GlossError(.badData, "invalid JSON: \(error.message)", at: file.location(ofByte: error.byteOffset)) }
+        let tasks: [JSONValue]
+        switch root {
+        case .array(let list): tasks = list
+        case .object: tasks = [root]
+        default: throw GlossError(.badData, "a Label Studio export is a task object or a list of tasks", at: SourceLocation(file: file.path))
+        }
+        let base = ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return try tasks.enumerated().map { number, task in
+            let location = SourceLocation(file: file.path)
+            func fail(_ message: String) -> GlossError { GlossError(.badData, "task \(number + 1): \(message)", at: location) }
+            guard case .object(let fields) = task, case .object(let data)? = fields["data"] else { throw fail("a task needs a \"data\" object") }
+            let strings = data.compactMap { key, value -> (String, String)? in if case .string(let text) = value { (key, text) } else { nil } }
+            guard let text = data["text"].flatMap({ if case .string(let text) = $0 { text } else { nil } }) ?? (strings.count == 1 ? strings[0].1 : nil) else {
+                if data.values.contains(where: { if case .array = $0 { true } else { false } }) {
+                    throw fail("the task's data holds a list (a dialogue of utterances), not a text; Gloss imports tasks on one plain text")
+                }
+                throw fail("the task's data has no \"text\" (and not exactly one text field)")
+            }
+            let id: String
+            if case .string(let name)? = data["gloss_document"] {
+                id = name  // written by `gloss export label-studio`
+            } else {
+                switch fields["id"] {
+            case .integer(let value)?: id = tasks.count == 1 ? base : "\(base)-\(value)"
+            case .string(let value)?: id = value
+            default: id = "\(base)-\(number + 1)"
+            }
+            }
+            var document = InterchangeDocument(id: id, text: text, location: location)
+            let scalarCount = text.unicodeScalars.count
+            guard case .array(let annotations)? = fields["annotations"] else { return document }
+            for annotation in annotations {
+                guard case .object(let entry) = annotation else { throw fail("an annotation must be an object") }
+                let coder: String
+                switch entry["completed_by"] {
+                case .object(let person)?:
+                    if case .string(let email)? = person["email"], !email.isEmpty { coder = email } else { coder = "user-\(person["id"]?.canonicalJSON ?? "?")" }
+                case .integer(let user)?: coder = "user-\(user)"
+                default: coder = "annotation-\(entry["id"].map { value in if case .string(let text) = value { text } else { value.canonicalJSON } } ?? "\(number + 1)")"
+                }
+                guard case .array(let results)? = entry["result"] else { continue }
+                for result in results {
+                    guard case .object(let item) = result, case .string(let type)? = item["type"] else { throw fail("a result needs a \"type\"") }
+                    let key = coder + "\u{0}" + (item["id"].map { value in if case .string(let text) = value { text } else { value.canonicalJSON } } ?? "\(document.spans.count)")
+                    let value: [String: JSONValue]
+                    if case .object(let object)? = item["value"] { value = object } else { value = [:] }
+                    switch type {
+                    case "labels":
+                        guard case .integer(let start)? = value["start"], case .integer(let end)? = value["end"], 0 <= start, start <= end, end <= scalarCount else {
+                            throw fail("a labels region needs start and end within the text's \(scalarCount) characters")
+                        }
+                        guard case .array(let labels)? = value["labels"] else { throw fail("a labels region needs \"labels\"") }
+                        var recorded: String?
+                        if case .string(let text)? = value["text"] { recorded = text }
+                        for (position, label) in labels.enumerated() {
+                            guard case .string(let name) = label else { throw fail("labels are strings") }
+                            document.spans.append(InterchangeSpan(key: position == 0 ? key : key + "\u{0}\(position)", label: name, start: start, end: end,
+                                                                  coder: coder, text: recorded))
+                        }
+                    case "relation":
+                        guard case .string(let from)? = item["from_id"], case .string(let to)? = item["to_id"] else { throw fail("a relation needs from_id and to_id") }
+                        var relationType = "related"
+                        if case .array(let labels)? = item["labels"], case .string(let first)? = labels.first { relationType = first }
+                        document.relations.append(InterchangeRelation(key: key, type: relationType, from: coder + "\u{0}" + from, to: coder + "\u{0}" + to))
+                    case "choices":
+                        guard case .array(let choices)? = value["choices"] else { throw fail("a choices result needs \"choices\"") }
+                        for case .string(let choice) in choices { document.categories.append(InterchangeCategory(label: choice, coder: coder)) }
+                    case "paragraphlabels", "hypertextlabels":
+                        throw fail("\(type) results place labels in dialogues or HTML (paragraph indexes, XPath ranges), not in a plain text; Gloss imports text, labels, relations and choices")
+                    default:
+                        throw fail("\"\(type)\" results are not imported; Gloss imports labels, relations and choices")
+                    }
+                }
+            }
+            return document
+        }
+    }
+
+    /// The documents as a list of Label Studio tasks, one annotation per coder.
+    public static func export(_ documents: [InterchangeDocument]) -> String {
+        let tasks: [JSONValue] = documents.enumerated().map { number, document in
+            var coders: [String] = []
+            for coder in document.spans.map({ $0.coder ?? "" }) + document.categories.map({ $0.coder ?? "" }) where !coders.contains(coder) { coders.append(coder) }
+            let regionIDs = Dictionary(document.spans.enumerated().map { ($1.key, "r\($0 + 1)") }, uniquingKeysWith: { first, _ in first })
+            let annotations: [JSONValue] = coders.enumerated().map { position, coder in
+                var results: [JSONValue] = document.spans.filter { ($0.coder ?? "") == coder }.map { span in
+                    .object(["id": .string(regionIDs[span.key] ?? span.key), "from_name": .string("label"), "to_name": .string("text"), "type": .string("labels"),
+                             "value": .object(["start": .integer(span.start), "end": .integer(span.end), "labels": .array([.string(span.label)]),
+                                               "text": .string(String(String.UnicodeScalarView(document.text.unicodeScalars.dropFirst(span.start).prefix(span.end - span.start))))])])
+                }
+                let spanCoders = Dictionary(document.spans.map { ($0.key, $0.coder ?? "") }, uniquingKeysWith: { first, _ in first })
+                for relation in document.relations where spanCoders[relation.from] == coder {
+                    guard let from = regionIDs[relation.from], let to = regionIDs[relation.to] else { continue }
+                    results.append(.object(["type": .string("relation"), "from_id": .string(from), "to_id": .string(to), "direction": .string("right"),
+                                            "labels": .array([.string(relation.type)])]))
+                }
+                let choices = document.categories.filter { ($0.coder ?? "") == coder }.map { JSONValue.string($0.label) }
+                if !choices.isEmpty {
+                    results.append(.object(["type": .string("choices"), "from_name": .string("choice"), "to_name": .string("text"), "value": .object(["choices": .array(choices)])]))
+                }
+                return .object(["id": .integer(position + 1), "completed_by": .object(["email": .string(coder)]), "result": .array(results)])
+            }
+            return .object(["id": .integer(number + 1), "data": .object(["text": .string(document.text), "gloss_document": .string(document.id)]),
+                            "annotations": .array(annotations)])
+        }
+        return JSONValue.array(tasks).canonicalJSON
+    }
+}

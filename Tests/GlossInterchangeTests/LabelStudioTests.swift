@@ -1,0 +1,64 @@
+import Foundation
+import GlossCore
+import GlossInterchange
+import GlossStore
+import GlossTestSupport
+import Testing
+
+@Suite("Label Studio")
+struct LabelStudioTests {
+    static let context = ChangeContext(actor: "tester", time: "2026-11-21T12:00:00.000Z", source: "test")
+    static func file(_ name: String) -> String { TestPaths.shared.appendingPathComponent("interop/label-studio/\(name)").path }
+
+    static func importing(_ paths: [String], into store: SQLiteStore) throws -> InterchangeImporter.Report {
+        let documents = try paths.flatMap { try LabelStudioFormat.read(try InputFile(path: $0)) }
+        return try InterchangeImporter(store: store, format: "label-studio", coder: "label-studio", context: context).importDocuments(documents)
+    }
+
+    @Test func importsTheTextExportsAndRefusesTheRestWithTheirReasons() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        let report = try Self.importing([Self.file("named_entity.annotation.json"), Self.file("sdk-export-text-choices-history.json")], into: store)
+        #expect(report.documents == 2 && report.annotations == 2)
+        let annotations = try store.read { try $0.annotations() }
+        // Label Studio recorded "February 22" at [343, 354); the annotator of the SDK export is named by e-mail.
+        let expected = try TextSpan(start: 343, end: 354)
+        #expect(annotations[0].quote == "February 22" && annotations[0].span == expected && annotations[0].coder == "annotation-1001")
+        #expect(annotations[1].coder == "sergei@heartex.test" && annotations[1].features["label"] == .array([.string("positive")]))
+        for (name, reason) in [("html_document-xpath.annotation.json", "XPath"), ("phrases-paragraphlabels.annotation.json", "dialogue"),
+                               ("rich_text_plain.annotation.json", "does not match")] {
+            #expect(throws: GlossError.self, "\(name)") {
+                do { _ = try Self.importing([Self.file(name)], into: store) } catch let error as GlossError {
+                    #expect(error.message.contains(reason), "\(name): \(error.message)")
+                    throw error
+                }
+            }
+        }
+    }
+
+    @Test func exportImportExportIsExactWithOffsetHazardsAndRelations() throws {
+        // Code points: "😀" [6, 7), "said cafe\u{301}" [8, 18), the Persian with ZWNJ [21, 30).
+        let text = "Ahmad 😀 said cafe\u{301}: «نمی\u{200C}خواهم» end"
+        let task = JSONValue.object(["id": .integer(7), "data": .object(["text": .string(text)]), "annotations": .array([
+            .object(["id": .integer(1), "completed_by": .object(["id": .integer(3), "email": .string("ana@example.org")]), "result": .array([
+                .object(["id": .string("a"), "type": .string("labels"), "value": .object(["start": .integer(6), "end": .integer(7), "labels": .array([.string("Emoji")]), "text": .string("😀")])]),
+                .object(["id": .string("b"), "type": .string("labels"), "value": .object(["start": .integer(21), "end": .integer(30), "labels": .array([.string("Quote")])])]),
+                .object(["type": .string("relation"), "from_id": .string("a"), "to_id": .string("b"), "labels": .array([.string("precedes")])]),
+                .object(["type": .string("choices"), "value": .object(["choices": .array([.string("Mixed")])])]),
+            ])]),
+            .object(["id": .integer(2), "completed_by": .integer(9), "result": .array([
+                .object(["id": .string("c"), "type": .string("labels"), "value": .object(["start": .integer(8), "end": .integer(18), "labels": .array([.string("Speech")])])]),
+            ])]),
+        ])])
+        let work = try TemporaryDirectory()
+        let first = try SQLiteStore(path: work.path("first.sqlite"), creating: true)
+        _ = try Self.importing([work.write("task.json", task.canonicalJSON)], into: first)
+        let quotes = try first.read { try $0.annotations(matching: AnnotationFilter(layer: "label-studio")).map { "\($0.coder): \($0.quote)" } }
+        #expect(quotes == ["ana@example.org: 😀", "ana@example.org: نمی\u{200C}خواهم", "user-9: said cafe\u{301}"])
+        let exported = LabelStudioFormat.export(try InterchangeExporter(store: first, format: "label-studio").documents())
+        #expect(exported.contains(#""end":30,"labels":["Quote"],"start":21"#))
+        let second = try SQLiteStore(path: work.path("second.sqlite"), creating: true)
+        _ = try Self.importing([work.write("exported.json", exported)], into: second)
+        #expect(LabelStudioFormat.export(try InterchangeExporter(store: second, format: "label-studio").documents()) == exported)
+    }
+}
