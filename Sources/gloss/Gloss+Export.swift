@@ -1,7 +1,6 @@
 import Foundation
 import ArgumentParser
 import GlossCore
-import GlossInterchange
 import GlossStore
 
 extension Gloss {
@@ -66,109 +65,6 @@ extension Gloss.Export {
             let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: coder, layer: layer))
                 .export(to: out)
             print("exported \(report.rows) annotations with \(report.featureColumns.count) feature columns to \(out)")
-        }
-    }
-}
-
-extension Gloss.Export {
-    struct Doccano: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "doccano",
-            abstract: "Write doccano JSON Lines: one record per document with its entities, relations and categories.",
-            discussion: """
-                What `gloss import annotations --format doccano` stored (layers doccano, doccano_relation and \
-                doccano_category) is written back with the labels as doccano knows them: \
-                {"id", "text", "entities": [{"id", "start_offset", "end_offset", "label"}], "relations": \
-                [{"id", "from_id", "to_id", "type"}], "label": [categories]}. Offsets count UTF-16 units unless \
-                --offsets codepoint. doccano has no coders: the spans of every coder are written together.
-
-                Example: gloss export doccano --out project.jsonl
-                """)
-
-        @OptionGroup var project: ProjectOptions
-        @Option(help: ArgumentHelp("The JSON Lines file to write.", valueName: "file")) var out: String
-        @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
-        @Option(help: "What the offsets count.") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
-
-        func run() throws {
-            let documents = try InterchangeExporter(store: try project.openStore(), format: "doccano").documents(named: doc.map { $0.split(separator: ",").map(String.init) })
-            let lines = try documents.map { try DoccanoFormat.record($0, offsets: offsets == .utf16 ? .utf16 : .codepoint) }
-            do {
-                try Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
-            }
-            print("exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)")
-        }
-    }
-}
-
-extension Gloss.Export {
-    struct Brat: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "brat",
-            abstract: "Write brat standoff files: DOC.txt and DOC.ann for every document, into a folder.",
-            discussion: """
-                What `gloss import annotations --format brat` stored (layers brat and brat_relation) is written back: \
-                T lines (discontinuous spans with their pieces), A attributes, # notes, N normalizations, R \
-                relations and E events (rebuilt from EVENT:ROLE relations). Offsets are code points, as brat counts. \
-                The .txt holds the text exactly. brat has no coders: the spans of every coder are written together.
-
-                Example: gloss export brat --out brat/
-                """)
-
-        @OptionGroup var project: ProjectOptions
-        @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
-        @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
-
-        func run() throws {
-            let documents = try InterchangeExporter(store: try project.openStore(), format: "brat").documents(named: doc.map { $0.split(separator: ",").map(String.init) })
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                for document in documents {
-                    guard !document.id.contains("/"), !document.id.hasPrefix(".") else {
-                        throw GlossError(.badData, "document id \"\(document.id)\" cannot be a brat file name; export the others with --doc")
-                    }
-                    let base = (out as NSString).appendingPathComponent(document.id)
-                    try Data(document.text.utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
-                    try Data(BratFormat.annotations(document).utf8).write(to: URL(fileURLWithPath: base + ".ann"), options: .atomic)
-                }
-            } catch let error as GlossError {
-                throw error
-            } catch {
-                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
-            }
-            print("exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)")
-        }
-    }
-}
-
-extension Gloss.Export {
-    struct LabelStudio: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "label-studio",
-            abstract: "Write a Label Studio JSON export: one task per document, one annotation per coder.",
-            discussion: """
-                What `gloss import annotations --format label-studio` stored (layers label-studio, \
-                label-studio_relation and label-studio_category) is written back as tasks with labels regions \
-                (offsets in code points, with their text), relations and choices; each coder is an annotation \
-                completed by that name. data.gloss_document carries the document id.
-
-                Example: gloss export label-studio --out tasks.json
-                """)
-
-        @OptionGroup var project: ProjectOptions
-        @Option(help: ArgumentHelp("The JSON file to write.", valueName: "file")) var out: String
-        @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
-
-        func run() throws {
-            let documents = try InterchangeExporter(store: try project.openStore(), format: "label-studio").documents(named: doc.map { $0.split(separator: ",").map(String.init) })
-            do {
-                try Data((LabelStudioFormat.export(documents) + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
-            }
-            print("exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)")
         }
     }
 }
