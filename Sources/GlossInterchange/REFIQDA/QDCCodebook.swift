@@ -33,22 +33,7 @@ public enum QDCCodebook {
     public static func export(_ codebook: Codebook) -> Export {
         var notCarried: [String] = []
         var usedGUIDs: Set<String> = []
-        // A code list shared by several features puts the same codes in several places: a code's own GUID
-        // goes to its first place, the others get GUIDs derived from their paths, so every GUID is unique.
-        func exported(_ code: Code, path: [String]) -> ExportedCode {
-            var guid = code.guid ?? Self.guid(path + [code.id])
-            if !usedGUIDs.insert(guid.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}"))).inserted {
-                guid = Self.guid(path + [code.id])
-                usedGUIDs.insert(guid)
-            }
-            var parts = [code.definition].compactMap { $0 }
-            if let include = code.include { parts.append("Include: \(include)") }
-            if let exclude = code.exclude { parts.append("Exclude: \(exclude)") }
-            if !code.examples.isEmpty { parts.append("Examples:\n" + code.examples.map { "- \($0)" }.joined(separator: "\n")) }
-            return ExportedCode(guid: guid, name: code.label, isCodable: code.isCodable, color: code.color,
-                                description: parts.isEmpty ? nil : parts.joined(separator: "\n\n"),
-                                children: code.children.map { exported($0, path: path) })
-        }
+        func exported(_ code: Code, path: [String]) -> ExportedCode { Self.exported(code, path: path, usedGUIDs: &usedGUIDs) }
         let roots: [ExportedCode]
         let categoryFeatures = codebook.layers.flatMap { layer in layer.features.filter { $0.codes != nil }.map { (layer, $0) } }
         if codebook.layers.count == 1, codebook.layers[0].features.count == 1, let (layer, feature) = categoryFeatures.first {
@@ -87,7 +72,25 @@ public enum QDCCodebook {
         return Export(xml: write(roots, origin: "Gloss: \(codebook.id)@\(codebook.version)"), notCarried: notCarried)
     }
 
-    private struct ExportedCode {
+    /// A code as REFI-QDA writes it. A code list shared by several features puts the same codes in several places:
+    /// a code's own GUID goes to its first place, the others get GUIDs derived from their paths, so every GUID
+    /// is unique.
+    static func exported(_ code: Code, path: [String], usedGUIDs: inout Set<String>) -> ExportedCode {
+        var guid = code.guid ?? Self.guid(path + [code.id])
+        if !usedGUIDs.insert(guid.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}"))).inserted {
+            guid = Self.guid(path + [code.id])
+            usedGUIDs.insert(guid)
+        }
+        var parts = [code.definition].compactMap { $0 }
+        if let include = code.include { parts.append("Include: \(include)") }
+        if let exclude = code.exclude { parts.append("Exclude: \(exclude)") }
+        if !code.examples.isEmpty { parts.append("Examples:\n" + code.examples.map { "- \($0)" }.joined(separator: "\n")) }
+        return ExportedCode(guid: guid, name: code.label, isCodable: code.isCodable, color: code.color,
+                            description: parts.isEmpty ? nil : parts.joined(separator: "\n\n"),
+                            children: code.children.map { exported($0, path: path, usedGUIDs: &usedGUIDs) })
+    }
+
+    struct ExportedCode {
         var guid: String
         var name: String
         var isCodable: Bool
@@ -97,48 +100,29 @@ public enum QDCCodebook {
     }
 
     /// A GUID derived from a path of ids, so that exporting the same codebook again gives the same GUIDs.
-    private static func guid(_ path: [String]) -> String {
+    static func guid(_ path: [String]) -> String {
         let hex = Array(SHA256.hexDigest(of: path.joined(separator: "/")))
         func part(_ range: Range<Int>) -> String { String(hex[range]) }
         return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
     }
 
     private static func write(_ roots: [ExportedCode], origin: String) -> String {
-        XMLLibrary.initialize()
-        guard let buffer = xmlBufferCreate() else { return "" }
-        defer { xmlBufferFree(buffer) }
-        guard let writer = xmlNewTextWriterMemory(buffer, 0) else { return "" }
-        xmlTextWriterSetIndent(writer, 1)
-        "  ".withXMLChars { _ = xmlTextWriterSetIndentString(writer, $0) }
-        func element(_ name: String, _ body: () -> Void) {
-            name.withXMLChars { _ = xmlTextWriterStartElement(writer, $0) }
-            body()
-            xmlTextWriterEndElement(writer)
-        }
-        func attribute(_ name: String, _ value: String) {
-            name.withXMLChars { name in value.withXMLChars { _ = xmlTextWriterWriteAttribute(writer, name, $0) } }
-        }
-        func writeCode(_ code: ExportedCode) {
-            element("Code") {
-                attribute("guid", code.guid)
-                attribute("name", code.name)
-                attribute("isCodable", code.isCodable ? "true" : "false")
-                if let color = code.color { attribute("color", color) }
-                if let description = code.description {
-                    element("Description") { description.withXMLChars { _ = xmlTextWriterWriteString(writer, $0) } }
-                }
-                code.children.forEach(writeCode)
+        guard let writer = try? XMLStreamWriter(indent: true),
+              (try? writer.startDocument()) != nil,
+              (try? writer.element("CodeBook", [("xmlns", namespace), ("origin", origin)], { try writeCodes(roots, to: writer) })) != nil,
+              (try? writer.endDocument()) != nil else { return "" }
+        return (try? writer.contents()) ?? ""
+    }
+
+    /// `<Codes>` with the code tree, as both `.qdc` and `.qde` hold it.
+    static func writeCodes(_ roots: [ExportedCode], to writer: XMLStreamWriter) throws {
+        func writeCode(_ code: ExportedCode) throws {
+            try writer.element("Code", [("guid", code.guid), ("name", code.name), ("isCodable", code.isCodable ? "true" : "false")] + (code.color.map { [("color", $0)] } ?? [])) {
+                if let description = code.description { try writer.element("Description", text: description) }
+                for child in code.children { try writeCode(child) }
             }
         }
-        xmlTextWriterStartDocument(writer, nil, "UTF-8", nil)
-        element("CodeBook") {
-            attribute("xmlns", namespace)
-            attribute("origin", origin)
-            element("Codes") { roots.forEach(writeCode) }
-        }
-        xmlTextWriterEndDocument(writer)
-        xmlFreeTextWriter(writer)
-        return String(xmlChars: xmlBufferContent(buffer)) ?? ""
+        try writer.element("Codes") { for root in roots { try writeCode(root) } }
     }
 
     // MARK: Import
@@ -152,8 +136,20 @@ public enum QDCCodebook {
         guard let codes = root.elements.first(where: { $0.name == "Codes" }) else {
             throw GlossError(.badData, "CodeBook has no Codes element", at: SourceLocation(file: file, line: root.line))
         }
+        let roots = try readCodes(codes, file: file)
+        let count = CodeTree(roots).flattened.count
+        var notCarried: [String] = []
+        if let sets = root.elements.first(where: { $0.name == "Sets" })?.elements.filter({ $0.name == "Set" }), !sets.isEmpty {
+            notCarried.append("\(sets.count) code sets (\(sets.compactMap { $0.attribute("name") }.joined(separator: ", "))): Gloss codebooks have no sets")
+        }
+        let title = root.attribute("origin").map { "Codes from \($0)" } ?? "Codes from \(file)"
+        return Draft(yaml: CodebookDraft.yaml(id: id, title: title, comment: "Draft codebook made by `gloss codebook import` from \(file) (REFI-QDA codebook).\nReview it, then register it with `gloss codebook add`.", roots: roots),
+                     codeCount: count, notCarried: notCarried)
+    }
+
+    /// The code tree under a `<Codes>` element, code ids made from the names, GUIDs and colours kept.
+    static func readCodes(_ codes: xmlNodePtr, file: String) throws -> [Code] {
         var usedIDs: Set<String> = []
-        var count = 0
         func read(_ element: xmlNodePtr) throws -> Code {
             guard let name = element.attribute("name"), !name.isEmpty else {
                 throw GlossError(.badData, "a Code has no name attribute", at: SourceLocation(file: file, line: element.line))
@@ -162,7 +158,6 @@ public enum QDCCodebook {
             guard ["true", "false", "1", "0"].contains(flag) else {
                 throw GlossError(.badData, "isCodable of code \"\(name)\" is \"\(flag)\"; use true or false", at: SourceLocation(file: file, line: element.line))
             }
-            count += 1
             let description = element.elements.first { $0.name == "Description" }?.text
             return Code(id: CodebookDraft.uniqueID(for: name, used: &usedIDs), label: name,
                         definition: description.flatMap { $0.isEmpty ? nil : $0 },
@@ -171,13 +166,7 @@ public enum QDCCodebook {
         }
         let roots = try codes.elements.filter { $0.name == "Code" }.map(read)
         guard !roots.isEmpty else { throw GlossError(.badData, "Codes holds no Code", at: SourceLocation(file: file, line: codes.line)) }
-        var notCarried: [String] = []
-        if let sets = root.elements.first(where: { $0.name == "Sets" })?.elements.filter({ $0.name == "Set" }), !sets.isEmpty {
-            notCarried.append("\(sets.count) code sets (\(sets.compactMap { $0.attribute("name") }.joined(separator: ", "))): Gloss codebooks have no sets")
-        }
-        let title = root.attribute("origin").map { "Codes from \($0)" } ?? "Codes from \(file)"
-        return Draft(yaml: CodebookDraft.yaml(id: id, title: title, comment: "Draft codebook made by `gloss codebook import` from \(file) (REFI-QDA codebook).\nReview it, then register it with `gloss codebook add`.", roots: roots),
-                     codeCount: count, notCarried: notCarried)
+        return roots
     }
 
     // MARK: Validation
