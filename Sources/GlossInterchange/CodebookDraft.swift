@@ -44,18 +44,15 @@ public enum CodebookDraft {
     }
 
     /// A codebook with one layer (`coding` unless named), whose required category feature `code` has the code
-    /// tree `roots`, and an optional text feature for each of `textFeatures`; `comment` heads the file.
+    /// tree `roots`, and an optional text feature for each of `textFeatures`; `comment` heads the file. With
+    /// `documentLayer`, a document layer of that name codes whole texts with the same codes (a shared code list).
     public static func yaml(id: String, version: Int = 1, title: String, comment: String, layer: String = "coding", roots: [Code],
-                            textFeatures: [String] = []) -> String {
+                            textFeatures: [String] = [], documentLayer: String? = nil) -> String {
         // A comment line ends at any character YAML reads as a line break (NEL, LS, PS too) or may not carry.
         let commentLines = comment.split(separator: "\n").map { line in
             "# " + String(String.UnicodeScalarView(line.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : $0 }))
         }
-        var lines = commentLines + [
-            "id: \(id)", "version: \(version)", "title: \(quoted(title))",
-            "layers:", "  - id: \(layer)", "    label: \"Coded segment\"", "    features:",
-            "      - id: code", "        type: category", "        required: true", "        codes:",
-        ]
+        var lines = commentLines + ["id: \(id)", "version: \(version)", "title: \(quoted(title))"]
         func emit(_ code: Code, indent: String) {
             lines.append("\(indent)- id: \(code.id)")
             lines.append("\(indent)  label: \(quoted(code.label))")
@@ -68,9 +65,20 @@ public enum CodebookDraft {
                 for child in code.children { emit(child, indent: indent + "    ") }
             }
         }
+        if let documentLayer {
+            lines += ["code_lists:", "  codes:"]
+            for root in roots { emit(root, indent: "    ") }
+            lines += ["layers:", "  - id: \(layer)", "    label: \"Coded segment\"", "    features:",
+                      "      - id: code", "        type: category", "        required: true", "        codes: codes"]
+            for feature in textFeatures { lines += ["      - id: \(feature)", "        type: text"] }
+            lines += ["  - id: \(documentLayer)", "    label: \"Coded document\"", "    scope: document", "    features:",
+                      "      - id: code", "        type: category", "        required: true", "        codes: codes"]
+            return lines.joined(separator: "\n") + "\n"
+        }
+        lines += ["layers:", "  - id: \(layer)", "    label: \"Coded segment\"", "    features:",
+                  "      - id: code", "        type: category", "        required: true", "        codes:"]
         for root in roots { emit(root, indent: "          ") }
         for feature in textFeatures { lines += ["      - id: \(feature)", "        type: text"] }
         return lines.joined(separator: "\n") + "\n"
     }
-
 }

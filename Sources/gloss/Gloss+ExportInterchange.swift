@@ -113,3 +113,42 @@ extension Gloss.Export {
         }
     }
 }
+
+extension Gloss.Export {
+    struct REFIQDA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "refi-qda",
+            abstract: "Write a REFI-QDA project (.qdpx) for MAXQDA, ATLAS.ti, NVivo or QualCoder.",
+            discussion: """
+                Every document becomes a text source (its text exactly, in the archive); the annotations of \
+                --layer become selections coded with their --feature's code (positions in code points, end \
+                exclusive), those of the document layer --document-layer codings of the whole source; the coders \
+                become users, and the feature's code tree (from the latest codebook defining the layer) the code \
+                book, with GUIDs kept or derived from ids. By default the layers are those `gloss import annotations \
+                --format refi-qda` fills.
+
+                Examples:
+                  gloss export refi-qda --out project.qdpx
+                  gloss export refi-qda --out stance.qdpx --layer statement --feature stance --document-layer none
+                """)
+
+        @OptionGroup var options: InterchangeExportOptions
+        @Option(help: ArgumentHelp("The .qdpx file to write.", valueName: "file")) var out: String
+        @Option(help: ArgumentHelp("The layer whose annotations become selections.", valueName: "layer")) var layer = REFIProject.layer
+        @Option(help: ArgumentHelp("The category feature whose codes they carry.", valueName: "feature")) var feature = "code"
+        @Option(help: ArgumentHelp("The document layer whose annotations code whole sources, or none.", valueName: "layer"))
+        var documentLayer = REFIProject.documentLayer
+
+        func run() throws {
+            let bytes = try REFIProject.export(store: try options.project.openStore(), layer: layer, feature: feature,
+                                               documentLayer: documentLayer == "none" ? nil : documentLayer,
+                                               documents: options.doc.map { $0.split(separator: ",").map(String.init) }, applicationVersion: Gloss.version)
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
+            }
+            print("exported a REFI-QDA project (\(bytes.count) bytes) to \(out)")
+        }
+    }
+}

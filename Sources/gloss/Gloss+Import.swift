@@ -106,7 +106,7 @@ extension Gloss.Import {
         @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
         var restore = false
 
-        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) brat (.ann files with their .txt beside them) or label-studio (Label Studio's JSON export).")
+        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) brat (.ann files with their .txt beside them), label-studio (Label Studio's JSON export) or refi-qda (.qdpx projects).")
         var format: AnnotationFormat = .native
 
         @Option(help: ArgumentHelp("With a foreign format: the coder to store the annotations under (default: the format's name).", valueName: "name"))
@@ -118,7 +118,7 @@ extension Gloss.Import {
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
-        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano, brat, labelStudio = "label-studio" }
+        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano, brat, labelStudio = "label-studio", refiQDA = "refi-qda" }
         enum ForeignOffsets: String, ExpressibleByArgument, CaseIterable { case utf16, codepoint }
 
         func validate() throws {
@@ -129,6 +129,21 @@ extension Gloss.Import {
 
         func run() throws {
             let store = try project.openStore()
+            if format == .refiQDA {
+                let context = change.changeContext(source: "import annotations --format refi-qda")
+                for path in try InputFile.expand(paths, extensions: ["qdpx"]) {
+                    let project = try REFIProject.read(path: path)
+                    let report = try project.store(in: store, context: context, file: path)
+                    var summary = "imported \(report.documents) documents and \(report.annotations) codings from \(path)"
+                    if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
+                        summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) codings were already present"
+                    }
+                    if let codebook = report.codebook { summary += "; registered the code book as \(codebook)" }
+                    print(summary)
+                    for item in project.notCarried { printError("warning: \(path): not imported: \(item)") }
+                }
+                return
+            }
             if format != .native {
                 var documents: [InterchangeDocument] = []
                 var vocabulary = InterchangeVocabulary()
@@ -155,7 +170,7 @@ extension Gloss.Import {
                     }
                 case .labelStudio:
                     for path in try InputFile.expand(paths, extensions: ["json"]) { documents += try LabelStudioFormat.read(try InputFile(path: path)) }
-                case .native:
+                case .native, .refiQDA:
                     break
                 }
                 let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,

@@ -5,11 +5,11 @@ import GlossCore
 /// Validates XML documents against a W3C XML Schema (XSD) with libxml2.
 ///
 /// The schema is compiled once; each validation reports every error with its line.
-final class XMLSchemaValidator {
+public final class XMLSchemaValidator {
     private let schema: xmlSchemaPtr
 
     /// Compiles the schema in `bytes` (`file` names it in messages).
-    init(schema bytes: [UInt8], file: String) throws {
+    public init(schema bytes: [UInt8], file: String) throws {
         XMLLibrary.initialize()
         guard bytes.count < Int(Int32.max) else { throw GlossError(.badData, "the schema is larger than 2 GiB", at: SourceLocation(file: file)) }
         // libxml2 keeps a pointer to the buffer until the schema is parsed: parse while it is alive.
@@ -34,7 +34,7 @@ final class XMLSchemaValidator {
     deinit { xmlSchemaFree(schema) }
 
     /// The validation errors of `tree`, each as `line: message`; empty when it is valid.
-    func errors(in tree: XMLTree) -> [String] {
+    public func errors(in tree: XMLTree) -> [String] {
         guard let context = xmlSchemaNewValidCtxt(schema) else { return ["cannot start the schema validator"] }
         defer { xmlSchemaFreeValidCtxt(context) }
         let collector = XMLErrorCollector()

@@ -29,6 +29,17 @@ public struct InputFile {
         }
     }
 
+    /// The bytes of a file that need not be text (an archive), refusing a missing file (66) and an
+    /// unreadable one (74).
+    public static func rawBytes(path: String) throws -> [UInt8] {
+        do {
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            if !FileManager.default.fileExists(atPath: path) { throw GlossError(.missingInput, "no such file", at: SourceLocation(file: path)) }
+            throw GlossError(.ioFailure, "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: path))
+        }
+    }
+
     /// The text of the whole file.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -1,0 +1,326 @@
+import CLibXML2
+import Foundation
+import GlossCodebook
+import GlossCore
+import GlossStore
+
+/// A REFI-QDA project (`.qdpx`: a ZIP of `project.qde` and its sources; REFI-QDA Project Exchange 1.0), as
+/// MAXQDA, ATLAS.ti, NVivo, QualCoder and others write it.
+///
+/// What Gloss reads: users (the coders), the code book (a draft codebook `refi-qda`: the code tree with names,
+/// GUIDs, colours, codability and descriptions), text sources, their `PlainTextSelection` codings (layer
+/// `refi-qda`, feature `code`) and codings of a whole source (document layer `refi-qda_document`). Positions
+/// count characters (code points), end exclusive. Source paths may be `internal://NAME` (in the archive's
+/// `sources/`), `relative://PATH` (beside the `.qdpx`) or a bare name (in `sources/`); a byte order mark is
+/// dropped. Some tools count a CRLF line end as one character: when the selections' names hold their text and
+/// more of them match that way, their positions are converted. What Gloss does not carry (notes, memos, links, sets, cases, variables,
+/// descriptions of selections, non-text sources) is listed, never silently dropped.
+public struct REFIProject {
+    public static let namespace = "urn:QDA-XML:project:1.0"
+    public static let layer = "refi-qda"
+    public static let documentLayer = "refi-qda_document"
+
+    public struct Selection: Sendable {
+        public var start: Int
+        public var end: Int
+        public var coder: String
+        public var code: String
+        public var line: Int
+        /// The selection's name, which some tools fill with the selected text.
+        public var name: String?
+    }
+
+    public struct Source: Sendable {
+        public var document: DocumentRecord
+        public var selections: [Selection]
+        /// Codings of the whole source: coder and code id.
+        public var codings: [(coder: String, code: String)]
+        public var line: Int
+    }
+
+    /// The code tree of the project's code book, and the project's name (the codebook's title, and the
+    /// project's name again on export).
+    public var codes: [Code]
+    public var title: String
+    public var sources: [Source] = []
+    public var notCarried: [String] = []
+
+    /// Reads `path`.
+    public static func read(path: String) throws -> REFIProject {
+        let archive = try InputFile.rawBytes(path: path)
+        let entries = try ZipArchive.entries(of: archive, file: path)
+        guard let qde = entries.first(where: { $0.name == "project.qde" }) else {
+            throw GlossError(.badData, "the archive has no project.qde; this is not a REFI-QDA project (.qdpx)", at: SourceLocation(file: path))
+        }
+        let file = path + "/project.qde"
+        let tree = try XMLTree(bytes: qde.data, file: file)
+        return try withExtendedLifetime(tree) {
+            guard let root = tree.root, root.name == "Project" else {
+                throw GlossError(.badData, "project.qde's root element is not Project", at: SourceLocation(file: file, line: 1))
+            }
+            return try REFIProject(root: root, file: file, archive: entries, folder: (path as NSString).deletingLastPathComponent)
+        }
+    }
+
+    private init(root: xmlNodePtr, file: String, archive: [ZipArchive.Entry], folder: String) throws {
+        func fail(_ node: xmlNodePtr, _ message: String) -> GlossError { GlossError(.badData, message, at: SourceLocation(file: file, line: node.line)) }
+        func normalized(_ guid: String) -> String { guid.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}")) }
+        var users: [String: String] = [:]
+        for user in root.element("Users")?.elements.filter({ $0.name == "User" }) ?? [] {
+            guard let guid = user.attribute("guid") else { throw fail(user, "a User has no guid") }
+            users[normalized(guid)] = user.attribute("name").flatMap { $0.isEmpty ? nil : $0 } ?? "user-\(normalized(guid).prefix(8))"
+        }
+        guard let codeElement = root.element("CodeBook")?.element("Codes") else { throw fail(root, "the project has no CodeBook with Codes") }
+        let roots = try QDCCodebook.readCodes(codeElement, file: file)
+        var codeIDs: [String: String] = [:]
+        for (code, _) in CodeTree(roots).flattened { if let guid = code.guid { codeIDs[normalized(guid)] = code.id } }
+        codes = roots
+        title = root.attribute("name").flatMap { $0.isEmpty ? nil : $0 } ?? "REFI-QDA project"
+        for (element, what) in [("Notes", "notes and memos"), ("Links", "links"), ("Sets", "sets"), ("Cases", "cases"), ("Variables", "variables"), ("Graphs", "graphs")] {
+            if let node = root.element(element), !node.elements.isEmpty { notCarried.append("\(node.elements.count) \(what)") }
+        }
+        var usedIDs: Set<String> = []
+        for source in root.element("Sources")?.elements ?? [] {
+            guard source.name == "TextSource" else {
+                notCarried.append("the \(source.name) \(source.attribute("name") ?? "") (Gloss imports text sources)")
+                continue
+            }
+            let text = try Self.text(of: source, archive: archive, folder: folder, file: file)
+            let name = source.attribute("name").flatMap { $0.isEmpty ? nil : $0 }
+                ?? source.attribute("plainTextPath").map { (($0.split(separator: "/").last.map(String.init) ?? $0) as NSString).deletingPathExtension } ?? "source"
+            var id = name
+            var number = 2
+            while !usedIDs.insert(id).inserted { id = "\(name)-\(number)"; number += 1 }
+            var selections: [Selection] = []
+            var codings: [(String, String)] = []
+            func coding(_ node: xmlNodePtr) throws -> (String, String) {
+                guard let target = node.element("CodeRef")?.attribute("targetGUID"), let code = codeIDs[normalized(target)] else {
+                    throw fail(node, "a Coding refers to a code the code book does not have")
+                }
+                let user = node.attribute("creatingUser").map(normalized)
+                return (user.flatMap { users[$0] } ?? user.map { "user-\($0.prefix(8))" } ?? "refi-qda", code)
+            }
+            for child in source.elements {
+                switch child.name {
+                case "PlainTextSelection":
+                    guard let start = child.attribute("startPosition").flatMap({ Int($0) }), let end = child.attribute("endPosition").flatMap({ Int($0) }),
+                          0 <= start, start <= end else { throw fail(child, "a PlainTextSelection needs whole-number startPosition ≤ endPosition") }
+                    if child.element("Description") != nil { notCarried.append("descriptions of selections") }
+                    for node in child.elements where node.name == "Coding" {
+                        let (coder, code) = try coding(node)
+                        selections.append(Selection(start: start, end: end, coder: coder, code: code, line: child.line, name: child.attribute("name")))
+                    }
+                case "Coding":
+                    codings.append(try coding(child))
+                case "PlainTextContent", "Description":
+                    continue
+                default:
+                    notCarried.append("\(child.name) elements of text sources")
+                }
+            }
+            // Some tools count a CRLF as one character. Where selection names hold the selected text (as MAXQDA
+            // writes them), the convention that makes more of them match is taken.
+            let length = text.unicodeScalars.count
+            let crlf = Self.crlfPositions(in: text)
+            if !crlf.isEmpty {
+                let scalars = Array(text.unicodeScalars)
+                func matches(_ convert: (Int) -> Int) -> Int {
+                    selections.filter { selection in
+                        let (start, end) = (convert(selection.start), convert(selection.end))
+                        guard let name = selection.name, start <= end, end <= length else { return false }
+                        return String(String.UnicodeScalarView(scalars[start..<end])) == name
+                    }.count
+                }
+                let collapsed = matches { Self.position($0, skipping: crlf) }
+                if collapsed > 0 && collapsed > matches({ $0 }) {
+                    selections = selections.map { selection in
+                        var converted = selection
+                        converted.start = Self.position(selection.start, skipping: crlf)
+                        converted.end = Self.position(selection.end, skipping: crlf)
+                        return converted
+                    }
+                    notCarried.append("nothing of source \(id), whose positions counted each CRLF as one character and were converted")
+                }
+            }
+            if let bad = selections.first(where: { $0.end > length }) {
+                throw GlossError(.badData, "source \(id): a selection ends at \(bad.end), beyond the text's \(length) characters", at: SourceLocation(file: file, line: bad.line))
+            }
+            sources.append(Source(document: DocumentRecord(externalID: id, text: text), selections: selections, codings: codings, line: source.line))
+        }
+        notCarried = Array(Set(notCarried)).sorted()
+    }
+
+    /// The text of a source: inline, in the archive, or beside the project; without a byte order mark.
+    private static func text(of source: xmlNodePtr, archive: [ZipArchive.Entry], folder: String, file: String) throws -> String {
+        if let inline = source.element("PlainTextContent") { return inline.text }
+        guard let path = source.attribute("plainTextPath") else {
+            throw GlossError(.badData, "a TextSource has neither plainTextPath nor PlainTextContent", at: SourceLocation(file: file, line: source.line))
+        }
+        var bytes: [UInt8]
+        if path.hasPrefix("relative://") {
+            let relative = String(path.dropFirst("relative://".count))
+            bytes = try InputFile.rawBytes(path: (folder as NSString).appendingPathComponent(relative))
+        } else {
+            let name = path.hasPrefix("internal://") ? String(path.dropFirst("internal://".count)) : path
+            guard let entry = archive.first(where: { $0.name == "sources/" + name || $0.name == name }) else {
+                throw GlossError(.badData, "the source \(path) is not in the archive's sources/", at: SourceLocation(file: file, line: source.line))
+            }
+            bytes = entry.data
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw GlossError(.badData, "the source \(path) is not UTF-8", at: SourceLocation(file: file, line: source.line))
+        }
+        return text
+    }
+
+    /// Code-point offsets of the LF of each CRLF.
+    static func crlfPositions(in text: String) -> [Int] {
+        var result: [Int] = [], previous: Unicode.Scalar?
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            if scalar == "\n" && previous == "\r" { result.append(offset) }
+            previous = scalar
+        }
+        return result
+    }
+
+    /// A position counted with each CRLF as one character, as a code-point offset.
+    static func position(_ collapsed: Int, skipping crlf: [Int]) -> Int {
+        var position = collapsed
+        for lf in crlf where lf <= position { position += 1 }
+        return position
+    }
+}
+
+extension REFIProject {
+    /// The draft codebook `refi-qda`, version `version`: layer `refi-qda` for selections and document layer
+    /// `refi-qda_document` for codings of whole sources, both with the project's code tree.
+    public func codebookYAML(version: Int) -> String {
+        CodebookDraft.yaml(id: Self.layer, version: version, title: title,
+                           comment: "Draft codebook made by `gloss import annotations --format refi-qda` from a project's code book.",
+                           layer: Self.layer, roots: codes, documentLayer: Self.documentLayer)
+    }
+
+    public struct Report: Sendable, Equatable {
+        public var documents = 0
+        public var documentsAlreadyPresent = 0
+        public var annotations = 0
+        public var annotationsAlreadyPresent = 0
+        public var codebook: String?
+    }
+
+    /// Stores the project in one transaction: the draft codebook (the latest `refi-qda` version when it is the
+    /// same, else the next), the sources as documents (reused when stored with the same text), and the codings.
+    public func store(in store: any ProjectStore, context: ChangeContext, file: String) throws -> Report {
+        var report = Report()
+        try store.write { writer in
+            let latest = try writer.registeredCodebooks().filter { $0.id == Self.layer }.max { $0.version < $1.version }
+            var source = codebookYAML(version: latest?.version ?? 1)
+            if let latest, latest.sha256 != SHA256.hexDigest(of: source) { source = codebookYAML(version: latest.version + 1) }
+            if case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(file) (code book)", writer: writer, context: context) {
+                report.codebook = reference.description
+            }
+            let ingest = try AnnotationIngest(writer: writer, context: context)
+            for entry in sources {
+                let location = SourceLocation(file: file + "/project.qde", line: entry.line)
+                do throws(RecordError) { try entry.document.check() } catch { throw GlossError(.badData, "source \(entry.document.externalID): \(error.message)", at: location) }
+                let document = entry.document.document(importedAt: context.time)
+                if let stored = try writer.document(externalID: document.externalID) {
+                    guard stored.sha256 == document.sha256 else {
+                        throw GlossError(.conflict, "document \"\(document.externalID)\" is already stored with a different text", at: location)
+                    }
+                    report.documentsAlreadyPresent += 1
+                } else {
+                    try writer.insert(document, context: context)
+                    report.documents += 1
+                }
+                let length = document.text.unicodeScalars.count
+                let records = entry.selections.map { ($0.line, AnnotationRecord(documentID: document.externalID, coder: $0.coder, layer: Self.layer,
+                                                                                 start: $0.start, end: $0.end, features: ["code": .string($0.code)])) }
+                    + entry.codings.map { (entry.line, AnnotationRecord(documentID: document.externalID, coder: $0.coder, layer: Self.documentLayer,
+                                                                       start: 0, end: length, features: ["code": .string($0.code)])) }
+                for (line, record) in records {
+                    do {
+                        switch try ingest.add(record) {
+                        case .inserted: report.annotations += 1
+                        case .alreadyPresent: report.annotationsAlreadyPresent += 1
+                        }
+                    } catch let error as GlossError {
+                        throw GlossError(error.code, error.message, at: SourceLocation(file: file + "/project.qde", line: line))
+                    }
+                }
+            }
+        }
+        return report
+    }
+
+    /// A `.qdpx` of the project: every document (or those named) as a text source, the annotations of `layer`
+    /// as selections coded with their `feature`'s code and those of `documentLayer` as codings of the whole
+    /// source, the coders as users, and that feature's code tree (from the latest codebook defining `layer`) as
+    /// the code book. GUIDs are derived from ids, so exporting again gives the same file.
+    public static func export(store: any ProjectStore, layer: String = Self.layer, feature: String = "code", documentLayer: String? = Self.documentLayer,
+                              documents wanted: [String]? = nil, applicationVersion: String) throws -> [UInt8] {
+        try store.read { reader in
+            guard let (codebook, definition) = try reader.codebookRegistry().current(forLayer: layer), let tree = definition.feature(feature)?.codes else {
+                throw GlossError(.badData, "no registered codebook gives layer \(layer) a category feature \(feature); name them with --layer and --feature")
+            }
+            var usedGUIDs: Set<String> = []
+            let roots = tree.roots.map { QDCCodebook.exported($0, path: [codebook.id, layer, feature], usedGUIDs: &usedGUIDs) }
+            var guids: [String: String] = [:]
+            func collect(_ code: Code, _ exported: QDCCodebook.ExportedCode) {
+                guids[code.id] = exported.guid
+                for (child, exportedChild) in zip(code.children, exported.children) { collect(child, exportedChild) }
+            }
+            for (code, exported) in zip(tree.roots, roots) { collect(code, exported) }
+            let selected = wanted.map { Set($0.map(ExactKey.init)) }
+            var users: [String] = []
+            var sources: [(document: Document, guid: String, selections: [Annotation], codings: [Annotation])] = []
+            for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {
+                guard let document = try reader.document(externalID: summary.externalID) else { continue }
+                var selections: [Annotation] = [], codings: [Annotation] = []
+                try reader.forEachAnnotation(matching: AnnotationFilter(documentID: document.externalID)) { annotation in
+                    guard case .string(let code)? = annotation.features[feature], guids[code] != nil else { return }
+                    if annotation.layer.isIdentical(to: layer) { selections.append(annotation) }
+                    else if let documentLayer, annotation.layer.isIdentical(to: documentLayer) { codings.append(annotation) }
+                    else { return }
+                    if !users.contains(annotation.coder) { users.append(annotation.coder) }
+                }
+                sources.append((document, QDCCodebook.guid(["source", document.externalID]), selections, codings))
+            }
+            let writer = try XMLStreamWriter(indent: true)
+            try writer.startDocument()
+            func userGUID(_ name: String) -> String { QDCCodebook.guid(["user", name]) }
+            func coding(_ annotation: Annotation) throws {
+                guard case .string(let code)? = annotation.features[feature], let target = guids[code] else { return }
+                try writer.element("Coding", [("guid", QDCCodebook.guid(["coding", String(annotation.id)])), ("creatingUser", userGUID(annotation.coder))]) {
+                    try writer.element("CodeRef", [("targetGUID", target)])
+                }
+            }
+            try writer.element("Project", [("xmlns", namespace), ("name", codebook.title), ("origin", "Gloss \(applicationVersion)")]) {
+                if !users.isEmpty {
+                    try writer.element("Users") { for user in users { try writer.element("User", [("guid", userGUID(user)), ("name", user)]) } }
+                }
+                try writer.element("CodeBook") { try QDCCodebook.writeCodes(roots, to: writer) }
+                if !sources.isEmpty {
+                    try writer.element("Sources") {
+                        for source in sources {
+                            try writer.element("TextSource", [("guid", source.guid), ("name", source.document.externalID), ("plainTextPath", "internal://\(source.guid).txt")]) {
+                                for annotation in source.selections {
+                                    try writer.element("PlainTextSelection", [("guid", QDCCodebook.guid(["selection", String(annotation.id)])),
+                                                                              ("name", String(annotation.quote.prefix(60))),
+                                                                              ("startPosition", String(annotation.span.start)), ("endPosition", String(annotation.span.end)),
+                                                                              ("creatingUser", userGUID(annotation.coder))]) { try coding(annotation) }
+                                }
+                                for annotation in source.codings { try coding(annotation) }
+                            }
+                        }
+                    }
+                }
+            }
+            try writer.endDocument()
+            let qde = Array(try writer.contents().utf8)
+            return ZipArchive.archive([ZipArchive.Entry(name: "project.qde", data: qde)]
+                                      + sources.map { ZipArchive.Entry(name: "sources/\($0.guid).txt", data: Array($0.document.text.utf8)) })
+        }
+    }
+}
