@@ -8,9 +8,9 @@ import GlossStore
 extension Gloss {
     struct Codebook: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check, register, list, show, migrate, export and import codebooks.",
+            abstract: "Check, register, list, show, migrate, export, import and draft codebooks.",
             discussion: "The YAML format is documented in Codebooks/README.md.",
-            subcommands: [Check.self, Add.self, List.self, Show.self, Migrate.self, Export.self, Import.self])
+            subcommands: [Check.self, Add.self, List.self, Show.self, Migrate.self, Export.self, Import.self, Draft.self])
     }
 }
 
@@ -194,5 +194,54 @@ func writeFile(_ bytes: [UInt8], to path: String) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
         throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)", at: SourceLocation(file: path))
+    }
+}
+
+extension Gloss.Codebook {
+    struct Draft: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the draft codebook an import of another tool's files would register (needs no database).",
+            discussion: """
+                The draft holds every label, attribute, relation type and category the files use (and, for brat, \
+                what annotation.conf declares): see "Other tools" in the README. Review it, edit it, register it with \
+                `gloss codebook add`, and later imports of the same format extend it as new versions.
+
+                Examples:
+                  gloss codebook draft --format brat brat-project/ --out brat.yaml
+                  gloss codebook draft --format refi-qda interviews.qdpx
+                """)
+
+        @Option(help: "The format of the files: doccano, brat, label-studio or refi-qda.") var format: Gloss.Import.Annotations.AnnotationFormat
+        @Option(help: "With --format doccano: what the offsets count.") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
+        @Option(help: ArgumentHelp("Write the draft here instead of printing it.", valueName: "file")) var out: String?
+        @Argument(help: ArgumentHelp("The files or folders to read.", valueName: "path")) var paths: [String]
+
+        func validate() throws {
+            if format == .native { throw ValidationError("native files name their layers; there is nothing to draft (use --format doccano, brat, label-studio or refi-qda)") }
+        }
+
+        func run() throws {
+            let yaml: String
+            if format == .refiQDA {
+                let files = try InputFile.expand(paths, extensions: ["qdpx"])
+                guard files.count == 1, let file = files.first else { throw GlossError(.usage, "give one .qdpx project") }
+                yaml = try REFIProject.read(path: file).codebookYAML(version: 1)
+            } else if let foreign = InterchangeFormat(rawValue: format.rawValue) {
+                let (documents, vocabulary) = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint)
+                yaml = try InterchangeImporter.draftCodebook(format: format.rawValue, documents: documents, vocabulary: vocabulary)
+            } else {
+                return
+            }
+            if let out {
+                do {
+                    try Data(yaml.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                } catch {
+                    throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
+                }
+                print("wrote the draft codebook to \(out)")
+            } else {
+                print(yaml, terminator: "")
+            }
+        }
     }
 }

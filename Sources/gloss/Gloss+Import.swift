@@ -144,35 +144,8 @@ extension Gloss.Import {
                 }
                 return
             }
-            if format != .native {
-                var documents: [InterchangeDocument] = []
-                var vocabulary = InterchangeVocabulary()
-                switch format {
-                case .doccano:
-                    for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) {
-                        documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets == .utf16 ? .utf16 : .codepoint)
-                    }
-                case .brat:
-                    var folders: Set<String> = []
-                    for path in try InputFile.expand(paths, extensions: ["ann"]) {
-                        let text = (path as NSString).deletingPathExtension + ".txt"
-                        documents.append(try BratFormat.read(text: text, annotations: path))
-                        folders.insert((path as NSString).deletingLastPathComponent)
-                    }
-                    vocabulary.textAttributes = BratFormat.textAttributes
-                    for folder in folders.sorted() {
-                        let conf = (folder as NSString).appendingPathComponent("annotation.conf")
-                        guard FileManager.default.fileExists(atPath: conf) else { continue }
-                        let declared = try BratFormat.vocabulary(conf: conf)
-                        vocabulary.labels += declared.labels
-                        vocabulary.relationTypes += declared.relationTypes
-                        vocabulary.attributes += declared.attributes
-                    }
-                case .labelStudio:
-                    for path in try InputFile.expand(paths, extensions: ["json"]) { documents += try LabelStudioFormat.read(try InputFile(path: path)) }
-                case .native, .refiQDA:
-                    break
-                }
+            if format != .native, let foreign = InterchangeFormat(rawValue: format.rawValue) {
+                let (documents, vocabulary) = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint)
                 let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
                                                      context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
                     .importDocuments(documents, vocabulary: vocabulary)

@@ -1,0 +1,46 @@
+import Foundation
+import GlossCore
+import GlossStore
+
+/// The other tools' annotation formats Gloss reads through `InterchangeImporter`.
+public enum InterchangeFormat: String, CaseIterable, Sendable {
+    case doccano, brat
+    case labelStudio = "label-studio"
+
+    /// The documents in `paths` (files, or folders of the format's files), and what the tool's configuration
+    /// declares (brat's `annotation.conf` beside the files). `offsets` is what doccano's offsets count.
+    public func read(_ paths: [String], offsets: OffsetUnit = .utf16) throws -> (documents: [InterchangeDocument], vocabulary: InterchangeVocabulary) {
+        var documents: [InterchangeDocument] = []
+        var vocabulary = InterchangeVocabulary()
+        switch self {
+        case .doccano:
+            for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) { documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets) }
+        case .labelStudio:
+            for path in try InputFile.expand(paths, extensions: ["json"]) { documents += try LabelStudioFormat.read(try InputFile(path: path)) }
+        case .brat:
+            var folders: [String] = []
+            for path in try InputFile.expand(paths, extensions: ["ann"]) {
+                documents.append(try BratFormat.read(text: (path as NSString).deletingPathExtension + ".txt", annotations: path))
+                let folder = (path as NSString).deletingLastPathComponent
+                if !folders.contains(folder) { folders.append(folder) }
+            }
+            vocabulary.textAttributes = BratFormat.textAttributes
+            for folder in folders {
+                let conf = (folder as NSString).appendingPathComponent("annotation.conf")
+                guard FileManager.default.fileExists(atPath: conf) else { continue }
+                let declared = try BratFormat.vocabulary(conf: conf)
+                vocabulary.labels += declared.labels
+                vocabulary.relationTypes += declared.relationTypes
+                vocabulary.attributes += declared.attributes
+            }
+        }
+        return (documents, vocabulary)
+    }
+}
+
+extension InterchangeImporter {
+    /// The draft codebook an import of `documents` would register first (YAML), with nothing registered yet.
+    public static func draftCodebook(format: String, documents: [InterchangeDocument], vocabulary: InterchangeVocabulary) throws -> String {
+        try InterchangeCodebook(format: format, registered: [], documents: documents, vocabulary: vocabulary).yaml
+    }
+}
