@@ -46,7 +46,7 @@ public struct ZipArchive {
             let name = String(decoding: bytes[(entry + 46)..<(entry + 46 + nameLength)], as: UTF8.self)
             guard try u32(local) == 0x0403_4B50 else { throw fail("the local header of \(name) is damaged") }
             let start = local + 30 + (try u16(local + 26)) + (try u16(local + 28))
-            guard start >= 0, start + compressed <= bytes.count, size <= 1 << 30 else { throw fail("\(name) lies outside the archive or is larger than 1 GiB") }
+            guard start >= 0, start + compressed <= bytes.count, size <= 1 << 30, compressed <= 1 << 30 else { throw fail("\(name) lies outside the archive or is larger than 1 GiB") }
             let stored = Array(bytes[start..<(start + compressed)])
             switch method {
             case 0: result.append(Entry(name: name, data: stored))
@@ -81,8 +81,13 @@ public struct ZipArchive {
         return Array(output.prefix(size))
     }
 
-    /// A ZIP archive of `entries`, stored uncompressed, with their CRC-32.
-    public static func archive(_ entries: [Entry]) -> [UInt8] {
+    /// A ZIP archive of `entries`, stored uncompressed, with their CRC-32. Without ZIP64, an archive holds at most
+    /// 65,535 entries and 4 GiB; more is refused (exit 74) rather than written wrong.
+    public static func archive(_ entries: [Entry]) throws -> [UInt8] {
+        let total = entries.reduce(0) { $0 + 76 + 2 * $1.name.utf8.count + $1.data.count }
+        guard entries.count <= 0xFFFF, total < 0xFFFF_FFFF else {
+            throw GlossError(.ioFailure, "the archive would hold \(entries.count) files and \(total) bytes, more than a ZIP file without ZIP64 can; export fewer documents (--doc)")
+        }
         var bytes: [UInt8] = [], directory: [UInt8] = []
         func append16(_ value: Int, to buffer: inout [UInt8]) { buffer += [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
         func append32(_ value: Int, to buffer: inout [UInt8]) { append16(value & 0xFFFF, to: &buffer); append16(value >> 16 & 0xFFFF, to: &buffer) }

@@ -212,7 +212,7 @@ extension Gloss.Codebook {
                 """)
 
         @Option(help: "The format of the files: doccano, brat, label-studio or refi-qda.") var format: Gloss.Import.Annotations.AnnotationFormat
-        @Option(help: "With --format doccano: what the offsets count.") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
+        @Option(help: "With --format doccano: what the offsets count (default utf16).") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
         @Option(help: ArgumentHelp("Write the draft here instead of printing it.", valueName: "file")) var out: String?
         @Argument(help: ArgumentHelp("The files or folders to read.", valueName: "path")) var paths: [String]
 

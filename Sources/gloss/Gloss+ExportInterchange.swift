@@ -9,9 +9,14 @@ struct InterchangeExportOptions: ParsableArguments {
     @OptionGroup var project: ProjectOptions
     @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
 
-    /// What the import of `format` stored, read back.
+    /// What the import of `format` stored, read back; an unknown document id is refused.
     func documents(format: String) throws -> [InterchangeDocument] {
-        try InterchangeExporter(store: try project.openStore(), format: format).documents(named: doc.map { $0.split(separator: ",").map(String.init) })
+        let wanted = doc.map { $0.split(separator: ",").map(String.init) }
+        let documents = try InterchangeExporter(store: try project.openStore(), format: format).documents(named: wanted)
+        if let wanted, let unknown = wanted.first(where: { id in !documents.contains { $0.id.isIdentical(to: id) } }) {
+            throw GlossError(.badData, "there is no document \"\(unknown)\"; list them with `gloss docs list`")
+        }
+        return documents
     }
 
     /// Writes `text` to `path` whole (a temporary file moved into place).
@@ -78,10 +83,10 @@ extension Gloss.Export {
             } catch {
                 throw GlossError(.ioFailure, "cannot create the folder: \(error.localizedDescription)", at: SourceLocation(file: out))
             }
+            if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
+                throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a brat file name; export the others with --doc")
+            }
             for document in documents {
-                guard !document.id.contains("/"), !document.id.hasPrefix(".") else {
-                    throw GlossError(.badData, "document id \"\(document.id)\" cannot be a brat file name; export the others with --doc")
-                }
                 let base = (out as NSString).appendingPathComponent(document.id)
                 try InterchangeExportOptions.write(document.text, to: base + ".txt")
                 try InterchangeExportOptions.write(BratFormat.annotations(document), to: base + ".ann")
@@ -140,9 +145,12 @@ extension Gloss.Export {
         var documentLayer = REFIProject.documentLayer
 
         func run() throws {
+            var skipped = 0
             let bytes = try REFIProject.export(store: try options.project.openStore(), layer: layer, feature: feature,
                                                documentLayer: documentLayer == "none" ? nil : documentLayer,
-                                               documents: options.doc.map { $0.split(separator: ",").map(String.init) }, applicationVersion: Gloss.version)
+                                               documents: options.doc.map { $0.split(separator: ",").map(String.init) }, applicationVersion: Gloss.version,
+                                               skipped: &skipped)
+            if skipped > 0 { printError("warning: \(skipped) annotations carry a code the latest code tree of \(layer).\(feature) does not have; they are not in the export") }
             do {
                 try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic)
             } catch {

@@ -112,8 +112,8 @@ extension Gloss.Import {
         @Option(help: ArgumentHelp("With a foreign format: the coder to store the annotations under (default: the format's name).", valueName: "name"))
         var coder: String?
 
-        @Option(help: "With --format doccano: what the offsets count (doccano's web front end counts UTF-16 units).")
-        var offsets: ForeignOffsets = .utf16
+        @Option(help: "With --format doccano: what the offsets count (default utf16: doccano's web front end counts UTF-16 units).")
+        var offsets: ForeignOffsets?
 
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
@@ -124,7 +124,11 @@ extension Gloss.Import {
         func validate() throws {
             if format == .native, coder != nil { throw ValidationError("--coder goes with a foreign --format; native records name their coder") }
             if let coder, let problem = Name.problem(with: coder, as: .coder) { throw ValidationError("--coder: \(problem)") }
-            if format != .native, restore || allowUncodedLayers { throw ValidationError("--restore and --allow-uncoded-layers go with native files") }
+            if format != .native, restore || allowUncodedLayers || importArguments.skipInvalid {
+                throw ValidationError("--restore, --allow-uncoded-layers and --skip-invalid go with native files")
+            }
+            if format == .refiQDA, coder != nil { throw ValidationError("--coder does not apply to refi-qda: its users are the coders") }
+            if offsets != nil, format != .doccano { throw ValidationError("--offsets goes with --format doccano") }
         }
 
         func run() throws {
@@ -145,7 +149,7 @@ extension Gloss.Import {
                 return
             }
             if format != .native, let foreign = InterchangeFormat(rawValue: format.rawValue) {
-                let (documents, vocabulary) = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint)
+                let (documents, vocabulary) = try foreign.read(paths, offsets: offsets == .codepoint ? .codepoint : .utf16)
                 let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
                                                      context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
                     .importDocuments(documents, vocabulary: vocabulary)

@@ -30,7 +30,9 @@ struct REFIProjectTests {
         let work = try TemporaryDirectory()
         let first = try SQLiteStore(path: work.path("first.sqlite"), creating: true)
         _ = try Self.importing(Self.demo, into: first)
-        let bytes = try REFIProject.export(store: first, applicationVersion: "0.1.0")
+        var skipped = 0
+        let bytes = try REFIProject.export(store: first, applicationVersion: "0.1.0", skipped: &skipped)
+        #expect(skipped == 0)
         let qde = try #require(try ZipArchive.entries(of: bytes, file: "export.qdpx").first { $0.name == "project.qde" })
         let schema = try InputFile(path: TestPaths.shared.appendingPathComponent("interop/refi-qda/Project.xsd").path)
         let errors = try XMLSchemaValidator(schema: schema.bytes, file: schema.path).errors(in: try XMLTree(bytes: qde.data, file: "project.qde"))
@@ -44,7 +46,10 @@ struct REFIProjectTests {
         for name in ["documents.jsonl", "annotations.jsonl", "codebooks/refi-qda@1.yaml"] {
             #expect(try Data(contentsOf: URL(fileURLWithPath: work.path("one/" + name))) == Data(contentsOf: URL(fileURLWithPath: work.path("two/" + name))), "\(name)")
         }
-        #expect(try REFIProject.export(store: second, applicationVersion: "0.1.0") == bytes)
+        #expect(try REFIProject.export(store: second, applicationVersion: "0.1.0", skipped: &skipped) == bytes)
+        // Importing the same project again reuses the registered code book.
+        let again = try Self.importing(Self.demo, into: first)
+        #expect(again.codebook == nil && again.annotations == 0 && again.annotationsAlreadyPresent == 205)
     }
 
     @Test func positionsSurviveHazardsBOMsAndTheCRLFAsOneConvention() throws {

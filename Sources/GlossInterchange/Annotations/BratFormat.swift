@@ -10,7 +10,8 @@ import GlossStore
 /// - `A` and `M` attributes: without a value a yes/no attribute, else a text value;
 /// - `R` relations (`Arg1`, `Arg2`) and `*` equivalences (each later member from the first), as relations;
 /// - `E` events: the trigger is its `T` span; each argument becomes a relation of type `EVENT:ROLE` from the
-///   trigger; attributes and notes of an event go to its trigger;
+///   trigger; attributes, notes and relations of an event go to its trigger (so an event without arguments
+///   is not kept, and two events of one type on one trigger come back as one);
 /// - `#` notes (`AnnotatorNotes`) as the text attribute `AnnotatorNotes` of a span, or the note of a relation;
 /// - `N` normalizations as the text attribute `Normalization` (`TYPE RID:EID<TAB>TEXT`).
 ///
@@ -30,8 +31,7 @@ public enum BratFormat {
         var spanIndex: [String: Int] = [:]
         var relationIndex: [String: Int] = [:]
         var pendingLines: [(line: Int, fields: [Substring])] = []
-        for (number, rawLine) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        for (number, line) in Self.lines(file.text).enumerated() {
             guard !line.isEmpty else { continue }
             let location = SourceLocation(file: ann, line: number + 1)
             func fail(_ message: String) -> GlossError { GlossError(.badData, message, at: location) }
@@ -49,15 +49,17 @@ public enum BratFormat {
                     }
                     pieces.append((start, end))
                 }
+                guard let first = pieces.first else { throw fail("a text-bound annotation needs at least one START END range") }
                 // brat writes line breaks inside the covered text as spaces.
                 var recorded = fields.count > 2 ? String(fields[2]) : nil
                 if pieces.count == 1, let shown = recorded {
-                    let covered = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(pieces[0].0).prefix(pieces[0].1 - pieces[0].0)))
+                    let covered = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(first.0).prefix(first.1 - first.0)))
                     if shown != covered && shown == covered.replacingOccurrences(of: "\n", with: " ") { recorded = covered }
                 }
+                guard spanIndex[String(fields[0])] == nil else { throw fail("\(fields[0]) is defined twice") }
                 spanIndex[String(fields[0])] = document.spans.count
-                document.spans.append(InterchangeSpan(key: String(fields[0]), label: String(parts[0]), start: pieces[0].0, end: pieces[0].1,
-                                                      text: recorded, fragments: Array(pieces.dropFirst())))
+                document.spans.append(InterchangeSpan(key: String(fields[0]), label: String(parts[0]), start: first.0, end: first.1,
+                                                      text: recorded, fragments: Array(pieces.dropFirst()), line: number + 1))
             case "E":
                 let arguments = fields[1].split(separator: " ")
                 guard let trigger = arguments.first, let colon = trigger.lastIndex(of: ":") else { throw fail("an event is TYPE:TRIGGER ROLE:ID…") }
@@ -66,19 +68,20 @@ public enum BratFormat {
                 for (position, argument) in arguments.dropFirst().enumerated() {
                     guard let split = argument.lastIndex(of: ":") else { throw fail("an event argument is ROLE:ID") }
                     document.relations.append(InterchangeRelation(key: "\(fields[0])-\(position)", type: "\(type):\(argument[..<split])", from: triggerID,
-                                                                  to: String(argument[argument.index(after: split)...])))
+                                                                  to: String(argument[argument.index(after: split)...]), line: number + 1))
                 }
             case "R":
                 let arguments = fields[1].split(separator: " ")
                 guard arguments.count == 3, arguments[1].hasPrefix("Arg1:"), arguments[2].hasPrefix("Arg2:") else { throw fail("a relation is TYPE Arg1:ID Arg2:ID") }
                 relationIndex[String(fields[0])] = document.relations.count
                 document.relations.append(InterchangeRelation(key: String(fields[0]), type: String(arguments[0]), from: String(arguments[1].dropFirst(5)),
-                                                              to: String(arguments[2].dropFirst(5))))
+                                                              to: String(arguments[2].dropFirst(5)), line: number + 1))
             case "*":
                 let members = fields[1].split(separator: " ")
                 guard members.count >= 3 else { throw fail("an equivalence is TYPE ID ID…") }
                 for (position, member) in members.dropFirst(2).enumerated() {
-                    document.relations.append(InterchangeRelation(key: "*\(number)-\(position)", type: String(members[0]), from: String(members[1]), to: String(member)))
+                    document.relations.append(InterchangeRelation(key: "*\(number)-\(position)", type: String(members[0]), from: String(members[1]), to: String(member),
+                                                                  line: number + 1))
                 }
             case "A", "M", "#", "N":
                 pendingLines.append((number + 1, fields))  // after every span and relation is known
@@ -97,25 +100,46 @@ public enum BratFormat {
             case "#":
                 let note = fields.count > 2 ? String(fields[2]) : ""
                 if let index = spanIndex[target] {
-                    document.spans[index].attributes["AnnotatorNotes"] = .string(note)
+                    document.spans[index].attributes["AnnotatorNotes"] = .string(Self.joined(document.spans[index].attributes["AnnotatorNotes"], note))
                 } else if let index = relationIndex[target] {
-                    document.relations[index].note = note
+                    document.relations[index].note = document.relations[index].note.map { $0 + "\n" + note } ?? note
                 } else {
                     throw fail("the note is on \(target), which is not a text-bound annotation, event or relation of this file")
                 }
             case "N":
                 guard let index = spanIndex[target], parts.count == 3 else { throw fail("a normalization is TYPE ID RID:EID<TAB>TEXT on a text-bound annotation") }
-                document.spans[index].attributes["Normalization"] = .string("\(parts[0]) \(parts[2])" + (fields.count > 2 ? "\t\(fields[2])" : ""))
+                document.spans[index].attributes["Normalization"] = .string(Self.joined(document.spans[index].attributes["Normalization"],
+                                                                                        "\(parts[0]) \(parts[2])" + (fields.count > 2 ? "\t\(fields[2])" : "")))
             default:
                 guard let index = spanIndex[target] else { throw fail("attribute \(parts[0]) is on \(target); Gloss keeps attributes of text-bound annotations and events") }
                 document.spans[index].attributes[String(parts[0])] = parts.count == 3 ? .string(String(parts[2])) : .bool(true)
             }
         }
-        for relation in document.relations where spanIndex[relation.from] == nil || spanIndex[relation.to] == nil {
-            throw GlossError(.badData, "relation \(relation.key) (\(relation.type)) links \(relation.from) and \(relation.to), not both text-bound annotations of this file",
-                             at: SourceLocation(file: ann))
+        // A relation or event argument may point at an event: it then points at the event's trigger.
+        for index in document.relations.indices {
+            if let trigger = eventTriggers[document.relations[index].from] { document.relations[index].from = trigger }
+            if let trigger = eventTriggers[document.relations[index].to] { document.relations[index].to = trigger }
+            let relation = document.relations[index]
+            if spanIndex[relation.from] == nil || spanIndex[relation.to] == nil {
+                throw GlossError(.badData, "relation \(relation.key) (\(relation.type)) links \(relation.from) and \(relation.to), not both text-bound annotations or events of this file",
+                                 at: SourceLocation(file: ann, line: relation.line))
+            }
         }
         return document
+    }
+
+    /// The lines of a text, split at LF with a CR before it dropped (Swift treats CRLF as one Character, so the
+    /// split is on scalars).
+    static func lines(_ text: String) -> [Substring] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            Substring(line.last == "\r" ? line.dropLast() : line)
+        }
+    }
+
+    /// A second note or normalization of one span goes on a line of its own.
+    private static func joined(_ earlier: JSONValue?, _ next: String) -> String {
+        if case .string(let text)? = earlier { return text + "\n" + next }
+        return next
     }
 
     /// The types `annotation.conf` declares: entities and events (as labels), relations, and attributes with
@@ -124,7 +148,7 @@ public enum BratFormat {
         var vocabulary = InterchangeVocabulary()
         vocabulary.textAttributes = textAttributes
         var section = ""
-        for rawLine in try InputFile(path: path).text.split(separator: "\n") {
+        for rawLine in Self.lines(try InputFile(path: path).text) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             if line.hasPrefix("["), line.hasSuffix("]") { section = String(line.dropFirst().dropLast()); continue }
@@ -159,13 +183,21 @@ public enum BratFormat {
             guard let id = ids[span.key] else { continue }
             for (name, value) in span.attributes.sorted(by: { $0.key < $1.key }) {
                 switch (name, value) {
-                case ("AnnotatorNotes", .string(let note)): noteNumber += 1; lines.append("#\(noteNumber)\tAnnotatorNotes \(id)\t\(note)")
-                case ("Normalization", .string(let normalization)):
-                    normalizationNumber += 1
-                    let parts = normalization.split(separator: " ", maxSplits: 1)
-                    lines.append("N\(normalizationNumber)\t\(parts.first ?? "Reference") \(id) \(parts.count > 1 ? parts[1] : "")")
+                case ("AnnotatorNotes", .string(let notes)):
+                    for note in notes.split(separator: "\n", omittingEmptySubsequences: false) {
+                        noteNumber += 1
+                        lines.append("#\(noteNumber)\tAnnotatorNotes \(id)\t" + note.replacingOccurrences(of: "\t", with: " "))
+                    }
+                case ("Normalization", .string(let normalizations)):
+                    for normalization in normalizations.split(separator: "\n") {
+                        normalizationNumber += 1
+                        let parts = normalization.split(separator: " ", maxSplits: 1)
+                        lines.append("N\(normalizationNumber)\t\(parts.first ?? "Reference") \(id) \(parts.count > 1 ? parts[1] : "")")
+                    }
                 case (_, .bool(true)): attributeNumber += 1; lines.append("A\(attributeNumber)\t\(name) \(id)")
-                case (_, .string(let text)): attributeNumber += 1; lines.append("A\(attributeNumber)\t\(name) \(id) \(text)")
+                case (_, .string(let text)):
+                    attributeNumber += 1
+                    lines.append("A\(attributeNumber)\t\(name) \(id) " + text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " "))
                 default: continue
                 }
             }
@@ -183,7 +215,10 @@ public enum BratFormat {
             }
             relationNumber += 1
             lines.append("R\(relationNumber)\t\(relation.type) Arg1:\(from) Arg2:\(to)\t")
-            if let note = relation.note { noteNumber += 1; lines.append("#\(noteNumber)\tAnnotatorNotes R\(relationNumber)\t\(note)") }
+            for note in relation.note.map({ $0.split(separator: "\n", omittingEmptySubsequences: false) }) ?? [] {
+                noteNumber += 1
+                lines.append("#\(noteNumber)\tAnnotatorNotes R\(relationNumber)\t" + note.replacingOccurrences(of: "\t", with: " "))
+            }
         }
         for event in eventOrder {
             eventNumber += 1

@@ -36,9 +36,12 @@ public struct InterchangeSpan: Sendable {
     public var text: String?
     /// Further pieces of a discontinuous span (brat), after [start, end).
     public var fragments: [(start: Int, end: Int)]
+    /// The line of the file it came from, when the format has lines.
+    public var line: Int?
 
     public init(key: String, label: String, start: Int, end: Int, coder: String? = nil, attributes: [String: JSONValue] = [:], text: String? = nil,
-                fragments: [(start: Int, end: Int)] = []) {
+                fragments: [(start: Int, end: Int)] = [], line: Int? = nil) {
+        self.line = line
         self.key = key
         self.label = label
         self.start = start
@@ -69,8 +72,11 @@ public struct InterchangeRelation: Sendable {
     public var to: String
     /// A free-text note on the relation.
     public var note: String?
+    /// The line of the file it came from, when the format has lines.
+    public var line: Int?
 
-    public init(key: String, type: String, from: String, to: String, note: String? = nil) {
+    public init(key: String, type: String, from: String, to: String, note: String? = nil, line: Int? = nil) {
+        self.line = line
         self.key = key
         self.type = type
         self.from = from

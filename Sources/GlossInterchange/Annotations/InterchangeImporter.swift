@@ -53,14 +53,21 @@ public struct InterchangeImporter {
                 }
             }
             let draft = try InterchangeCodebook(format: format, registered: writer.registeredCodebooks(), documents: documents, vocabulary: vocabulary)
-            let source = draft.yaml
-            if case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(format) import (codebook draft)", writer: writer, context: context) {
+            if let source = draft.newVersion,
+               case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(format) import (codebook draft)", writer: writer, context: context) {
                 report.codebook = reference.description
             }
             let ingest = try AnnotationIngest(writer: writer, context: context)
             for document in documents {
-                func located(_ body: () throws -> AnnotationIngest.Outcome) throws -> AnnotationIngest.Outcome {
-                    do { return try body() } catch let error as GlossError { throw GlossError(error.code, error.message, at: document.location) }
+                func located(_ line: Int?, _ body: () throws -> AnnotationIngest.Outcome) throws -> AnnotationIngest.Outcome {
+                    do { return try body() } catch let error as GlossError {
+                        throw GlossError(error.code, error.message, at: SourceLocation(file: document.location.file, line: line ?? document.location.line))
+                    }
+                }
+                var seenKeys: Set<String> = []
+                if let twice = document.spans.first(where: { !seenKeys.insert($0.key).inserted }) {
+                    throw GlossError(.badData, "two spans have the id \(twice.key.replacingOccurrences(of: "\u{0}", with: " ")); relations could not tell them apart",
+                                     at: SourceLocation(file: document.location.file, line: twice.line ?? document.location.line))
                 }
                 var ids: [String: Int64] = [:]
                 var spans: [String: InterchangeSpan] = [:]
@@ -82,7 +89,7 @@ public struct InterchangeImporter {
                         let key = number == 0 ? span.key : "\(span.key)\u{0}\(number)"
                         let record = AnnotationRecord(documentID: document.id, coder: span.coder ?? coder, layer: format, start: piece.0, end: piece.1,
                                                       text: number == 0 ? recorded : nil, features: features)
-                        switch try located({ try ingest.add(record) }) {
+                        switch try located(span.line, { try ingest.add(record) }) {
                         case .inserted(let annotation): ids[key] = annotation.id; report.annotations += 1
                         case .alreadyPresent(let id): ids[key] = id; report.annotationsAlreadyPresent += 1
                         }
@@ -94,14 +101,15 @@ public struct InterchangeImporter {
                 }
                 for relation in relations {
                     guard let from = spans[relation.from], let source = ids[relation.from], let target = ids[relation.to] else {
-                        throw GlossError(.badData, "relation \(relation.key) (\(relation.type)) points to a span the document does not have", at: document.location)
+                        throw GlossError(.badData, "relation \(relation.key) (\(relation.type)) points to a span the document does not have",
+                                         at: SourceLocation(file: document.location.file, line: relation.line ?? document.location.line))
                     }
                     var features: [String: JSONValue] = ["type": .string(draft.relationCodes[relation.type] ?? relation.type),
                                                          "source": .integer(Int(source)), "target": .integer(Int(target))]
                     if let note = relation.note { features["note"] = .string(note) }
                     let record = AnnotationRecord(documentID: document.id, coder: from.coder ?? coder, layer: "\(format)_relation", start: from.start, end: from.end,
                                                   features: features)
-                    switch try located({ try ingest.add(record) }) {
+                    switch try located(relation.line, { try ingest.add(record) }) {
                     case .inserted: report.relations += 1
                     case .alreadyPresent: report.annotationsAlreadyPresent += 1
                     }
@@ -116,7 +124,7 @@ public struct InterchangeImporter {
                 for (name, labels) in byCoder {
                     let record = AnnotationRecord(documentID: document.id, coder: name, layer: "\(format)_category", start: 0, end: document.text.unicodeScalars.count,
                                                   features: ["label": .array(labels)])
-                    switch try located({ try ingest.add(record) }) {
+                    switch try located(nil, { try ingest.add(record) }) {
                     case .inserted: report.annotations += 1
                     case .alreadyPresent: report.annotationsAlreadyPresent += 1
                     }
@@ -134,6 +142,7 @@ struct InterchangeCodebook {
     static let fragment = "_fragment"
     let format: String
     var version: Int
+    private var reusesLatest = false
     var labels: [String] = []
     var relationTypes: [String] = []
     var categories: [String] = []
@@ -227,10 +236,43 @@ struct InterchangeCodebook {
         relationCodes = Dictionary(relationTypes.map { ($0, CodebookDraft.uniqueID(for: $0, used: &used)) }, uniquingKeysWith: { first, _ in first })
         used = []
         categoryCodes = Dictionary(categories.map { ($0, CodebookDraft.uniqueID(for: $0, used: &used)) }, uniquingKeysWith: { first, _ in first })
-        // The latest version when this draft says exactly the same, else the next one.
-        version = stored?.version ?? 1
-        if let stored, SHA256.hexDigest(of: yaml) != stored.sha256 { version = stored.version + 1 }
+        // The latest version when it already has every label, relation type, category and attribute needed (a
+        // version the user revised is kept, and its code ids used); else the next, which adds what is new.
+        version = (stored?.version ?? 0) + 1
+        if let stored, let latest, Self.covers(latest, format: format, labels: labels, relationTypes: relationTypes, categories: categories,
+                                               attributes: attributes.map(\.name), hasRelationNotes: hasRelationNotes) {
+            version = stored.version
+            reusesLatest = true
+            func ids(_ layer: String, _ feature: String) -> [String: String] {
+                Dictionary((latest.layer(layer)?.feature(feature)?.codes?.flattened ?? []).map { ($0.code.label, $0.code.id) }, uniquingKeysWith: { first, _ in first })
+            }
+            labelCodes = ids(format, "label")
+            relationCodes = ids("\(format)_relation", "type")
+            categoryCodes = ids("\(format)_category", "label")
+            for feature in latest.layer(format)?.features ?? [] where feature.id != "label" {
+                let name = feature.label ?? feature.id
+                attributeFeatureIDs[name] = feature.id
+                attributeValueCodes[name] = Dictionary((feature.codes?.flattened ?? []).map { ($0.code.label, $0.code.id) }, uniquingKeysWith: { first, _ in first })
+            }
+        }
     }
+
+    /// Whether `latest` (the format's latest draft, maybe revised) has every label, relation type, category and
+    /// attribute, by the tool's names (the codes' and features' labels).
+    private static func covers(_ latest: Codebook, format: String, labels: [String], relationTypes: [String], categories: [String],
+                               attributes: [String], hasRelationNotes: Bool) -> Bool {
+        func has(_ layer: String, _ feature: String, _ wanted: [String]) -> Bool {
+            guard !wanted.isEmpty else { return true }
+            let known = Set(latest.layer(layer)?.feature(feature)?.codes?.flattened.map(\.code.label) ?? [])
+            return wanted.allSatisfy(known.contains)
+        }
+        let features = Set(latest.layer(format)?.features.map { $0.label ?? $0.id } ?? [])
+        return has(format, "label", labels) && has("\(format)_relation", "type", relationTypes) && has("\(format)_category", "label", categories)
+            && attributes.allSatisfy(features.contains) && (!hasRelationNotes || latest.layer("\(format)_relation")?.feature("note") != nil)
+    }
+
+    /// The YAML to register, or nil when the latest version serves or there is nothing to declare.
+    var newVersion: String? { reusesLatest || (labels.isEmpty && relationTypes.isEmpty && categories.isEmpty) ? nil : yaml }
 
     var yaml: String {
         Self.yaml(format: format, version: version, labels: labels, relationTypes: relationTypes, categories: categories,
@@ -247,16 +289,18 @@ struct InterchangeCodebook {
         }
         var lines = ["# Draft codebook made by `gloss import annotations --format \(format)`: every label, attribute, relation type and",
                      "# category the imported files hold. Revise it as a new version (`gloss codebook add`, `gloss codebook migrate`).",
-                     "id: \(format)", "version: \(version)", "title: \(CodebookDraft.quoted("Labels imported from \(format)"))", "layers:",
-                     "  - id: \(format)", "    label: \(CodebookDraft.quoted("\(format) spans"))", "    features:",
-                     "      - id: label", "        type: category", "        required: true", "        codes:"]
-        lines += codes(labels.isEmpty ? ["(none)"] : labels, labelCodes, indent: "          ")
-        for attribute in attributes {
-            if attribute.type != "category" || attribute.values.isEmpty {
-                lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: \(attribute.type == "text" ? "text" : "boolean")"]
-            } else {
-                lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: category", "        codes:"]
-                    + codes(attribute.values, attribute.valueCodes, indent: "          ")
+                     "id: \(format)", "version: \(version)", "title: \(CodebookDraft.quoted("Labels imported from \(format)"))", "layers:"]
+        if !labels.isEmpty {
+            lines += ["  - id: \(format)", "    label: \(CodebookDraft.quoted("\(format) spans"))", "    features:",
+                      "      - id: label", "        type: category", "        required: true", "        codes:"]
+            lines += codes(labels, labelCodes, indent: "          ")
+            for attribute in attributes {
+                if attribute.type != "category" || attribute.values.isEmpty {
+                    lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: \(attribute.type == "text" ? "text" : "boolean")"]
+                } else {
+                    lines += ["      - id: \(attribute.id)", "        label: \(CodebookDraft.quoted(attribute.name))", "        type: category", "        codes:"]
+                        + codes(attribute.values, attribute.valueCodes, indent: "          ")
+                }
             }
         }
         if !relationTypes.isEmpty {

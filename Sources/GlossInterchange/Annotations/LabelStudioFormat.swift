@@ -9,7 +9,8 @@ import GlossStore
 ///   in code points (Label Studio counts Python characters), the covered text checked;
 /// - `relation` results (`from_id`, `to_id`, `labels`): relations between regions, typed by their first
 ///   label (`related` when unlabelled);
-/// - `choices`: categories of the document.
+/// - `choices`: categories of the document, or, with the id of a labels region, an attribute of that region
+///   (named by the result's `from_name`).
 ///
 /// Each annotation's coder is its annotator: `completed_by.email`, else `user-ID`, else `annotation-ID`. The text
 /// is `data.text`, or the task's only string in `data`; the document id is `data.gloss_document` (which `gloss
@@ -85,7 +86,16 @@ public enum LabelStudioFormat {
                         document.relations.append(InterchangeRelation(key: key, type: relationType, from: coder + "\u{0}" + from, to: coder + "\u{0}" + to))
                     case "choices":
                         guard case .array(let choices)? = value["choices"] else { throw fail("a choices result needs \"choices\"") }
-                        for case .string(let choice) in choices { document.categories.append(InterchangeCategory(label: choice, coder: coder)) }
+                        let names = choices.compactMap { if case .string(let choice) = $0 { choice } else { nil } }
+                        // Choices with the id of a labels region describe that region (per-region choices).
+                        let regions = document.spans.indices.filter { document.spans[$0].key == key || document.spans[$0].key.hasPrefix(key + "\u{0}") }
+                        if !regions.isEmpty {
+                            let attribute: String
+                            if case .string(let name)? = item["from_name"] { attribute = name } else { attribute = "choice" }
+                            for index in regions { document.spans[index].attributes[attribute] = .string(names.joined(separator: "; ")) }
+                        } else {
+                            for choice in names { document.categories.append(InterchangeCategory(label: choice, coder: coder)) }
+                        }
                     case "paragraphlabels", "hypertextlabels":
                         throw fail("\(type) results place labels in dialogues or HTML (paragraph indexes, XPath ranges), not in a plain text; Gloss imports text, labels, relations and choices")
                     default:

@@ -64,7 +64,7 @@ public struct REFIProject {
 
     private init(root: xmlNodePtr, file: String, archive: [ZipArchive.Entry], folder: String) throws {
         func fail(_ node: xmlNodePtr, _ message: String) -> GlossError { GlossError(.badData, message, at: SourceLocation(file: file, line: node.line)) }
-        func normalized(_ guid: String) -> String { guid.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}")) }
+        let normalized = Self.normalized
         var users: [String: String] = [:]
         for user in root.element("Users")?.elements.filter({ $0.name == "User" }) ?? [] {
             guard let guid = user.attribute("guid") else { throw fail(user, "a User has no guid") }
@@ -122,6 +122,9 @@ public struct REFIProject {
             // writes them), the convention that makes more of them match is taken.
             let length = text.unicodeScalars.count
             let crlf = Self.crlfPositions(in: text)
+            if let bad = selections.first(where: { $0.end > length }) {
+                throw GlossError(.badData, "source \(id): a selection ends at \(bad.end), beyond the text's \(length) characters", at: SourceLocation(file: file, line: bad.line))
+            }
             if !crlf.isEmpty {
                 let scalars = Array(text.unicodeScalars)
                 func matches(_ convert: (Int) -> Int) -> Int {
@@ -141,9 +144,6 @@ public struct REFIProject {
                     }
                     notCarried.append("nothing of source \(id), whose positions counted each CRLF as one character and were converted")
                 }
-            }
-            if let bad = selections.first(where: { $0.end > length }) {
-                throw GlossError(.badData, "source \(id): a selection ends at \(bad.end), beyond the text's \(length) characters", at: SourceLocation(file: file, line: bad.line))
             }
             sources.append(Source(document: DocumentRecord(externalID: id, text: text), selections: selections, codings: codings, line: source.line))
         }
@@ -173,6 +173,9 @@ public struct REFIProject {
         }
         return text
     }
+
+    /// A GUID as compared: lower case, without braces.
+    static func normalized(_ guid: String) -> String { guid.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}")) }
 
     /// Code-point offsets of the LF of each CRLF.
     static func crlfPositions(in text: String) -> [Int] {
@@ -214,10 +217,18 @@ extension REFIProject {
     public func store(in store: any ProjectStore, context: ChangeContext, file: String) throws -> Report {
         var report = Report()
         try store.write { writer in
-            let latest = try writer.registeredCodebooks().filter { $0.id == Self.layer }.max { $0.version < $1.version }
-            var source = codebookYAML(version: latest?.version ?? 1)
-            if let latest, latest.sha256 != SHA256.hexDigest(of: source) { source = codebookYAML(version: latest.version + 1) }
-            if case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(file) (code book)", writer: writer, context: context) {
+            // The latest `refi-qda` version serves when it has every code of this project (by GUID; its code ids are
+            // then used); else this project's code book is registered as the next version.
+            var codeIDs: [String: String] = [:]
+            let stored = try writer.registeredCodebooks().filter { $0.id == Self.layer }.max { $0.version < $1.version }
+            let latest = stored.flatMap { try? Codebook.parse($0.source, file: "\($0.id)@\($0.version)") }
+            let ownGUIDs = CodeTree(codes).flattened.compactMap { $0.code.guid.map(Self.normalized) }
+            let latestCodes = latest?.layer(Self.layer)?.feature("code")?.codes?.flattened ?? []
+            let latestIDs = Dictionary(latestCodes.compactMap { entry in entry.code.guid.map { (Self.normalized($0), entry.code.id) } }, uniquingKeysWith: { first, _ in first })
+            if stored != nil, ownGUIDs.allSatisfy({ latestIDs[$0] != nil }) {
+                for entry in CodeTree(codes).flattened { if let guid = entry.code.guid.map(Self.normalized) { codeIDs[entry.code.id] = latestIDs[guid] } }
+            } else if case .registered(let reference) = try CodebookRegistration.register(source: codebookYAML(version: (stored?.version ?? 0) + 1),
+                                                                                          file: "\(file) (code book)", writer: writer, context: context) {
                 report.codebook = reference.description
             }
             let ingest = try AnnotationIngest(writer: writer, context: context)
@@ -236,9 +247,9 @@ extension REFIProject {
                 }
                 let length = document.text.unicodeScalars.count
                 let records = entry.selections.map { ($0.line, AnnotationRecord(documentID: document.externalID, coder: $0.coder, layer: Self.layer,
-                                                                                 start: $0.start, end: $0.end, features: ["code": .string($0.code)])) }
+                                                                                 start: $0.start, end: $0.end, features: ["code": .string(codeIDs[$0.code] ?? $0.code)])) }
                     + entry.codings.map { (entry.line, AnnotationRecord(documentID: document.externalID, coder: $0.coder, layer: Self.documentLayer,
-                                                                       start: 0, end: length, features: ["code": .string($0.code)])) }
+                                                                       start: 0, end: length, features: ["code": .string(codeIDs[$0.code] ?? $0.code)])) }
                 for (line, record) in records {
                     do {
                         switch try ingest.add(record) {
@@ -258,8 +269,10 @@ extension REFIProject {
     /// as selections coded with their `feature`'s code and those of `documentLayer` as codings of the whole
     /// source, the coders as users, and that feature's code tree (from the latest codebook defining `layer`) as
     /// the code book. GUIDs are derived from ids, so exporting again gives the same file.
+    /// Annotations of the layers whose code the code tree does not have (kept by an older version) are left out
+    /// and counted in `skipped`.
     public static func export(store: any ProjectStore, layer: String = Self.layer, feature: String = "code", documentLayer: String? = Self.documentLayer,
-                              documents wanted: [String]? = nil, applicationVersion: String) throws -> [UInt8] {
+                              documents wanted: [String]? = nil, applicationVersion: String, skipped: inout Int) throws -> [UInt8] {
         try store.read { reader in
             guard let (codebook, definition) = try reader.codebookRegistry().current(forLayer: layer), let tree = definition.feature(feature)?.codes else {
                 throw GlossError(.badData, "no registered codebook gives layer \(layer) a category feature \(feature); name them with --layer and --feature")
@@ -273,13 +286,20 @@ extension REFIProject {
             }
             for (code, exported) in zip(tree.roots, roots) { collect(code, exported) }
             let selected = wanted.map { Set($0.map(ExactKey.init)) }
+            if let wanted {
+                let known = Set(try reader.documentSummaries().map { ExactKey($0.externalID) })
+                if let unknown = wanted.first(where: { !known.contains(ExactKey($0)) }) { throw GlossError(.badData, "there is no document \"\(unknown)\"") }
+            }
+            var skippedCount = 0
+            defer { skipped = skippedCount }
             var users: [String] = []
             var sources: [(document: Document, guid: String, selections: [Annotation], codings: [Annotation])] = []
             for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {
                 guard let document = try reader.document(externalID: summary.externalID) else { continue }
                 var selections: [Annotation] = [], codings: [Annotation] = []
                 try reader.forEachAnnotation(matching: AnnotationFilter(documentID: document.externalID)) { annotation in
-                    guard case .string(let code)? = annotation.features[feature], guids[code] != nil else { return }
+                    guard annotation.layer.isIdentical(to: layer) || documentLayer.map(annotation.layer.isIdentical) == true else { return }
+                    guard case .string(let code)? = annotation.features[feature], guids[code] != nil else { skippedCount += 1; return }
                     if annotation.layer.isIdentical(to: layer) { selections.append(annotation) }
                     else if let documentLayer, annotation.layer.isIdentical(to: documentLayer) { codings.append(annotation) }
                     else { return }
@@ -319,7 +339,7 @@ extension REFIProject {
             }
             try writer.endDocument()
             let qde = Array(try writer.contents().utf8)
-            return ZipArchive.archive([ZipArchive.Entry(name: "project.qde", data: qde)]
+            return try ZipArchive.archive([ZipArchive.Entry(name: "project.qde", data: qde)]
                                       + sources.map { ZipArchive.Entry(name: "sources/\($0.guid).txt", data: Array($0.document.text.utf8)) })
         }
     }
