@@ -211,7 +211,7 @@ extension Gloss.Codebook {
                   gloss codebook draft --format refi-qda interviews.qdpx
                 """)
 
-        @Option(help: "The format of the files: doccano, brat, label-studio or refi-qda.") var format: Gloss.Import.Annotations.AnnotationFormat
+        @Option(help: "The format of the files: doccano, brat, label-studio, refi-qda or uima-xmi.") var format: Gloss.Import.Annotations.AnnotationFormat
         @Option(help: "With --format doccano: what the offsets count (default utf16).") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
         @Option(help: ArgumentHelp("Write the draft here instead of printing it.", valueName: "file")) var out: String?
         @Argument(help: ArgumentHelp("The files or folders to read.", valueName: "path")) var paths: [String]
@@ -227,8 +227,8 @@ extension Gloss.Codebook {
                 guard files.count == 1, let file = files.first else { throw GlossError(.usage, "give one .qdpx project") }
                 yaml = try REFIProject.read(path: file).codebookYAML(version: 1)
             } else if let foreign = InterchangeFormat(rawValue: format.rawValue) {
-                let (documents, vocabulary) = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint)
-                yaml = try InterchangeImporter.draftCodebook(format: format.rawValue, documents: documents, vocabulary: vocabulary)
+                let contents = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint)
+                yaml = try InterchangeImporter.draftCodebook(format: format.rawValue, documents: contents.documents, vocabulary: contents.vocabulary)
             } else {
                 return
             }

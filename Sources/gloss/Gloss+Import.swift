@@ -106,7 +106,7 @@ extension Gloss.Import {
         @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
         var restore = false
 
-        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) brat (.ann files with their .txt beside them), label-studio (Label Studio's JSON export) or refi-qda (.qdpx projects).")
+        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) brat (.ann files with their .txt beside them), label-studio (Label Studio's JSON export), refi-qda (.qdpx projects) or uima-xmi (INCEpTION's UIMA CAS XMI).")
         var format: AnnotationFormat = .native
 
         @Option(help: ArgumentHelp("With a foreign format: the coder to store the annotations under (default: the format's name).", valueName: "name"))
@@ -118,7 +118,9 @@ extension Gloss.Import {
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
-        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable { case native, doccano, brat, labelStudio = "label-studio", refiQDA = "refi-qda" }
+        enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable {
+            case native, doccano, brat, labelStudio = "label-studio", refiQDA = "refi-qda", uimaXMI = "uima-xmi"
+        }
         enum ForeignOffsets: String, ExpressibleByArgument, CaseIterable { case utf16, codepoint }
 
         func validate() throws {
@@ -149,7 +151,9 @@ extension Gloss.Import {
                 return
             }
             if format != .native, let foreign = InterchangeFormat(rawValue: format.rawValue) {
-                let (documents, vocabulary) = try foreign.read(paths, offsets: offsets == .codepoint ? .codepoint : .utf16)
+                let contents = try foreign.read(paths, offsets: offsets == .codepoint ? .codepoint : .utf16)
+                let (documents, vocabulary) = (contents.documents, contents.vocabulary)
+                for item in contents.notCarried { printError("warning: not imported: \(item)") }
                 let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
                                                      context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
                     .importDocuments(documents, vocabulary: vocabulary)

@@ -6,13 +6,29 @@ import GlossStore
 public enum InterchangeFormat: String, CaseIterable, Sendable {
     case doccano, brat
     case labelStudio = "label-studio"
+    /// Import only.
+    case uimaXMI = "uima-xmi"
+
+    /// What `read` found: the documents, what the tool's configuration declares, and what was not imported.
+    public struct Contents: Sendable {
+        public var documents: [InterchangeDocument] = []
+        public var vocabulary = InterchangeVocabulary()
+        public var notCarried: [String] = []
+    }
 
     /// The documents in `paths` (files, or folders of the format's files), and what the tool's configuration
     /// declares (brat's `annotation.conf` beside the files). `offsets` is what doccano's offsets count.
-    public func read(_ paths: [String], offsets: OffsetUnit = .utf16) throws -> (documents: [InterchangeDocument], vocabulary: InterchangeVocabulary) {
+    public func read(_ paths: [String], offsets: OffsetUnit = .utf16) throws -> Contents {
         var documents: [InterchangeDocument] = []
         var vocabulary = InterchangeVocabulary()
+        var notCarried: [String] = []
         switch self {
+        case .uimaXMI:
+            for path in try InputFile.expand(paths, extensions: ["xmi"]) {
+                let (document, missing) = try UIMAXMIFormat.read(try InputFile(path: path))
+                documents.append(document)
+                notCarried += missing.map { "\(path): \($0)" }
+            }
         case .doccano:
             for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) { documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets) }
         case .labelStudio:
@@ -34,7 +50,7 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
                 vocabulary.attributes += declared.attributes
             }
         }
-        return (documents, vocabulary)
+        return Contents(documents: documents, vocabulary: vocabulary, notCarried: notCarried)
     }
 }
 
