@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "GlossCore"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "CLibXML2", "CZlib"]),
+        .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "CLibXML2", "CZlib", .product(name: "Yams", package: "Yams")]),
         .target(name: "GlossTEI", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange", "CLibXML2"]),
         .target(name: "GlossCodebook", dependencies: ["GlossCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "GlossAgreement", dependencies: ["GlossCore"]),

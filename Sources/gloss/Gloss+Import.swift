@@ -115,6 +115,9 @@ extension Gloss.Import {
         @Option(help: "With --format doccano: what the offsets count (default utf16: doccano's web front end counts UTF-16 units).")
         var offsets: ForeignOffsets?
 
+        @Option(help: ArgumentHelp("With a foreign format: a YAML file that maps its labels, attributes, relations and categories onto a registered codebook (see the README).", valueName: "file"))
+        var map: String?
+
         @Argument(help: ArgumentHelp("Files or folders to import.", valueName: "path"))
         var paths: [String]
 
@@ -130,6 +133,7 @@ extension Gloss.Import {
                 throw ValidationError("--restore, --allow-uncoded-layers and --skip-invalid go with native files")
             }
             if format == .refiQDA, coder != nil { throw ValidationError("--coder does not apply to refi-qda: its users are the coders") }
+            if map != nil, format == .native || format == .refiQDA { throw ValidationError("--map goes with --format doccano, brat, label-studio or uima-xmi") }
             if offsets != nil, format != .doccano { throw ValidationError("--offsets goes with --format doccano") }
         }
 
@@ -156,7 +160,7 @@ extension Gloss.Import {
                 for item in contents.notCarried { printError("warning: not imported: \(item)") }
                 let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
                                                      context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
-                    .importDocuments(documents, vocabulary: vocabulary)
+                    .importDocuments(documents, vocabulary: vocabulary, mapping: try map.map { try InterchangeMapping.read(path: $0) })
                 var summary = "imported \(report.documents) document\(report.documents == 1 ? "" : "s") and \(report.annotations) annotations, \(report.relations) relations"
                 if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
                     summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) annotations were already present"

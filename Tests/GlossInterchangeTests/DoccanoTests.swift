@@ -81,3 +81,78 @@ struct DoccanoTests {
         #expect(try store.read { try $0.documentSummaries() }.isEmpty)
     }
 }
+
+@Suite("Mapping files")
+struct InterchangeMappingTests {
+    static let codebook = """
+        id: entities
+        version: 1
+        title: Entities
+        layers:
+          - id: entity
+            features:
+              - id: type
+                type: category
+                required: true
+                codes:
+                  - {id: organisation, label: Organisation}
+                  - {id: person, label: Person}
+                  - {id: date, label: Date}
+          - id: link
+            features:
+              - id: kind
+                type: category
+                codes:
+                  - {id: founded_by, label: Founded by}
+                  - {id: founded_at, label: Founded at}
+              - id: from
+                type: span_ref
+                layer: entity
+              - id: to
+                type: span_ref
+                layer: entity
+                required: true
+
+        """
+
+    static let mapping = """
+        labels:
+          ORG: {layer: entity, feature: type, value: organisation}
+          PERSON: {layer: entity, feature: type, value: person}
+          DATE: {layer: entity, feature: type, value: date}
+        relations:
+          foundedBy: {layer: link, target: to, source: from, feature: kind, value: founded_by}
+          foundedAt: {layer: link, target: to, source: from, feature: kind, value: founded_at}
+
+        """
+
+    @Test func mapsLabelsAndRelationsOntoARegisteredCodebook() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try CodebookRegistration(store: store).register(file: work.write("entities.yaml", Self.codebook), context: DoccanoTests.context)
+        let documents = try DoccanoFormat.read(try InputFile(path: TestPaths.shared.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path), offsets: .utf16)
+        let mapping = try InterchangeMapping.read(path: work.write("map.yaml", Self.mapping))
+        let report = try InterchangeImporter(store: store, format: "doccano", coder: "ana", context: DoccanoTests.context).importDocuments(documents, mapping: mapping)
+        #expect(report.annotations == 4 && report.relations == 3 && report.codebook == nil)
+        let entities = try store.read { try $0.annotations(matching: AnnotationFilter(layer: "entity")) }
+        #expect(entities.map { $0.features["type"] } == [.string("organisation"), .string("date"), .string("person"), .string("person")])
+        #expect(entities.allSatisfy { $0.codebook == CodebookReference(id: "entities", version: 1) })
+        let links = try store.read { try $0.annotations(matching: AnnotationFilter(layer: "link")) }
+        // "Google" (annotation 1) founded at "September 4, 1998" (2), by "Larry Page" (3) and "Sergey Brin" (4).
+        #expect(links.map { [$0.features["from"], $0.features["to"], $0.features["kind"]] } == [
+            [.integer(1), .integer(2), .string("founded_at")], [.integer(1), .integer(3), .string("founded_by")], [.integer(1), .integer(4), .string("founded_by")],
+        ])
+    }
+
+    @Test func refusesWhatTheMappingDoesNotSayAndChangesNothing() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        let documents = try DoccanoFormat.read(try InputFile(path: TestPaths.shared.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path), offsets: .utf16)
+        let mapping = try InterchangeMapping.read(path: work.write("map.yaml", Self.mapping.replacingOccurrences(of: "  DATE: {layer: entity, feature: type, value: date}\n", with: "")))
+        #expect { try InterchangeImporter(store: store, format: "doccano", coder: "ana", context: DoccanoTests.context).importDocuments(documents, mapping: mapping) } throws: {
+            (($0 as? GlossError)?.message ?? "").contains("label \"DATE\"")
+        }
+        #expect(try store.read { try $0.documentSummaries() }.isEmpty)
+        #expect(throws: GlossError.self) { try InterchangeMapping.read(path: work.write("bad.yaml", "labels:\n  X: {layer: a}\n")) }
+    }
+}

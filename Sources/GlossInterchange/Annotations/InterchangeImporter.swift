@@ -13,7 +13,8 @@ import GlossStore
 /// spans; the
 /// document layer FORMAT_category holds a document's categories. A later import with new labels registers
 /// the next version, which keeps every earlier label. Documents are created, or reused when stored with the
-/// same text. Everything is written in one transaction.
+/// same text. With an `InterchangeMapping`, everything goes where the mapping says instead, in a registered
+/// codebook. Everything is written in one transaction.
 public struct InterchangeImporter {
     public struct Report: Sendable, Equatable {
         public var documents = 0
@@ -36,7 +37,15 @@ public struct InterchangeImporter {
         self.context = context
     }
 
-    public func importDocuments(_ documents: [InterchangeDocument], vocabulary: InterchangeVocabulary = InterchangeVocabulary()) throws -> Report {
+    public func importDocuments(_ documents: [InterchangeDocument], vocabulary: InterchangeVocabulary = InterchangeVocabulary(),
+                                mapping: InterchangeMapping? = nil) throws -> Report {
+        if let mapping {
+            let missing = mapping.unmapped(in: documents)
+            if !missing.isEmpty {
+                throw GlossError(.badData, "the mapping does not say where these go: \(missing.joined(separator: ", ")); add them, or import without --map to get a draft codebook",
+                                 at: documents.first?.location)
+            }
+        }
         var report = Report()
         try store.write { writer in
             for document in documents {
@@ -53,7 +62,7 @@ public struct InterchangeImporter {
                 }
             }
             let draft = try InterchangeCodebook(format: format, registered: writer.registeredCodebooks(), documents: documents, vocabulary: vocabulary)
-            if let source = draft.newVersion,
+            if mapping == nil, let source = draft.newVersion,
                case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(format) import (codebook draft)", writer: writer, context: context) {
                 report.codebook = reference.description
             }
@@ -73,7 +82,16 @@ public struct InterchangeImporter {
                 var spans: [String: InterchangeSpan] = [:]
                 var relations = document.relations
                 for span in document.spans {
-                    let features = draft.features(of: span)
+                    var features = draft.features(of: span)
+                    var layer = format
+                    if let mapping, let target = mapping.labels[span.label] {
+                        layer = target.layer
+                        features = [target.feature: target.value]
+                        for (name, value) in span.attributes {
+                            guard let rule = mapping.attributes[name] else { continue }
+                            if case .string(let text) = value, let mapped = rule.values[text] { features[rule.feature] = mapped } else { features[rule.feature] = value }
+                        }
+                    }
                     // A discontinuous span: one annotation per piece, the later pieces tied to the first by a
                     // relation of type `_fragment`; the covered text recorded for the whole is checked piece by piece.
                     let pieces = [(span.start, span.end)] + span.fragments
@@ -87,7 +105,7 @@ public struct InterchangeImporter {
                     }
                     for (number, piece) in pieces.enumerated() {
                         let key = number == 0 ? span.key : "\(span.key)\u{0}\(number)"
-                        let record = AnnotationRecord(documentID: document.id, coder: span.coder ?? coder, layer: format, start: piece.0, end: piece.1,
+                        let record = AnnotationRecord(documentID: document.id, coder: span.coder ?? coder, layer: layer, start: piece.0, end: piece.1,
                                                       text: number == 0 ? recorded : nil, features: features)
                         switch try located(span.line, { try ingest.add(record) }) {
                         case .inserted(let annotation): ids[key] = annotation.id; report.annotations += 1
@@ -107,7 +125,14 @@ public struct InterchangeImporter {
                     var features: [String: JSONValue] = ["type": .string(draft.relationCodes[relation.type] ?? relation.type),
                                                          "source": .integer(Int(source)), "target": .integer(Int(target))]
                     if let note = relation.note { features["note"] = .string(note) }
-                    let record = AnnotationRecord(documentID: document.id, coder: from.coder ?? coder, layer: "\(format)_relation", start: from.start, end: from.end,
+                    var layer = "\(format)_relation"
+                    if let rule = mapping?.relations[relation.type] {
+                        layer = rule.layer
+                        features = [rule.target: .integer(Int(target))]
+                        if let name = rule.source { features[name] = .integer(Int(source)) }
+                        if let name = rule.feature, let value = rule.value { features[name] = value }
+                    }
+                    let record = AnnotationRecord(documentID: document.id, coder: from.coder ?? coder, layer: layer, start: from.start, end: from.end,
                                                   features: features)
                     switch try located(relation.line, { try ingest.add(record) }) {
                     case .inserted: report.relations += 1
@@ -120,6 +145,18 @@ public struct InterchangeImporter {
                     let name = category.coder ?? coder
                     let code = JSONValue.string(draft.categoryCodes[category.label] ?? category.label)
                     if let index = byCoder.firstIndex(where: { $0.coder == name }) { byCoder[index].labels.append(code) } else { byCoder.append((name, [code])) }
+                }
+                if let mapping {
+                    for category in document.categories {
+                        guard let rule = mapping.categories[category.label] else { continue }
+                        let record = AnnotationRecord(documentID: document.id, coder: category.coder ?? coder, layer: rule.layer, start: 0,
+                                                      end: document.text.unicodeScalars.count, features: [rule.feature: rule.value])
+                        switch try located(nil, { try ingest.add(record) }) {
+                        case .inserted: report.annotations += 1
+                        case .alreadyPresent: report.annotationsAlreadyPresent += 1
+                        }
+                    }
+                    byCoder = []
                 }
                 for (name, labels) in byCoder {
                     let record = AnnotationRecord(documentID: document.id, coder: name, layer: "\(format)_category", start: 0, end: document.text.unicodeScalars.count,
