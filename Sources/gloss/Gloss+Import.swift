@@ -106,7 +106,7 @@ extension Gloss.Import {
         @Flag(help: "Restore a `gloss export jsonl` as it was: annotations keep the codebook version they name (register the exported codebooks first) and are not checked against it; `gloss validate` reports what breaks it.")
         var restore = false
 
-        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) brat (.ann files with their .txt beside them), label-studio (Label Studio's JSON export), refi-qda (.qdpx projects) or uima-xmi (INCEpTION's UIMA CAS XMI).")
+        @Option(help: "The file format: native (Gloss's JSON Lines), doccano (doccano's JSON Lines, with their texts) brat (.ann files with their .txt beside them), label-studio (Label Studio's JSON export), refi-qda (.qdpx projects), uima-xmi (INCEpTION's UIMA CAS XMI) or webanno-tsv (INCEpTION's WebAnno TSV 3).")
         var format: AnnotationFormat = .native
 
         @Option(help: ArgumentHelp("With a foreign format: the coder to store the annotations under (default: the format's name).", valueName: "name"))
@@ -122,7 +122,7 @@ extension Gloss.Import {
         var paths: [String]
 
         enum AnnotationFormat: String, ExpressibleByArgument, CaseIterable {
-            case native, doccano, brat, labelStudio = "label-studio", refiQDA = "refi-qda", uimaXMI = "uima-xmi"
+            case native, doccano, brat, labelStudio = "label-studio", refiQDA = "refi-qda", uimaXMI = "uima-xmi", webannoTSV = "webanno-tsv"
         }
         enum ForeignOffsets: String, ExpressibleByArgument, CaseIterable { case utf16, codepoint }
 
@@ -133,7 +133,7 @@ extension Gloss.Import {
                 throw ValidationError("--restore, --allow-uncoded-layers and --skip-invalid go with native files")
             }
             if format == .refiQDA, coder != nil { throw ValidationError("--coder does not apply to refi-qda: its users are the coders") }
-            if map != nil, format == .native || format == .refiQDA { throw ValidationError("--map goes with --format doccano, brat, label-studio or uima-xmi") }
+            if map != nil, format == .native || format == .refiQDA { throw ValidationError("--map goes with --format doccano, brat, label-studio, uima-xmi or webanno-tsv") }
             if offsets != nil, format != .doccano { throw ValidationError("--offsets goes with --format doccano") }
         }
 

@@ -8,6 +8,8 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
     case labelStudio = "label-studio"
     /// Import only.
     case uimaXMI = "uima-xmi"
+    /// Import only, so far.
+    case webannoTSV = "webanno-tsv"
 
     /// What `read` found: the documents, what the tool's configuration declares, and what was not imported.
     public struct Contents: Sendable {
@@ -23,6 +25,8 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
         var vocabulary = InterchangeVocabulary()
         var notCarried: [String] = []
         switch self {
+        case .webannoTSV:
+            for path in try InputFile.expand(paths, extensions: ["tsv"]) { documents.append(try WebAnnoTSVFormat.read(try InputFile(path: path))) }
         case .uimaXMI:
             for path in try InputFile.expand(paths, extensions: ["xmi"]) {
                 let (document, missing) = try UIMAXMIFormat.read(try InputFile(path: path))

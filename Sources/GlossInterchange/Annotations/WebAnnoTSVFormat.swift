@@ -1,0 +1,258 @@
+import Foundation
+import GlossCore
+import GlossStore
+
+/// WebAnno TSV 3.x as INCEpTION writes it (`#FORMAT=WebAnno TSV 3.3`), read only for now.
+///
+/// The text is rebuilt from the `#Text=` lines, each sentence placed at its first token's offset (gaps filled
+/// with line breaks); offsets count UTF-16 code units. Span layers (`#T_SP`) give spans labelled with the layer's
+/// type name, their features as attributes: stacked annotations (`a|b`), multi-token ones (`a[3]` on each token)
+/// and escaped characters (`\|`, `\_`, `\*`, `\[`, `\]`, `\\`, `\;`, `\t`, `\n`, `\->`) are read. Relation
+/// layers (`#T_RL`, governor column `BT_…`, disambiguated as `1-3[1_3]`) give relations from the governor's to
+/// the dependent's base annotation, their features in the note; slot features (`ROLE_…` with a target column)
+/// give relations `TYPE:ROLE` from the host to each target. Coreference chains (`#T_CH`) with annotations are
+/// refused, with that reason.
+public enum WebAnnoTSVFormat {
+    private enum Column {
+        case feature(layer: Int, name: String)
+        case slotRoles(layer: Int, name: String)
+        case slotTargets(layer: Int, type: String)
+        case relationFeature(layer: Int, name: String)
+        case governor(layer: Int, base: String)
+        case chain(type: String)
+    }
+
+    /// An annotation being collected over its tokens.
+    private struct Pending {
+        var type: String
+        var start: Int
+        var end: Int
+        var features: [String: JSONValue] = [:]
+        var line: Int
+    }
+
+    /// Splits `text` at unescaped `separator`s.
+    static func split(_ text: Substring, at separator: Character) -> [Substring] {
+        var parts: [Substring] = [], start = text.startIndex, index = text.startIndex, escaped = false
+        while index < text.endIndex {
+            let character = text[index]
+            if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == separator {
+                parts.append(text[start..<index])
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        parts.append(text[start...])
+        return parts
+    }
+
+    /// A cell value without its escapes.
+    static func unescape(_ value: Substring) -> String {
+        var result = "", escaped = false
+        var characters = value[...]
+        while let character = characters.popFirst() {
+            if escaped {
+                switch character {
+                case "t": result += "\t"
+                case "n": result += "\n"
+                default: result.append(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// A stacked item `value[3]` as (value, "3"), or (value, nil).
+    static func disambiguated(_ item: Substring) -> (value: Substring, id: String?) {
+        guard item.hasSuffix("]"), let open = item.lastIndex(of: "["), open > item.startIndex || item.count > 2 else { return (item, nil) }
+        if open > item.startIndex, item[item.index(before: open)] == "\\" { return (item, nil) }
+        return (item[..<open], String(item[item.index(after: open)..<item.index(before: item.endIndex)]))
+    }
+
+    public static func read(_ file: InputFile) throws -> InterchangeDocument {
+        func fail(_ line: Int, _ message: String) -> GlossError { GlossError(.badData, message, at: SourceLocation(file: file.path, line: line)) }
+        let lines = BratFormat.lines(file.text)
+        guard let first = lines.first, first.hasPrefix("#FORMAT=WebAnno TSV 3") else {
+            throw fail(1, "not WebAnno TSV 3: the first line must be #FORMAT=WebAnno TSV 3.x")
+        }
+        var columns: [Column] = []
+        var layerTypes: [String] = []
+        var textUnits = 0
+        var text = ""
+        var sentence: [String] = []
+        var tokens: [String: (start: Int, end: Int)] = [:]
+        var pending: [String: Pending] = [:]
+        var order: [String] = []
+        var relations: [(type: String, governor: String, dependent: String, features: [String: String], line: Int)] = []
+        var slots: [(host: String, type: String, role: String, target: String, line: Int)] = []
+        // The annotations of each layer on each token, by their keys, for relations and slots.
+        var onToken: [String: [String: [String]]] = [:]
+        for (number, line) in lines.enumerated().dropFirst() {
+            let lineNumber = number + 1
+            if line.hasPrefix("#T_SP=") || line.hasPrefix("#T_RL=") || line.hasPrefix("#T_CH=") {
+                let entries = line.dropFirst(6).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                guard let type = entries.first, !type.isEmpty else { throw fail(lineNumber, "a layer declaration names no type") }
+                let layer = layerTypes.count
+                layerTypes.append(type)
+                let features = Array(entries.dropFirst())
+                switch line.prefix(6) {
+                case "#T_CH=":
+                    columns += features.map { _ in .chain(type: type) }
+                case "#T_RL=":
+                    for feature in features {
+                        if feature.hasPrefix("BT_") { columns.append(.governor(layer: layer, base: String(feature.dropFirst(3)))) } else { columns.append(.relationFeature(layer: layer, name: feature)) }
+                    }
+                default:
+                    var index = 0
+                    if features.isEmpty || features == [""] { columns.append(.feature(layer: layer, name: "")) }
+                    while index < features.count, !(features == [""]) {
+                        let feature = features[index]
+                        if feature.hasPrefix("ROLE_") {
+                            columns.append(.slotRoles(layer: layer, name: feature))
+                            guard index + 1 < features.count else { throw fail(lineNumber, "the slot feature \(feature) has no target type after it") }
+                            columns.append(.slotTargets(layer: layer, type: features[index + 1]))
+                            index += 2
+                        } else {
+                            columns.append(.feature(layer: layer, name: feature))
+                            index += 1
+                        }
+                    }
+                }
+                continue
+            }
+            if line.hasPrefix("#Text=") {
+                sentence.append(String(line.dropFirst(6)))
+                continue
+            }
+            if line.hasPrefix("#") || line.isEmpty { continue }
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard cells.count >= 3 + columns.count else {
+                throw fail(lineNumber, "a token line needs ID, BEGIN-END, the token and \(columns.count) annotation columns; it has \(cells.count) cells")
+            }
+            let tokenID = String(cells[0])
+            let range = cells[1].split(separator: "-").map { Int($0) }
+            guard range.count == 2, let begin = range[0], let end = range[1], begin >= 0, begin <= end else { throw fail(lineNumber, "the offsets must be BEGIN-END") }
+            if !sentence.isEmpty {
+                // A new sentence starts at its first token: place its text there.
+                if begin < textUnits { throw fail(lineNumber, "the sentence starts at \(begin), inside the text before it") }
+                text += String(repeating: "\n", count: begin - textUnits)
+                let joined = sentence.joined(separator: "\n")
+                text += joined
+                textUnits = begin + joined.utf16.count
+                sentence = []
+            }
+            tokens[tokenID] = (begin, end)
+            for (offset, column) in columns.enumerated() {
+                let cell = cells[3 + offset]
+                guard cell != "_" else { continue }
+                let items = split(cell, at: "|")
+                switch column {
+                case .feature(let layer, let name):
+                    for (position, item) in items.enumerated() {
+                        let (value, id) = disambiguated(item)
+                        let key = id.map { "\(layer):\($0)" } ?? "\(layer):\(tokenID)#\(position)"
+                        if pending[key] == nil {
+                            pending[key] = Pending(type: layerTypes[layer], start: begin, end: end, line: lineNumber)
+                            order.append(key)
+                            onToken[tokenID, default: [:]][layerTypes[layer], default: []].append(key)
+                        } else if !(onToken[tokenID]?[layerTypes[layer]]?.contains(key) ?? false) {
+                            onToken[tokenID, default: [:]][layerTypes[layer], default: []].append(key)
+                        }
+                        var annotation = pending[key] ?? Pending(type: layerTypes[layer], start: begin, end: end, line: lineNumber)
+                        annotation.end = max(annotation.end, end)
+                        let unescaped = unescape(value)
+                        if !name.isEmpty, unescaped != "*" { annotation.features[name] = .string(unescaped) }
+                        pending[key] = annotation
+                    }
+                case .slotRoles, .slotTargets:
+                    continue  // read with their targets below
+                case .relationFeature, .governor:
+                    continue  // read below, when every span of the token is known
+                case .chain(let type):
+                    throw fail(lineNumber, "the file has coreference chains (\(type)); Gloss does not import chains from WebAnno TSV yet: export the document as UIMA XMI")
+                }
+            }
+            // Slots: the roles column and the targets column of a layer, per stacked host.
+            for (offset, column) in columns.enumerated() {
+                guard case .slotRoles(let layer, _) = column, offset + 1 < columns.count, case .slotTargets(_, let targetType) = columns[offset + 1] else { continue }
+                let roles = cells[3 + offset], targets = cells[4 + offset]
+                guard roles != "_", targets != "_" else { continue }
+                var hosts = onToken[tokenID]?[layerTypes[layer]] ?? []
+                if hosts.isEmpty {
+                    // A layer whose only feature is the slot: the roles make the host annotation on this token.
+                    let key = "\(layer):\(tokenID)#0"
+                    pending[key] = Pending(type: layerTypes[layer], start: begin, end: end, line: lineNumber)
+                    order.append(key)
+                    onToken[tokenID, default: [:]][layerTypes[layer], default: []].append(key)
+                    hosts = [key]
+                }
+                for ((hostRoles, hostTargets), host) in zip(zip(split(roles, at: "|"), split(targets, at: "|")), hosts) {
+                    for (role, target) in zip(split(hostRoles, at: ";"), split(hostTargets, at: ";")) {
+                        slots.append((host, "\(layerTypes[layer]):\(unescape(role))", unescape(role), "\(targetType)@\(target)", lineNumber))
+                    }
+                }
+            }
+            // Relations: feature columns and the governor column of each relation layer.
+            var relationLayers: [Int: (features: [(String, [Substring])], governor: [Substring], base: String)] = [:]
+            for (offset, column) in columns.enumerated() {
+                let cell = cells[3 + offset]
+                switch column {
+                case .relationFeature(let layer, let name):
+                    relationLayers[layer, default: ([], [], "")].features.append((name, cell == "_" ? [] : split(cell, at: "|")))
+                case .governor(let layer, let base):
+                    relationLayers[layer, default: ([], [], "")].governor = cell == "_" ? [] : split(cell, at: "|")
+                    relationLayers[layer]?.base = base
+                default: continue
+                }
+            }
+            for (layer, relation) in relationLayers.sorted(by: { $0.key < $1.key }) {
+                for (position, governor) in relation.governor.enumerated() {
+                    var features: [String: String] = [:]
+                    for (name, values) in relation.features where position < values.count {
+                        let value = unescape(values[position])
+                        if value != "*", value != "_" { features[name] = value }
+                    }
+                    let (target, ids) = disambiguated(governor)
+                    let parts = ids?.split(separator: "_").map(String.init) ?? []
+                    relations.append((layerTypes[layer], "\(relation.base)@\(target)" + (parts.count == 2 ? "[\(parts[0])]" : ""),
+                                      "\(relation.base)@\(tokenID)" + (parts.count == 2 ? "[\(parts[1])]" : ""), features, lineNumber))
+                }
+            }
+        }
+        // Resolves TYPE@TOKEN[ID] to an annotation key.
+        func resolve(_ reference: String, line: Int) throws -> String {
+            guard let at = reference.lastIndex(of: "@") else { throw fail(line, "\(reference) names no token") }
+            let type = String(reference[..<at])
+            let (token, id) = disambiguated(reference[reference.index(after: at)...])
+            let candidates = onToken[String(token)]?[type] ?? []
+            if let id, let key = candidates.first(where: { $0.hasSuffix(":\(id)") }) { return key }
+            guard let key = candidates.first else { throw fail(line, "no \(type) annotation on token \(token)") }
+            return key
+        }
+        let index = TextIndex(text)
+        var document = InterchangeDocument(id: ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension, text: text,
+                                           location: SourceLocation(file: file.path))
+        for key in order {
+            guard let annotation = pending[key] else { continue }
+            let span: TextSpan
+            do { span = try index.span(start: annotation.start, end: annotation.end, in: .utf16) } catch {
+                throw fail(annotation.line, "\(annotation.type) [\(annotation.start), \(annotation.end)) (UTF-16 units): \(error)")
+            }
+            document.spans.append(InterchangeSpan(key: key, label: annotation.type, start: span.start, end: span.end, attributes: annotation.features, line: annotation.line))
+        }
+        for (number, relation) in relations.enumerated() {
+            let note = relation.features.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            document.relations.append(InterchangeRelation(key: "r\(number)", type: relation.type, from: try resolve(relation.governor, line: relation.line),
+                                                          to: try resolve(relation.dependent, line: relation.line), note: note.isEmpty ? nil : note, line: relation.line))
+        }
+        for (number, slot) in slots.enumerated() {
+            document.relations.append(InterchangeRelation(key: "s\(number)", type: slot.type, from: slot.host, to: try resolve(slot.target, line: slot.line), line: slot.line))
+        }
+        return document
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GlossCore
+import GlossInterchange
+import GlossStore
+import GlossTestSupport
+import Testing
+
+@Suite("WebAnno TSV")
+struct WebAnnoTSVTests {
+    static let context = ChangeContext(actor: "tester", time: "2026-11-21T12:00:00.000Z", source: "test")
+    static func file(_ name: String) -> String { TestPaths.shared.appendingPathComponent("interop/webanno-tsv3/\(name).tsv").path }
+
+    static func importing(_ paths: [String], into store: SQLiteStore) throws -> InterchangeImporter.Report {
+        let contents = try InterchangeFormat.webannoTSV.read(paths)
+        return try InterchangeImporter(store: store, format: "webanno-tsv", coder: "inception", context: context).importDocuments(contents.documents)
+    }
+
+    @Test func importsTheInteropFilesAndRefusesChainsWithTheReason() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        let names = ["de-relationLabelTest-user1", "emoji-testSentenceWithEmoji", "escaping-testTokenBoundedSpanWithSpecialSymbolsValue", "example2",
+                     "relation-disambig-testSingleStackedNonTokenRelationWithoutFeatureValue", "simpleSpanDiffWithLabelTest-user1",
+                     "simpleSpanDiffWithLabelTest-user2", "slot-testSimpleSlotFeature", "stacked-testMultiTokenStackedSpanWithFeatureValue"]
+        let report = try Self.importing(names.map(Self.file), into: store)
+        #expect(report.documents == 9 && report.relations == 26 + 86 + 1 + 2)
+        let documents = try InterchangeExporter(store: store, format: "webanno-tsv").documents()
+        func document(_ name: String) throws -> InterchangeDocument { try #require(documents.first { $0.id == name }) }
+        // INCEpTION counts UTF-16 units: "😊" is [10, 12) in the file and [10, 11) in code points.
+        let emoji = try document("emoji-testSentenceWithEmoji")
+        #expect(emoji.spans.map { [$0.start, $0.end] } == [[10, 11]] && emoji.spans[0].text == "😊")
+        // Every escape of the file's value comes back.
+        let escaped = try document("escaping-testTokenBoundedSpanWithSpecialSymbolsValue")
+        #expect(escaped.spans.first?.attributes["value"] == .string("#*'\"`´\t:;{}|[ ]()\\§$%?=&_\n"))
+        // Two stacked multi-token annotations over the whole sentence.
+        let stacked = try document("stacked-testMultiTokenStackedSpanWithFeatureValue")
+        #expect(stacked.spans.map { $0.attributes["value"] } == [.string("PERSON"), .string("LOCATION")] && stacked.spans.allSatisfy { $0.start == 0 && $0.end == 16 })
+        // Sentences are placed at their first token: sentence 2 of example2 starts at 25, after a line break at 24.
+        let example = try document("example2")
+        #expect(Array(example.text.unicodeScalars)[24] == "\n" && example.text.hasPrefix("Ms. Haag plays Elianti .\nRolls-Royce"))
+        // "Haag" (1-2) depends on "plays" (1-3) as SBJ.
+        let sbj = try #require(example.relations.first { $0.note == "DependencyType=SBJ" })
+        let from = try #require(example.spans.first { $0.key == sbj.from }), to = try #require(example.spans.first { $0.key == sbj.to })
+        #expect(from.text == "plays" && to.text == "Haag")
+        #expect { try Self.importing([Self.file("chain-testSimpleChain")], into: store) } throws: { (($0 as? GlossError)?.message ?? "").contains("coreference chains") }
+    }
+
+    @Test func offsetsSurviveAstralCombiningAndArabicText() throws {
+        // UTF-16: "😀" [6, 8), "cafe\u{301}" [14, 19), ":" [20, 21), "«" [22, 23), the Persian with ZWNJ [23, 32).
+        let text = "Ahmad 😀 said cafe\u{301} : «نمی\u{200C}خواهم»"
+        let tsv = """
+            #FORMAT=WebAnno TSV 3.3
+            #T_SP=webanno.custom.Span|value
+
+
+            #Text=\(text)
+            1-1\t0-5\tAhmad\t_\t
+            1-2\t6-8\t😀\tEMOJI\t
+            1-3\t9-13\tsaid\t_\t
+            1-4\t14-19\tcafe\u{301}\tWORD\t
+            1-5\t20-21\t:\t_\t
+            1-6\t22-23\t«\t_\t
+            1-7\t23-32\tنمی\u{200C}خواهم\tQUOTE\t
+            1-8\t32-33\t»\t_\t
+
+            """
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try Self.importing([work.write("h.tsv", tsv)], into: store)
+        #expect(try store.read { try $0.annotations().map(\.quote) } == ["😀", "cafe\u{301}", "نمی\u{200C}خواهم"])
+    }
+}
