@@ -160,3 +160,38 @@ extension Gloss.Export {
         }
     }
 }
+
+extension Gloss.Export {
+    struct WebAnnoTSV: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "webanno-tsv",
+            abstract: "Write WebAnno TSV 3.3 files for INCEpTION: DOC.tsv for every document, into a folder.",
+            discussion: """
+                What `gloss import annotations --format webanno-tsv` stored is written back: span layers named by \
+                their type with their features (stacked and multi-token annotations disambiguated), relation \
+                layers, and slot features. Each line of the text is a sentence; tokens are split at white space \
+                and at every span boundary; offsets count UTF-16 units. Coreference chains are not written.
+
+                Example: gloss export webanno-tsv --out tsv/
+                """)
+
+        @OptionGroup var options: InterchangeExportOptions
+        @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
+
+        func run() throws {
+            let documents = try options.documents(format: "webanno-tsv")
+            if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
+                throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a file name; export the others with --doc")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                throw GlossError(.ioFailure, "cannot create the folder: \(error.localizedDescription)", at: SourceLocation(file: out))
+            }
+            for document in documents {
+                try InterchangeExportOptions.write(try WebAnnoTSVFormat.export(document), to: (out as NSString).appendingPathComponent(document.id + ".tsv"))
+            }
+            print(InterchangeExportOptions.summary(documents, to: out))
+        }
+    }
+}

@@ -44,6 +44,24 @@ struct WebAnnoTSVTests {
         #expect { try Self.importing([Self.file("chain-testSimpleChain")], into: store) } throws: { (($0 as? GlossError)?.message ?? "").contains("coreference chains") }
     }
 
+    @Test func exportImportExportIsExact() throws {
+        let work = try TemporaryDirectory()
+        let first = try SQLiteStore(path: work.path("first.sqlite"), creating: true)
+        let names = ["de-relationLabelTest-user1", "emoji-testSentenceWithEmoji", "escaping-testTokenBoundedSpanWithSpecialSymbolsValue", "example2",
+                     "relation-disambig-testSingleStackedNonTokenRelationWithoutFeatureValue", "slot-testSimpleSlotFeature",
+                     "stacked-testMultiTokenStackedSpanWithFeatureValue"]
+        _ = try Self.importing(names.map(Self.file), into: first)
+        let exported = try InterchangeExporter(store: first, format: "webanno-tsv").documents().map { ($0.id, try WebAnnoTSVFormat.export($0)) }
+        // The stacked multi-token annotations come out as INCEpTION wrote them.
+        let stacked = try #require(exported.first { $0.0 == "stacked-testMultiTokenStackedSpanWithFeatureValue" }?.1)
+        #expect(stacked.contains("1-1\t0-4\tThis\tPERSON[1]|LOCATION[2]\t\n") && stacked.contains("1-5\t15-16\t.\tPERSON[1]|LOCATION[2]\t\n"))
+        let second = try SQLiteStore(path: work.path("second.sqlite"), creating: true)
+        _ = try Self.importing(try exported.map { try work.write($0.0 + ".tsv", $0.1) }, into: second)
+        let again = try InterchangeExporter(store: second, format: "webanno-tsv").documents().map { ($0.id, try WebAnnoTSVFormat.export($0)) }
+        #expect(again.map(\.0) == exported.map(\.0))
+        #expect(again.map(\.1) == exported.map(\.1))
+    }
+
     @Test func offsetsSurviveAstralCombiningAndArabicText() throws {
         // UTF-16: "😀" [6, 8), "cafe\u{301}" [14, 19), ":" [20, 21), "«" [22, 23), the Persian with ZWNJ [23, 32).
         let text = "Ahmad 😀 said cafe\u{301} : «نمی\u{200C}خواهم»"
@@ -67,5 +85,7 @@ struct WebAnnoTSVTests {
         let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
         _ = try Self.importing([work.write("h.tsv", tsv)], into: store)
         #expect(try store.read { try $0.annotations().map(\.quote) } == ["😀", "cafe\u{301}", "نمی\u{200C}خواهم"])
+        let exported = try WebAnnoTSVFormat.export(try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first))
+        #expect(exported.contains("1-2\t6-8\t😀\tEMOJI\t\n") && exported.contains("\t23-32\tنمی\u{200C}خواهم\tQUOTE\t\n"))
     }
 }

@@ -277,7 +277,7 @@ struct InterchangeCodebook {
         // version the user revised is kept, and its code ids used); else the next, which adds what is new.
         version = (stored?.version ?? 0) + 1
         if let stored, let latest, Self.covers(latest, format: format, labels: labels, relationTypes: relationTypes, categories: categories,
-                                               attributes: attributes.map(\.name), hasRelationNotes: hasRelationNotes) {
+                                               attributes: attributes, hasRelationNotes: hasRelationNotes) {
             version = stored.version
             reusesLatest = true
             func ids(_ layer: String, _ feature: String) -> [String: String] {
@@ -294,18 +294,23 @@ struct InterchangeCodebook {
         }
     }
 
-    /// Whether `latest` (the format's latest draft, maybe revised) has every label, relation type, category and
-    /// attribute, by the tool's names (the codes' and features' labels).
+    /// Whether `latest` (the format's latest draft, maybe revised) has every label, relation type, category,
+    /// attribute and attribute value, by the tool's names (the codes' and features' labels).
     private static func covers(_ latest: Codebook, format: String, labels: [String], relationTypes: [String], categories: [String],
-                               attributes: [String], hasRelationNotes: Bool) -> Bool {
-        func has(_ layer: String, _ feature: String, _ wanted: [String]) -> Bool {
+                               attributes: [(name: String, values: [String], isBoolean: Bool)], hasRelationNotes: Bool) -> Bool {
+        func has(_ codes: CodeTree?, _ wanted: [String]) -> Bool {
             guard !wanted.isEmpty else { return true }
-            let known = Set(latest.layer(layer)?.feature(feature)?.codes?.flattened.map(\.code.label) ?? [])
+            let known = Set(codes?.flattened.map(\.code.label) ?? [])
             return wanted.allSatisfy(known.contains)
         }
-        let features = Set(latest.layer(format)?.features.map { $0.label ?? $0.id } ?? [])
-        return has(format, "label", labels) && has("\(format)_relation", "type", relationTypes) && has("\(format)_category", "label", categories)
-            && attributes.allSatisfy(features.contains) && (!hasRelationNotes || latest.layer("\(format)_relation")?.feature("note") != nil)
+        let features = latest.layer(format)?.features ?? []
+        let attributesCovered = attributes.allSatisfy { attribute in
+            guard let feature = features.first(where: { ($0.label ?? $0.id) == attribute.name }) else { return false }
+            return feature.codes == nil || has(feature.codes, attribute.values)
+        }
+        return has(latest.layer(format)?.feature("label")?.codes, labels) && has(latest.layer("\(format)_relation")?.feature("type")?.codes, relationTypes)
+            && has(latest.layer("\(format)_category")?.feature("label")?.codes, categories) && attributesCovered
+            && (!hasRelationNotes || latest.layer("\(format)_relation")?.feature("note") != nil)
     }
 
     /// The YAML to register, or nil when the latest version serves or there is nothing to declare.

@@ -89,7 +89,7 @@ public enum WebAnnoTSVFormat {
         var pending: [String: Pending] = [:]
         var order: [String] = []
         var relations: [(type: String, governor: String, dependent: String, features: [String: String], line: Int)] = []
-        var slots: [(host: String, type: String, role: String, target: String, line: Int)] = []
+        var slots: [(host: String, type: String, slot: String, target: String, line: Int)] = []
         // The annotations of each layer on each token, by their keys, for relations and slots.
         var onToken: [String: [String: [String]]] = [:]
         for (number, line) in lines.enumerated().dropFirst() {
@@ -179,7 +179,7 @@ public enum WebAnnoTSVFormat {
             }
             // Slots: the roles column and the targets column of a layer, per stacked host.
             for (offset, column) in columns.enumerated() {
-                guard case .slotRoles(let layer, _) = column, offset + 1 < columns.count, case .slotTargets(_, let targetType) = columns[offset + 1] else { continue }
+                guard case .slotRoles(let layer, let entry) = column, offset + 1 < columns.count, case .slotTargets(_, let targetType) = columns[offset + 1] else { continue }
                 let roles = cells[3 + offset], targets = cells[4 + offset]
                 guard roles != "_", targets != "_" else { continue }
                 var hosts = onToken[tokenID]?[layerTypes[layer]] ?? []
@@ -193,7 +193,7 @@ public enum WebAnnoTSVFormat {
                 }
                 for ((hostRoles, hostTargets), host) in zip(zip(split(roles, at: "|"), split(targets, at: "|")), hosts) {
                     for (role, target) in zip(split(hostRoles, at: ";"), split(hostTargets, at: ";")) {
-                        slots.append((host, "\(layerTypes[layer]):\(unescape(role))", unescape(role), "\(targetType)@\(target)", lineNumber))
+                        slots.append((host, "\(layerTypes[layer]):\(unescape(role))", "\(entry)|\(targetType)", "\(targetType)@\(target)", lineNumber))
                     }
                 }
             }
@@ -251,7 +251,8 @@ public enum WebAnnoTSVFormat {
                                                           to: try resolve(relation.dependent, line: relation.line), note: note.isEmpty ? nil : note, line: relation.line))
         }
         for (number, slot) in slots.enumerated() {
-            document.relations.append(InterchangeRelation(key: "s\(number)", type: slot.type, from: slot.host, to: try resolve(slot.target, line: slot.line), line: slot.line))
+            document.relations.append(InterchangeRelation(key: "s\(number)", type: slot.type, from: slot.host, to: try resolve(slot.target, line: slot.line),
+                                                          note: "slot=\(slot.slot)", line: slot.line))
         }
         return document
     }
