@@ -15,7 +15,7 @@ struct WebAnnoTSVTests {
         return try InterchangeImporter(store: store, format: "webanno-tsv", coder: "inception", context: context).importDocuments(contents.documents)
     }
 
-    @Test func importsTheInteropFilesAndRefusesChainsWithTheReason() throws {
+    @Test func importsTheInteropFiles() throws {
         let work = try TemporaryDirectory()
         let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
         let names = ["de-relationLabelTest-user1", "emoji-testSentenceWithEmoji", "escaping-testTokenBoundedSpanWithSpecialSymbolsValue", "example2",
@@ -41,14 +41,24 @@ struct WebAnnoTSVTests {
         let sbj = try #require(example.relations.first { $0.note == "DependencyType=SBJ" })
         let from = try #require(example.spans.first { $0.key == sbj.from }), to = try #require(example.spans.first { $0.key == sbj.to })
         #expect(from.text == "plays" && to.text == "Haag")
-        #expect { try Self.importing([Self.file("chain-testSimpleChain")], into: store) } throws: { (($0 as? GlossError)?.message ?? "").contains("coreference chains") }
+    }
+
+    @Test func chainsComeBackAsINCEpTIONWroteThem() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        let report = try Self.importing([Self.file("chain-testSimpleChain")], into: store)
+        // Chain 1 links "This", "is" and "a" (links 1-1, 1-2, 1-3): three spans, two "next" relations.
+        #expect(report.annotations == 3 && report.relations == 2)
+        let document = try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first)
+        let original = try String(contentsOfFile: Self.file("chain-testSimpleChain"), encoding: .utf8)
+        #expect(try WebAnnoTSVFormat.export(document) == original + "\n")
     }
 
     @Test func exportImportExportIsExact() throws {
         let work = try TemporaryDirectory()
         let first = try SQLiteStore(path: work.path("first.sqlite"), creating: true)
-        let names = ["de-relationLabelTest-user1", "emoji-testSentenceWithEmoji", "escaping-testTokenBoundedSpanWithSpecialSymbolsValue", "example2",
-                     "relation-disambig-testSingleStackedNonTokenRelationWithoutFeatureValue", "slot-testSimpleSlotFeature",
+        let names = ["chain-testSimpleChain", "de-relationLabelTest-user1", "emoji-testSentenceWithEmoji", "escaping-testTokenBoundedSpanWithSpecialSymbolsValue",
+                     "example2", "relation-disambig-testSingleStackedNonTokenRelationWithoutFeatureValue", "slot-testSimpleSlotFeature",
                      "stacked-testMultiTokenStackedSpanWithFeatureValue"]
         _ = try Self.importing(names.map(Self.file), into: first)
         let exported = try InterchangeExporter(store: first, format: "webanno-tsv").documents().map { ($0.id, try WebAnnoTSVFormat.export($0)) }

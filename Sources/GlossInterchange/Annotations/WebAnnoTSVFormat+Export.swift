@@ -22,7 +22,8 @@ extension WebAnnoTSVFormat {
     /// every span boundary (so that each span covers whole tokens), offsets in UTF-16 units. Spans become span
     /// layers named by their labels, attributes their features; relations become relation layers (features from
     /// their notes, `k=v; …`) on the dependent's first token; `TYPE:ROLE` relations that came from slot features
-    /// become slot columns again. Spans on white space alone have no token and are left out.
+    /// become slot columns again, and spans with a `chain` attribute linked by `TYPE:next` relations chain layers.
+/// Spans on white space alone have no token and are left out.
     public static func export(_ document: InterchangeDocument) throws -> String {
         let scalars = Array(document.text.unicodeScalars)
         let index = TextIndex(document.text)
@@ -59,7 +60,29 @@ extension WebAnnoTSVFormat {
         var relationLayers: [String: (features: [String], base: String)] = [:]
         var relationOrder: [String] = []
         var plainRelations: [InterchangeRelation] = []
+        // Chain layers: spans with a `chain` attribute; their links follow `TYPE:next` relations.
+        let chainTypes = Set(document.spans.filter { $0.attributes["chain"] != nil }.map(\.label))
+        var next: [String: String] = [:], hasPrevious: Set<String> = []
         for relation in document.relations {
+            if let from = spansByKey[relation.from], chainTypes.contains(from.label), relation.type == from.label + ":next" {
+                next[relation.from] = relation.to
+                hasPrevious.insert(relation.to)
+            }
+        }
+        var linkNumbers: [String: (chain: String, number: Int)] = [:]
+        for span in document.spans where chainTypes.contains(span.label) && !hasPrevious.contains(span.key) {
+            guard case .string(let chain)? = span.attributes["chain"] else { continue }
+            var key: String? = span.key, number = 1
+            while let current = key, linkNumbers[current] == nil {
+                linkNumbers[current] = (chain, number)
+                number += 1
+                key = next[current]
+            }
+        }
+        var chainOrder: [String] = []
+        for span in document.spans where chainTypes.contains(span.label) && !chainOrder.contains(span.label) { chainOrder.append(span.label) }
+        for relation in document.relations {
+            if let from = spansByKey[relation.from], chainTypes.contains(from.label), relation.type == from.label + ":next" { continue }
             if let note = relation.note, note.hasPrefix("slot="), let host = spansByKey[relation.from], relation.type.hasPrefix(host.label + ":") {
                 let parts = note.dropFirst(5).split(separator: "|", maxSplits: 1).map(String.init)
                 if parts.count == 2 { slotColumns[host.label] = (parts[0], parts[1]) }
@@ -74,7 +97,7 @@ extension WebAnnoTSVFormat {
         // Span layers in order of first use, their features sorted.
         var layerOrder: [String] = []
         var layerFeatures: [String: [String]] = [:]
-        for span in document.spans {
+        for span in document.spans where !chainTypes.contains(span.label) {
             if layerFeatures[span.label] == nil { layerOrder.append(span.label); layerFeatures[span.label] = [] }
             for name in span.attributes.keys where !(layerFeatures[span.label]?.contains(name) ?? true) { layerFeatures[span.label]?.append(name) }
         }
@@ -82,7 +105,7 @@ extension WebAnnoTSVFormat {
         // Disambiguation ids: for spans over several tokens or stacked with another of their layer.
         var ids: [String: Int] = [:]
         var nextID = 1
-        for span in document.spans {
+        for span in document.spans where !chainTypes.contains(span.label) {
             let covered = tokens(of: span)
             let stacked = document.spans.contains { $0.key != span.key && $0.label == span.label && !Set(tokens(of: $0)).isDisjoint(with: covered) }
             if covered.count > 1 || stacked { ids[span.key] = nextID; nextID += 1 }
@@ -97,6 +120,7 @@ extension WebAnnoTSVFormat {
             if let slot = slotColumns[type] { entries += [slot.entry, slot.targetType] }
             lines.append("#T_SP=" + entries.joined(separator: "|") + (entries.count == 1 ? "|" : ""))
         }
+        for type in chainOrder { lines.append("#T_CH=\(type)|referenceRelation|referenceType") }
         for type in relationOrder {
             guard let layer = relationLayers[type] else { continue }
             lines.append("#T_RL=" + ([type] + layer.features + ["BT_" + layer.base]).joined(separator: "|"))
@@ -126,6 +150,19 @@ extension WebAnnoTSVFormat {
                         cells.append(hosts.isEmpty ? "_" : hosts.map { (slotLinks[$0.key] ?? []).map { escape($0.role) }.joined(separator: ";") }.joined(separator: "|"))
                         cells.append(hosts.isEmpty ? "_" : hosts.map { (slotLinks[$0.key] ?? []).compactMap { reference($0.target) }.joined(separator: ";") }.joined(separator: "|"))
                     }
+                }
+                for type in chainOrder {
+                    let links = document.spans.filter { $0.label == type && tokens(of: $0).contains(tokenNumber - 1) && linkNumbers[$0.key] != nil }
+                    cells.append(links.isEmpty ? "_" : links.map { link in
+                        let relation: String
+                        if case .string(let value)? = link.attributes["referenceRelation"] { relation = escape(value) } else { relation = "*" }
+                        return "\(relation)->\(linkNumbers[link.key]?.chain ?? "0")-\(linkNumbers[link.key]?.number ?? 0)"
+                    }.joined(separator: "|"))
+                    cells.append(links.isEmpty ? "_" : links.map { link in
+                        let value: String
+                        if case .string(let text)? = link.attributes["referenceType"] { value = escape(text) } else { value = "*" }
+                        return "\(value)[\(linkNumbers[link.key]?.chain ?? "0")]"
+                    }.joined(separator: "|"))
                 }
                 for type in relationOrder {
                     guard let layer = relationLayers[type] else { continue }

@@ -10,8 +10,9 @@ import GlossStore
 /// and escaped characters (`\|`, `\_`, `\*`, `\[`, `\]`, `\\`, `\;`, `\t`, `\n`, `\->`) are read. Relation
 /// layers (`#T_RL`, governor column `BT_…`, disambiguated as `1-3[1_3]`) give relations from the governor's to
 /// the dependent's base annotation, their features in the note; slot features (`ROLE_…` with a target column)
-/// give relations `TYPE:ROLE` from the host to each target. Coreference chains (`#T_CH`) with annotations are
-/// refused, with that reason.
+/// give relations `TYPE:ROLE` from the host to each target. Chain layers (`#T_CH`, coreference) give one span per
+/// link, with the attributes `chain` (its number), `referenceType` and `referenceRelation`, and a relation
+/// `TYPE:next` from each link to the next of its chain.
 public enum WebAnnoTSVFormat {
     private enum Column {
         case feature(layer: Int, name: String)
@@ -19,7 +20,7 @@ public enum WebAnnoTSVFormat {
         case slotTargets(layer: Int, type: String)
         case relationFeature(layer: Int, name: String)
         case governor(layer: Int, base: String)
-        case chain(type: String)
+        case chain(type: String, name: String)
     }
 
     /// An annotation being collected over its tokens.
@@ -90,6 +91,8 @@ public enum WebAnnoTSVFormat {
         var order: [String] = []
         var relations: [(type: String, governor: String, dependent: String, features: [String: String], line: Int)] = []
         var slots: [(host: String, type: String, slot: String, target: String, line: Int)] = []
+        // Chain links in order of appearance: layer, chain, link number, key.
+        var chainLinks: [(type: String, chain: Int, number: Int, key: String)] = []
         // The annotations of each layer on each token, by their keys, for relations and slots.
         var onToken: [String: [String: [String]]] = [:]
         for (number, line) in lines.enumerated().dropFirst() {
@@ -102,7 +105,7 @@ public enum WebAnnoTSVFormat {
                 let features = Array(entries.dropFirst())
                 switch line.prefix(6) {
                 case "#T_CH=":
-                    columns += features.map { _ in .chain(type: type) }
+                    columns += features.map { .chain(type: type, name: $0) }
                 case "#T_RL=":
                     for feature in features {
                         if feature.hasPrefix("BT_") { columns.append(.governor(layer: layer, base: String(feature.dropFirst(3)))) } else { columns.append(.relationFeature(layer: layer, name: feature)) }
@@ -173,8 +176,8 @@ public enum WebAnnoTSVFormat {
                     continue  // read with their targets below
                 case .relationFeature, .governor:
                     continue  // read below, when every span of the token is known
-                case .chain(let type):
-                    throw fail(lineNumber, "the file has coreference chains (\(type)); Gloss does not import chains from WebAnno TSV yet: export the document as UIMA XMI")
+                case .chain:
+                    continue  // read below, both columns together
                 }
             }
             // Slots: the roles column and the targets column of a layer, per stacked host.
@@ -195,6 +198,35 @@ public enum WebAnnoTSVFormat {
                     for (role, target) in zip(split(hostRoles, at: ";"), split(hostTargets, at: ";")) {
                         slots.append((host, "\(layerTypes[layer]):\(unescape(role))", "\(entry)|\(targetType)", "\(targetType)@\(target)", lineNumber))
                     }
+                }
+            }
+            // Chains: `TYPE[chain]` in referenceType and `RELATION->chain-link` in referenceRelation, stacked alike.
+            var chainCells: [String: (types: [Substring], relations: [Substring])] = [:]
+            for (offset, column) in columns.enumerated() {
+                guard case .chain(let type, let name) = column else { continue }
+                let cell = cells[3 + offset]
+                let items = cell == "_" ? [] : split(cell, at: "|")
+                if name == "referenceType" { chainCells[type, default: ([], [])].types = items } else { chainCells[type, default: ([], [])].relations = items }
+            }
+            for (type, cell) in chainCells.sorted(by: { $0.key < $1.key }) {
+                for (position, relation) in cell.relations.enumerated() {
+                    guard let arrow = relation.range(of: "->") else { throw fail(lineNumber, "a chain link is RELATION->CHAIN-LINK, not \(relation)") }
+                    let link = relation[arrow.upperBound...].split(separator: "-")
+                    guard link.count == 2, let chain = Int(link[0]), let number = Int(link[1]) else { throw fail(lineNumber, "a chain link is RELATION->CHAIN-LINK, not \(relation)") }
+                    let key = "\(type)#chain:\(chain)-\(number)"
+                    var annotation = pending[key] ?? Pending(type: type, start: begin, end: end, line: lineNumber)
+                    if pending[key] == nil {
+                        order.append(key)
+                        onToken[tokenID, default: [:]][type, default: []].append(key)
+                        let value = position < cell.types.count ? unescape(disambiguated(cell.types[position]).value) : "*"
+                        if value != "*" { annotation.features["referenceType"] = .string(value) }
+                        let label = unescape(relation[..<arrow.lowerBound])
+                        if label != "*" { annotation.features["referenceRelation"] = .string(label) }
+                        annotation.features["chain"] = .string(String(chain))
+                        chainLinks.append((type, chain, number, key))
+                    }
+                    annotation.end = max(annotation.end, end)
+                    pending[key] = annotation
                 }
             }
             // Relations: feature columns and the governor column of each relation layer.
@@ -249,6 +281,14 @@ public enum WebAnnoTSVFormat {
             let note = relation.features.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
             document.relations.append(InterchangeRelation(key: "r\(number)", type: relation.type, from: try resolve(relation.governor, line: relation.line),
                                                           to: try resolve(relation.dependent, line: relation.line), note: note.isEmpty ? nil : note, line: relation.line))
+        }
+        // Each chain's links, in link order, follow one another.
+        let chains = Dictionary(grouping: chainLinks) { "\($0.type)#\($0.chain)" }
+        for key in chains.keys.sorted() {
+            let links = (chains[key] ?? []).sorted { $0.number < $1.number }
+            for (from, to) in zip(links, links.dropFirst()) {
+                document.relations.append(InterchangeRelation(key: "c\(from.key)", type: "\(from.type):next", from: from.key, to: to.key))
+            }
         }
         for (number, slot) in slots.enumerated() {
             document.relations.append(InterchangeRelation(key: "s\(number)", type: slot.type, from: slot.host, to: try resolve(slot.target, line: slot.line),
