@@ -37,3 +37,17 @@ struct InterchangeCLITests {
         #expect(missing.status == 65 && missing.standardError.contains("--layer"))
     }
 }
+
+@Suite("INCEpTION's project folder")
+struct InceptionProjectCLITests {
+    @Test func theTextImportsAndTheProjectDescriptionIsRefusedWithTheReason() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let folder = TestPaths.shared.appendingPathComponent("interop/inception-project")
+        #expect(try cli.run("import", "docs", folder.appendingPathComponent("Obama.txt").path).status == 0)
+        let before = try cli.snapshot()
+        let refused = try cli.run("import", "annotations", "--format", "uima-xmi", folder.appendingPathComponent("test-project-with-recommenders.exportedproject.json").path)
+        #expect(refused.status == 65 && refused.hasOneErrorLine && refused.standardError.contains("INCEpTION project description"))
+        #expect(try cli.snapshot() == before)
+    }
+}

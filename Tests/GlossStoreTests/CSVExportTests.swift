@@ -53,4 +53,16 @@ struct CSVExportTests {
         #expect(rows[1][9] == "" && rows[2][9] == "plain")
         #expect(rows[2][4] == "9" && rows[2][5] == "32" && rows[2][6] == "said \"she\", then 😀\r\nnew")
     }
+
+    @Test func offsetsSurviveCombiningMarksAndArabicText() throws {
+        let project = try TestProject()
+        // Code points: "cafe\u{301}" is [0, 5), the Persian with ZWNJ [7, 16).
+        try project.importDocuments([(id: "fa", text: "cafe\u{301} «نمی\u{200C}خواهم»")])
+        let lines = [#"{"document":"fa","coder":"a","layer":"l","start":0,"end":5}"#, #"{"document":"fa","coder":"a","layer":"l","start":7,"end":16}"#]
+        try project.importAnnotations([project.folder.write("a.jsonl", lines.joined(separator: "\n") + "\n")])
+        let out = project.folder.path("out.csv")
+        try CSVExporter(store: project.store).export(to: out)
+        let rows = Self.rows(try String(contentsOfFile: out, encoding: .utf8))
+        #expect(rows.dropFirst().map { [$0[4], $0[5], $0[6]] } == [["0", "5", "cafe\u{301}"], ["7", "16", "نمی\u{200C}خواهم"]])
+    }
 }

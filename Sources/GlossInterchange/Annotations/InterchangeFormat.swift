@@ -21,6 +21,10 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
     /// The documents in `paths` (files, or folders of the format's files), and what the tool's configuration
     /// declares (brat's `annotation.conf` beside the files). `offsets` is what doccano's offsets count.
     public func read(_ paths: [String], offsets: OffsetUnit = .utf16) throws -> Contents {
+        if let project = paths.first(where: { $0.hasSuffix(".exportedproject.json") }) {
+            throw GlossError(.badData, "this is an INCEpTION project description (layers, tag sets, users, no annotations); export the project's documents as WebAnno TSV or UIMA XMI and import those, and import its texts with `gloss import docs`",
+                             at: SourceLocation(file: project))
+        }
         var documents: [InterchangeDocument] = []
         var vocabulary = InterchangeVocabulary()
         var notCarried: [String] = []
