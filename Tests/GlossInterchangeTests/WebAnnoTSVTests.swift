@@ -95,6 +95,11 @@ struct WebAnnoTSVTests {
         let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
         _ = try Self.importing([work.write("h.tsv", tsv)], into: store)
         #expect(try store.read { try $0.annotations().map(\.quote) } == ["😀", "cafe\u{301}", "نمی\u{200C}خواهم"])
+        // A token the offsets do not cover is refused with its line.
+        let shifted = try work.write("shifted.tsv", tsv.replacingOccurrences(of: "1-3\t9-13\tsaid", with: "1-3\t8-12\tsaid"))
+        #expect { try Self.importing([shifted], into: store) } throws: { error in
+            (error as? GlossError)?.location == SourceLocation(file: shifted, line: 8) && ((error as? GlossError)?.message ?? "").contains("token 1-3")
+        }
         let exported = try WebAnnoTSVFormat.export(try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first))
         #expect(exported.contains("1-2\t6-8\t😀\tEMOJI\t\n") && exported.contains("\t23-32\tنمی\u{200C}خواهم\tQUOTE\t\n"))
     }

@@ -85,6 +85,7 @@ public enum WebAnnoTSVFormat {
         var layerTypes: [String] = []
         var textUnits = 0
         var text = ""
+        var units: [UInt16] = []
         var sentence: [String] = []
         var tokens: [String: (start: Int, end: Int)] = [:]
         var pending: [String: Pending] = [:]
@@ -144,10 +145,16 @@ public enum WebAnnoTSVFormat {
                 // A new sentence starts at its first token: place its text there.
                 if begin < textUnits { throw fail(lineNumber, "the sentence starts at \(begin), inside the text before it") }
                 text += String(repeating: "\n", count: begin - textUnits)
+                units += [UInt16](repeating: 0x0A, count: begin - textUnits)
                 let joined = sentence.joined(separator: "\n")
                 text += joined
+                units += joined.utf16
                 textUnits = begin + joined.utf16.count
                 sentence = []
+            }
+            // The token as the file records it must be what its offsets cover in the rebuilt text.
+            if end <= units.count, case let covered = String(decoding: units[begin..<end], as: UTF16.self), covered != unescape(cells[2]) {
+                throw fail(lineNumber, "token \(tokenID) is \"\(unescape(cells[2]))\" but [\(begin), \(end)) of the sentence text is \"\(covered)\"")
             }
             tokens[tokenID] = (begin, end)
             for (offset, column) in columns.enumerated() {
