@@ -31,14 +31,14 @@ public enum GammaSearch: Sendable, Equatable {
     /// each); a continuum that needs more (units overlapping densely) gets no value rather than an approximate one.
     case exact(maximumStates: Int)
     /// An approximation: the search keeps only the `width` most promising partial alignments at each unit, so a
-    /// disorder may come out above the best one and γ below the exact value. It too gives up when the units
-    /// overlap so densely that more than `maximumCandidatesTried` unitary alignments would have to be tried.
+    /// disorder may come out above the best one and γ below the exact value.
     case beam(width: Int)
 
     public static let exact = GammaSearch.exact(maximumStates: 2_000_000)
-    /// The most unitary alignments the beam search tries before giving up (the exact search stops at its
-    /// limit of states).
-    public static let maximumCandidatesTried = 20_000_000
+    /// How much work either search may spend listing the unitary alignments worth considering (a unitary
+    /// alignment of p units costs about 2^p · p² steps to check against its splits): densely overlapping units of
+    /// many coders would take longer than anyone waits, so the search then gives up with a reason.
+    public static let maximumEnumerationSteps = 100_000_000
 }
 
 extension Continuum {
@@ -65,7 +65,7 @@ extension Continuum {
             observed = disorder
             for _ in 0..<samples { expected += try aligner.bestDisorder(sampler.continuum()) ?? 0 }
         } catch {
-            return .undefined(reason: "the best alignment needs more than \(error.states) partial or unitary alignments here (the units overlap densely); an approximate search (beam) may give a value")
+            return .undefined(reason: "the best alignment needs more than \(error.states) partial alignments or steps here (the units of many coders overlap densely); an approximate search (beam) may give a value")
         }
         expected /= Double(samples)
         guard expected > 0 else { return .undefined(reason: "the sampled continua have no disorder") }
@@ -96,8 +96,8 @@ struct GammaAligner {
     let coderCount: Int
     let settings: GammaSettings
 
-    /// The search would need more than `states` partial alignments at one point, or would try more unitary
-    /// alignments than that.
+    /// The search would need more than `states` partial alignments at one point, or more than that many steps to
+    /// list the unitary alignments.
     struct SearchLimit: Error {
         let states: Int
     }
@@ -204,14 +204,10 @@ struct GammaAligner {
         }
         // Candidates by their first unit: the other members (ascending) and the cost.
         var candidates: [[(others: [Int], cost: Double)]] = Array(repeating: [], count: sorted.count)
-        // Enumerating the unitary alignments of densely overlapping units can itself take too long: it stops at
-        // the search's limit, counted in alignments tried.
-        let maximumTried: Int
-        switch settings.search {
-        case .exact(let maximumStates): maximumTried = maximumStates
-        case .beam: maximumTried = GammaSearch.maximumCandidatesTried
-        }
-        var tried = 0
+        // Enumerating the unitary alignments of densely overlapping units can itself take too long: it stops after
+        // `maximumEnumerationSteps`.
+        let maximumSteps = GammaSearch.maximumEnumerationSteps
+        var steps = 0
         for i in sorted.indices {
             candidates[i].append(([], single))
             var members = [i]
@@ -221,9 +217,9 @@ struct GammaAligner {
                     let j = neighbours[i][index]
                     guard !coders.contains(sorted[j].coder),
                           members.dropFirst().allSatisfy({ dissimilarity(sorted[$0], sorted[j]) < limit }) else { continue }
-                    tried += 1
-                    if tried > maximumTried { throw SearchLimit(states: maximumTried) }
                     members.append(j)
+                    steps += (1 << members.count) * members.count * members.count
+                    if steps > maximumSteps { throw SearchLimit(states: maximumSteps) }
                     coders.insert(sorted[j].coder)
                     if let total = cheaperThanEverySplit(members.map { sorted[$0] }, cost: cost) {
                         candidates[i].append((Array(members.dropFirst()), total))
