@@ -192,6 +192,10 @@ struct GammaAligner {
         let limit = (pairs + Double(coderCount - 1)) * empty
         let longest = sorted.map { $0.end - $0.start }.max() ?? 0
         let scale = settings.alpha * empty
+        // Listing the pairs and the unitary alignments of densely overlapping units can itself take too long: it
+        // stops after `maximumEnumerationSteps` (a pair looked at is a step, a unitary alignment of p units 2^p · p²).
+        let maximumSteps = GammaSearch.maximumEnumerationSteps
+        var steps = 0
         var neighbours: [[Int]] = Array(repeating: [], count: sorted.count)
         for i in sorted.indices {
             let u = sorted[i]
@@ -200,14 +204,12 @@ struct GammaAligner {
             while j < sorted.count, sorted[j].start - u.start <= reach {
                 if sorted[j].coder != u.coder, dissimilarity(u, sorted[j]) < limit { neighbours[i].append(j) }
                 j += 1
+                steps += 1
             }
+            if steps > maximumSteps { throw SearchLimit(states: maximumSteps) }
         }
         // Candidates by their first unit: the other members (ascending) and the cost.
         var candidates: [[(others: [Int], cost: Double)]] = Array(repeating: [], count: sorted.count)
-        // Enumerating the unitary alignments of densely overlapping units can itself take too long: it stops after
-        // `maximumEnumerationSteps`.
-        let maximumSteps = GammaSearch.maximumEnumerationSteps
-        var steps = 0
         for i in sorted.indices {
             candidates[i].append(([], single))
             var members = [i]
@@ -215,8 +217,12 @@ struct GammaAligner {
             func extend(from position: Int) throws(SearchLimit) {
                 for index in position..<neighbours[i].count {
                     let j = neighbours[i][index]
+                    steps += members.count
                     guard !coders.contains(sorted[j].coder),
-                          members.dropFirst().allSatisfy({ dissimilarity(sorted[$0], sorted[j]) < limit }) else { continue }
+                          members.dropFirst().allSatisfy({ dissimilarity(sorted[$0], sorted[j]) < limit }) else {
+                        if steps > maximumSteps { throw SearchLimit(states: maximumSteps) }
+                        continue
+                    }
                     members.append(j)
                     steps += (1 << members.count) * members.count * members.count
                     if steps > maximumSteps { throw SearchLimit(states: maximumSteps) }

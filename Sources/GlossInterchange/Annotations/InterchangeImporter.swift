@@ -40,6 +40,8 @@ public struct InterchangeImporter {
     public func importDocuments(_ documents: [InterchangeDocument], vocabulary: InterchangeVocabulary = InterchangeVocabulary(),
                                 mapping: InterchangeMapping? = nil) throws -> Report {
         if let mapping {
+            let collisions = mapping.collisions()
+            if !collisions.isEmpty { throw GlossError(.badData, "the mapping puts \(collisions.joined(separator: ", ")); give each its own feature") }
             let missing = mapping.unmapped(in: documents)
             if !missing.isEmpty {
                 throw GlossError(.badData, "the mapping does not say where these go: \(missing.joined(separator: ", ")); add them, or import without --map to get a draft codebook",
@@ -131,6 +133,7 @@ public struct InterchangeImporter {
                         features = [rule.target: .integer(Int(target))]
                         if let name = rule.source { features[name] = .integer(Int(source)) }
                         if let name = rule.feature, let value = rule.value { features[name] = value }
+                        if let name = rule.note, let note = relation.note { features[name] = .string(note) }
                     }
                     let record = AnnotationRecord(documentID: document.id, coder: from.coder ?? coder, layer: layer, start: from.start, end: from.end,
                                                   features: features)

@@ -13,7 +13,7 @@ import Yams
 ///   Negated: {feature: negated}
 ///   Confidence: {feature: certainty, values: {High: high, Low: low}}
 /// relations:    # a relation type → an annotation of a layer on the source span, its span_ref features
-///   Family: {layer: kinship, target: relative, source: person, feature: kind, value: family}
+///   Family: {layer: kinship, target: relative, source: person, feature: kind, value: family, note: remark}
 /// categories:   # a document category → a document layer and a feature value
 ///   positive: {layer: tone, feature: tone, value: positive}
 /// ```
@@ -38,6 +38,8 @@ public struct InterchangeMapping: Sendable {
         public var source: String?
         public var feature: String?
         public var value: JSONValue?
+        /// The text feature for the relation's note (brat notes, relation features of TSV and XMI).
+        public var note: String?
     }
 
     public var labels: [String: Target] = [:]
@@ -54,11 +56,16 @@ public struct InterchangeMapping: Sendable {
         if let unknown = sections.keys.first(where: { !["labels", "attributes", "relations", "categories"].contains($0) }) {
             throw fail("\"\(unknown)\" is not a section; use labels, attributes, relations and categories")
         }
+        let allowed = ["labels": ["layer", "feature", "value"], "categories": ["layer", "feature", "value"], "attributes": ["feature", "values"],
+                       "relations": ["layer", "target", "source", "feature", "value", "note"]]
         func entries(_ section: String) throws -> [String: [String: Any]] {
             guard let value = sections[section] else { return [:] }
             guard let map = value as? [String: Any] else { throw fail("\(section) must map names to settings") }
             return try map.mapValues { entry in
                 guard let settings = entry as? [String: Any] else { throw fail("each entry of \(section) is a mapping such as {layer: …, feature: …, value: …}") }
+                if let unknown = settings.keys.first(where: { !(allowed[section] ?? []).contains($0) }) {
+                    throw fail("\(section) entries take \((allowed[section] ?? []).joined(separator: ", ")), not \(unknown)")
+                }
                 return settings
             }
         }
@@ -90,11 +97,23 @@ public struct InterchangeMapping: Sendable {
             mapping.attributes[name] = Attribute(feature: try string(settings, "feature", "attributes.\(name)"), values: values)
         }
         for (name, settings) in try entries("relations") {
+            if (settings["feature"] == nil) != (settings["value"] == nil) { throw fail("relations.\(name) needs feature and value together") }
             mapping.relations[name] = Relation(layer: try string(settings, "layer", "relations.\(name)"), target: try string(settings, "target", "relations.\(name)"),
-                                               source: settings["source"] as? String, feature: settings["feature"] as? String,
-                                               value: try settings["value"].map { try json($0, "relations.\(name)") })
+                                               source: try settings["source"].map { _ in try string(settings, "source", "relations.\(name)") },
+                                               feature: try settings["feature"].map { _ in try string(settings, "feature", "relations.\(name)") },
+                                               value: try settings["value"].map { try json($0, "relations.\(name)") },
+                                               note: try settings["note"].map { _ in try string(settings, "note", "relations.\(name)") })
         }
         return mapping
+    }
+
+    /// Two attributes or a label and an attribute put into one feature would overwrite each other.
+    func collisions() -> [String] {
+        var result: [String] = []
+        let attributeFeatures = attributes.values.map(\.feature)
+        for feature in Set(attributeFeatures) where attributeFeatures.filter({ $0 == feature }).count > 1 { result.append("several attributes into feature \(feature)") }
+        for feature in Set(attributeFeatures) where labels.values.contains(where: { $0.feature == feature }) { result.append("an attribute into the label feature \(feature)") }
+        return result.sorted()
     }
 
     /// Everything in `documents` the mapping does not say, as messages.
@@ -107,7 +126,10 @@ public struct InterchangeMapping: Sendable {
                 if !span.fragments.isEmpty { note("discontinuous spans (\(span.label)), which need the draft codebook") }
                 for name in span.attributes.keys where attributes[name] == nil { note("attribute \"\(name)\"") }
             }
-            for relation in document.relations where relations[relation.type] == nil { note("relation type \"\(relation.type)\"") }
+            for relation in document.relations {
+                guard let rule = relations[relation.type] else { note("relation type \"\(relation.type)\""); continue }
+                if relation.note != nil, rule.note == nil { note("the notes of \(relation.type) relations (give relations.\(relation.type) a note feature)") }
+            }
             for category in document.categories where categories[category.label] == nil { note("category \"\(category.label)\"") }
         }
         return missing

@@ -12,9 +12,11 @@ import GlossStore
 /// which Gloss does not need. A structure with `Governor` and `Dependent` (an INCEpTION relation layer) becomes
 /// a relation from the governor to the dependent, its other features in the relation's note; slot features
 /// (links with `role` and `target`) become relations `TYPE:ROLE` from the host. Other references between
-/// feature structures are not imported and are listed.
+/// feature structures are not imported and are listed. Without the type system, a feature is taken for a
+/// reference when every value names an xmi:id (`value` never is), so a number that happens to equal an id is
+/// listed as a reference not carried.
 public enum UIMAXMIFormat {
-    static let skippedTypes: Set = ["de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence",
+    static let skippedTypes: Set = ["uima.tcas.DocumentAnnotation", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence",
                                     "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData", "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.TagsetDescription"]
 
     /// The type name of an element: `http:///webanno/custom.ecore` and `Span` give `webanno.custom.Span`.
@@ -48,8 +50,11 @@ public enum UIMAXMIFormat {
             let reserved: Set = ["id", "sofa", "begin", "end", "Governor", "Dependent"]
             for element in elements where element.attribute("sofa") == sofaID {
                 let type = typeName(element)
-                guard !skippedTypes.contains(type), let begin = element.attribute("begin").flatMap({ Int($0) }), let end = element.attribute("end").flatMap({ Int($0) }),
-                      let key = element.xmiID else { continue }
+                guard !skippedTypes.contains(type) else { continue }
+                guard let begin = element.attribute("begin").flatMap({ Int($0) }), let end = element.attribute("end").flatMap({ Int($0) }), let key = element.xmiID else {
+                    notCarried.insert("\(type) structures without a begin, an end or an xmi:id")
+                    continue
+                }
                 let span: TextSpan
                 do { span = try index.span(start: begin, end: end, in: .utf16) } catch { throw fail(element, "\(type) [\(begin), \(end)) (UTF-16 units): \(error)") }
                 var attributes: [String: JSONValue] = [:]

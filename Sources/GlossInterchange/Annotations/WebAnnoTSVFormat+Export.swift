@@ -18,6 +18,20 @@ extension WebAnnoTSVFormat {
         return result
     }
 
+    /// Sentence text as INCEpTION writes it after `#Text=`: backslashes, tabs and line breaks escaped.
+    static func escapeText(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\t": result += "\\t"
+            case "\n": result += "\\n"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     /// The document as WebAnno TSV 3.3: each line of the text a sentence, tokens split at white space and at
     /// every span boundary (so that each span covers whole tokens), offsets in UTF-16 units. Spans become span
     /// layers named by their labels, attributes their features; relations become relation layers (features from
@@ -52,7 +66,26 @@ extension WebAnnoTSVFormat {
         for (number, sentence) in sentences.enumerated() {
             for (position, token) in sentence.tokens.enumerated() { tokenIDs.append(("\(number + 1)-\(position + 1)", token.start, token.end)) }
         }
-        func tokens(of span: InterchangeSpan) -> [Int] { tokenIDs.indices.filter { span.start <= tokenIDs[$0].start && tokenIDs[$0].end <= span.end } }
+        // The tokens each span covers (tokens are sorted; a binary search finds the first).
+        func firstToken(atOrAfter position: Int) -> Int {
+            var low = 0, high = tokenIDs.count
+            while low < high {
+                let middle = (low + high) / 2
+                if tokenIDs[middle].start < position { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        var coveredTokens: [String: [Int]] = [:]
+        for span in document.spans {
+            var covered: [Int] = []
+            var token = firstToken(atOrAfter: span.start)
+            while token < tokenIDs.count, tokenIDs[token].end <= span.end { covered.append(token); token += 1 }
+            coveredTokens[span.key] = covered
+        }
+        func tokens(of span: InterchangeSpan) -> [Int] { coveredTokens[span.key] ?? [] }
+        // The spans on each token, in document order.
+        var spansOnToken: [[InterchangeSpan]] = Array(repeating: [], count: tokenIDs.count)
+        for span in document.spans { for token in tokens(of: span) { spansOnToken[token].append(span) } }
         let spansByKey = Dictionary(document.spans.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         // Slot relations: note "slot=ROLE_…|TARGETTYPE".
         var slotColumns: [String: (entry: String, targetType: String)] = [:]
@@ -107,12 +140,27 @@ extension WebAnnoTSVFormat {
         var nextID = 1
         for span in document.spans where !chainTypes.contains(span.label) {
             let covered = tokens(of: span)
-            let stacked = document.spans.contains { $0.key != span.key && $0.label == span.label && !Set(tokens(of: $0)).isDisjoint(with: covered) }
+            let stacked = covered.contains { token in spansOnToken[token].contains { $0.key != span.key && $0.label == span.label } }
             if covered.count > 1 || stacked { ids[span.key] = nextID; nextID += 1 }
         }
         func reference(_ key: String) -> String? {
             guard let span = spansByKey[key], let first = tokens(of: span).first else { return nil }
             return tokenIDs[first].id + (ids[key].map { "[\($0)]" } ?? "")
+        }
+        for name in layerOrder + chainOrder + relationOrder + layerFeatures.values.flatMap({ $0 }) + relationLayers.values.flatMap(\.features)
+            where name.unicodeScalars.contains(where: { $0 == "|" || $0 == "\t" || $0 == "\n" }) || name.hasPrefix("ROLE_") || name.hasPrefix("BT_") {
+            throw GlossError(.badData, "document \"\(document.id)\": the layer or feature name \"\(name)\" cannot be written in a WebAnno TSV header")
+        }
+        for relation in plainRelations {
+            let (source, target) = (spansByKey[relation.from]?.label, spansByKey[relation.to]?.label)
+            if source != target || target != relationLayers[relation.type]?.base {
+                throw GlossError(.badData, "document \"\(document.id)\": relation \(relation.type) links \(source ?? "?") to \(target ?? "?"); WebAnno TSV needs every relation of a layer between spans of one layer")
+            }
+        }
+        // Relations sit on their dependent's first token.
+        var relationsOnToken: [Int: [InterchangeRelation]] = [:]
+        for relation in plainRelations {
+            if let first = spansByKey[relation.to].flatMap({ tokens(of: $0).first }) { relationsOnToken[first, default: []].append(relation) }
         }
         var lines = ["#FORMAT=WebAnno TSV 3.3"]
         for type in layerOrder {
@@ -128,31 +176,42 @@ extension WebAnnoTSVFormat {
         lines += ["", ""]
         var tokenNumber = 0
         for sentence in sentences {
-            lines.append("#Text=" + String(String.UnicodeScalarView(scalars[sentence.start..<sentence.end])))
+            lines.append("#Text=" + escapeText(String(String.UnicodeScalarView(scalars[sentence.start..<sentence.end]))))
             for _ in sentence.tokens {
                 let token = tokenIDs[tokenNumber]
                 tokenNumber += 1
                 let begin = try index.offset(fromCodePoint: token.start, to: .utf16), end = try index.offset(fromCodePoint: token.end, to: .utf16)
-                var cells = [token.id, "\(begin)-\(end)", escape(String(String.UnicodeScalarView(scalars[token.start..<token.end])))]
+                var cells = [token.id, "\(begin)-\(end)", String(String.UnicodeScalarView(scalars[token.start..<token.end]))]
                 for type in layerOrder {
-                    let here = document.spans.filter { $0.label == type && $0.start <= token.start && token.end <= $0.end && tokens(of: $0).contains(tokenNumber - 1) }
+                    let here = spansOnToken[tokenNumber - 1].filter { $0.label == type }
                     let features = layerFeatures[type] ?? []
                     // A layer whose only feature is a slot has no column of its own: its roles make the annotation.
                     for feature in (features.isEmpty && slotColumns[type] == nil ? [""] : features) {
                         cells.append(here.isEmpty ? "_" : here.map { span in
                             let value: String
-                            if case .string(let text)? = span.attributes[feature] { value = escape(text) } else { value = "*" }
+                            switch span.attributes[feature] {
+                            case .string(let text)?: value = escape(text)
+                            case let other?: value = escape(other.canonicalJSON)
+                            case nil: value = "*"
+                            }
                             return value + (ids[span.key].map { "[\($0)]" } ?? "")
                         }.joined(separator: "|"))
                     }
                     if slotColumns[type] != nil {
-                        let hosts = here.filter { tokens(of: $0).first == tokenNumber - 1 && slotLinks[$0.key] != nil }
-                        cells.append(hosts.isEmpty ? "_" : hosts.map { (slotLinks[$0.key] ?? []).map { escape($0.role) }.joined(separator: ";") }.joined(separator: "|"))
-                        cells.append(hosts.isEmpty ? "_" : hosts.map { (slotLinks[$0.key] ?? []).compactMap { reference($0.target) }.joined(separator: ";") }.joined(separator: "|"))
+                        // One entry per host on the token, in the order of the span cells, with the host's [id]; links
+                        // only on a host's first token.
+                        let entries = here.map { host -> (roles: String, targets: String) in
+                            guard tokens(of: host).first == tokenNumber - 1, let links = slotLinks[host.key], !links.isEmpty else { return ("_", "_") }
+                            return (links.map { escape($0.role) }.joined(separator: ";") + (ids[host.key].map { "[\($0)]" } ?? ""),
+                                    links.compactMap { reference($0.target) }.joined(separator: ";"))
+                        }
+                        let hasLinks = entries.contains { $0.roles != "_" }
+                        cells.append(hasLinks ? entries.map(\.roles).joined(separator: "|") : "_")
+                        cells.append(hasLinks ? entries.map(\.targets).joined(separator: "|") : "_")
                     }
                 }
                 for type in chainOrder {
-                    let links = document.spans.filter { $0.label == type && tokens(of: $0).contains(tokenNumber - 1) && linkNumbers[$0.key] != nil }
+                    let links = spansOnToken[tokenNumber - 1].filter { $0.label == type && linkNumbers[$0.key] != nil }
                     cells.append(links.isEmpty ? "_" : links.map { link in
                         let relation: String
                         if case .string(let value)? = link.attributes["referenceRelation"] { relation = escape(value) } else { relation = "*" }
@@ -166,7 +225,7 @@ extension WebAnnoTSVFormat {
                 }
                 for type in relationOrder {
                     guard let layer = relationLayers[type] else { continue }
-                    let here = plainRelations.filter { $0.type == type && spansByKey[$0.to].flatMap { tokens(of: $0).first } == tokenNumber - 1 }
+                    let here = (relationsOnToken[tokenNumber - 1] ?? []).filter { $0.type == type }
                     for feature in layer.features {
                         cells.append(here.isEmpty ? "_" : here.map { relation in
                             let pairs = (relation.note ?? "").split(separator: ";").map { $0.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) } }

@@ -33,47 +33,65 @@ public enum WebAnnoTSVFormat {
     }
 
     /// Splits `text` at unescaped `separator`s.
-    static func split(_ text: Substring, at separator: Character) -> [Substring] {
-        var parts: [Substring] = [], start = text.startIndex, index = text.startIndex, escaped = false
-        while index < text.endIndex {
-            let character = text[index]
-            if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == separator {
-                parts.append(text[start..<index])
-                start = text.index(after: index)
+    static func split(_ text: Substring, at separator: Unicode.Scalar) -> [Substring] {
+        // By scalars: a combining mark after the separator must not hide it.
+        var parts: [Substring] = [], start = text.startIndex, escaped = false
+        var index = text.unicodeScalars.startIndex
+        while index < text.unicodeScalars.endIndex {
+            let scalar = text.unicodeScalars[index]
+            if escaped { escaped = false } else if scalar == "\\" { escaped = true } else if scalar == separator {
+                parts.append(Substring(text.unicodeScalars[start..<index]))
+                start = text.unicodeScalars.index(after: index)
             }
-            index = text.index(after: index)
+            index = text.unicodeScalars.index(after: index)
         }
-        parts.append(text[start...])
+        parts.append(Substring(text.unicodeScalars[start...]))
         return parts
     }
 
     /// A cell value without its escapes.
     static func unescape(_ value: Substring) -> String {
-        var result = "", escaped = false
-        var characters = value[...]
-        while let character = characters.popFirst() {
+        var result = String.UnicodeScalarView(), escaped = false
+        for scalar in value.unicodeScalars {
             if escaped {
-                switch character {
-                case "t": result += "\t"
-                case "n": result += "\n"
-                default: result.append(character)
+                switch scalar {
+                case "t": result.append("\t")
+                case "n": result.append("\n")
+                default: result.append(scalar)
                 }
                 escaped = false
-            } else if character == "\\" {
+            } else if scalar == "\\" {
                 escaped = true
             } else {
-                result.append(character)
+                result.append(scalar)
             }
         }
-        return result
+        return String(result)
+    }
+
+    /// Whether the scalar at `index` is escaped (an odd number of backslashes before it).
+    static func isEscaped(_ text: Substring, at index: Substring.UnicodeScalarView.Index) -> Bool {
+        var count = 0, position = index
+        while position > text.unicodeScalars.startIndex {
+            position = text.unicodeScalars.index(before: position)
+            guard text.unicodeScalars[position] == "\\" else { break }
+            count += 1
+        }
+        return count % 2 == 1
     }
 
     /// A stacked item `value[3]` as (value, "3"), or (value, nil).
     static func disambiguated(_ item: Substring) -> (value: Substring, id: String?) {
-        guard item.hasSuffix("]"), let open = item.lastIndex(of: "["), open > item.startIndex || item.count > 2 else { return (item, nil) }
-        if open > item.startIndex, item[item.index(before: open)] == "\\" { return (item, nil) }
-        return (item[..<open], String(item[item.index(after: open)..<item.index(before: item.endIndex)]))
+        let scalars = item.unicodeScalars
+        guard scalars.last == "]", let open = scalars.lastIndex(of: "["), !isEscaped(item, at: open),
+              !isEscaped(item, at: scalars.index(before: scalars.endIndex)) else { return (item, nil) }
+        let id = String(scalars[scalars.index(after: open)..<scalars.index(before: scalars.endIndex)])
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "_" }) else { return (item, nil) }
+        return (Substring(scalars[..<open]), id)
     }
+
+    /// Whether a raw cell item (before unescaping) is WebAnno's "annotation without a value" or "nothing".
+    static func isPlaceholder(_ raw: Substring) -> Bool { raw == "*" || raw == "_" }
 
     public static func read(_ file: InputFile) throws -> InterchangeDocument {
         func fail(_ line: Int, _ message: String) -> GlossError { GlossError(.badData, message, at: SourceLocation(file: file.path, line: line)) }
@@ -92,8 +110,10 @@ public enum WebAnnoTSVFormat {
         var order: [String] = []
         var relations: [(type: String, governor: String, dependent: String, features: [String: String], line: Int)] = []
         var slots: [(host: String, type: String, slot: String, target: String, line: Int)] = []
+        // Hosts whose slot links were read (on their first token).
+        var linkedHosts: Set<String> = []
         // Chain links in order of appearance: layer, chain, link number, key.
-        var chainLinks: [(type: String, chain: Int, number: Int, key: String)] = []
+        var chainLinks: [(type: String, chain: Int, number: Int, key: String, line: Int)] = []
         // The annotations of each layer on each token, by their keys, for relations and slots.
         var onToken: [String: [String: [String]]] = [:]
         for (number, line) in lines.enumerated().dropFirst() {
@@ -130,7 +150,7 @@ public enum WebAnnoTSVFormat {
                 continue
             }
             if line.hasPrefix("#Text=") {
-                sentence.append(String(line.dropFirst(6)))
+                sentence.append(unescape(line.dropFirst(6)))  // INCEpTION escapes backslashes, tabs and line breaks here
                 continue
             }
             if line.hasPrefix("#") || line.isEmpty { continue }
@@ -141,9 +161,11 @@ public enum WebAnnoTSVFormat {
             let tokenID = String(cells[0])
             let range = cells[1].split(separator: "-").map { Int($0) }
             guard range.count == 2, let begin = range[0], let end = range[1], begin >= 0, begin <= end else { throw fail(lineNumber, "the offsets must be BEGIN-END") }
+            guard tokens[tokenID] == nil else { throw fail(lineNumber, "token \(tokenID) appears twice") }
             if !sentence.isEmpty {
                 // A new sentence starts at its first token: place its text there.
                 if begin < textUnits { throw fail(lineNumber, "the sentence starts at \(begin), inside the text before it") }
+                guard begin - textUnits <= 1 << 20 else { throw fail(lineNumber, "the sentence starts at \(begin), more than a million units after the text before it") }
                 text += String(repeating: "\n", count: begin - textUnits)
                 units += [UInt16](repeating: 0x0A, count: begin - textUnits)
                 let joined = sentence.joined(separator: "\n")
@@ -152,9 +174,12 @@ public enum WebAnnoTSVFormat {
                 textUnits = begin + joined.utf16.count
                 sentence = []
             }
-            // The token as the file records it must be what its offsets cover in the rebuilt text.
-            if end <= units.count, case let covered = String(decoding: units[begin..<end], as: UTF16.self), covered != unescape(cells[2]) {
-                throw fail(lineNumber, "token \(tokenID) is \"\(unescape(cells[2]))\" but [\(begin), \(end)) of the sentence text is \"\(covered)\"")
+            // The token as the file records it (raw: INCEpTION does not escape tokens) must be what its offsets
+            // cover in the rebuilt text.
+            guard end <= units.count else { throw fail(lineNumber, "token \(tokenID) ends at \(end), after its sentence's text") }
+            let covered = String(decoding: units[begin..<end], as: UTF16.self)
+            if covered != String(cells[2]) {
+                throw fail(lineNumber, "token \(tokenID) is \"\(cells[2])\" but [\(begin), \(end)) of the sentence text is \"\(covered)\"")
             }
             tokens[tokenID] = (begin, end)
             for (offset, column) in columns.enumerated() {
@@ -175,8 +200,7 @@ public enum WebAnnoTSVFormat {
                         }
                         var annotation = pending[key] ?? Pending(type: layerTypes[layer], start: begin, end: end, line: lineNumber)
                         annotation.end = max(annotation.end, end)
-                        let unescaped = unescape(value)
-                        if !name.isEmpty, unescaped != "*" { annotation.features[name] = .string(unescaped) }
+                        if !name.isEmpty, !isPlaceholder(value) { annotation.features[name] = .string(unescape(value)) }
                         pending[key] = annotation
                     }
                 case .slotRoles, .slotTargets:
@@ -201,8 +225,18 @@ public enum WebAnnoTSVFormat {
                     onToken[tokenID, default: [:]][layerTypes[layer], default: []].append(key)
                     hosts = [key]
                 }
-                for ((hostRoles, hostTargets), host) in zip(zip(split(roles, at: "|"), split(targets, at: "|")), hosts) {
-                    for (role, target) in zip(split(hostRoles, at: ";"), split(hostTargets, at: ";")) {
+                let roleItems = split(roles, at: "|"), targetItems = split(targets, at: "|")
+                guard roleItems.count == targetItems.count else { throw fail(lineNumber, "the slot columns hold \(roleItems.count) role and \(targetItems.count) target entries") }
+                for (position, (roleItem, targetItem)) in zip(roleItems, targetItems).enumerated() {
+                    // INCEpTION appends the host's [id] to its roles; a host without links writes "_" or "*".
+                    let (hostRoles, hostID) = disambiguated(roleItem)
+                    guard !isPlaceholder(hostRoles), !isPlaceholder(targetItem) else { continue }
+                    let host = hostID.flatMap { id in hosts.first { $0.hasSuffix(":\(id)") } } ?? (position < hosts.count ? hosts[position] : nil)
+                    guard let host else { throw fail(lineNumber, "the slot entry \(roleItem) has no host annotation on token \(tokenID)") }
+                    guard linkedHosts.insert(host).inserted else { continue }  // a multi-token host repeats its links on every token
+                    let roleList = split(hostRoles, at: ";"), targetList = split(targetItem, at: ";")
+                    guard roleList.count == targetList.count else { throw fail(lineNumber, "the slot entry has \(roleList.count) roles for \(targetList.count) targets") }
+                    for (role, target) in zip(roleList, targetList) {
                         slots.append((host, "\(layerTypes[layer]):\(unescape(role))", "\(entry)|\(targetType)", "\(targetType)@\(target)", lineNumber))
                     }
                 }
@@ -217,7 +251,9 @@ public enum WebAnnoTSVFormat {
             }
             for (type, cell) in chainCells.sorted(by: { $0.key < $1.key }) {
                 for (position, relation) in cell.relations.enumerated() {
-                    guard let arrow = relation.range(of: "->") else { throw fail(lineNumber, "a chain link is RELATION->CHAIN-LINK, not \(relation)") }
+                    guard let arrow = relation.ranges(of: "->").last(where: { !isEscaped(relation, at: $0.lowerBound) }) else {
+                        throw fail(lineNumber, "a chain link is RELATION->CHAIN-LINK, not \(relation)")
+                    }
                     let link = relation[arrow.upperBound...].split(separator: "-")
                     guard link.count == 2, let chain = Int(link[0]), let number = Int(link[1]) else { throw fail(lineNumber, "a chain link is RELATION->CHAIN-LINK, not \(relation)") }
                     let key = "\(type)#chain:\(chain)-\(number)"
@@ -225,12 +261,12 @@ public enum WebAnnoTSVFormat {
                     if pending[key] == nil {
                         order.append(key)
                         onToken[tokenID, default: [:]][type, default: []].append(key)
-                        let value = position < cell.types.count ? unescape(disambiguated(cell.types[position]).value) : "*"
-                        if value != "*" { annotation.features["referenceType"] = .string(value) }
-                        let label = unescape(relation[..<arrow.lowerBound])
-                        if label != "*" { annotation.features["referenceRelation"] = .string(label) }
+                        let value = position < cell.types.count ? disambiguated(cell.types[position]).value : "*"
+                        if !isPlaceholder(value) { annotation.features["referenceType"] = .string(unescape(value)) }
+                        let label = relation[..<arrow.lowerBound]
+                        if !isPlaceholder(label) { annotation.features["referenceRelation"] = .string(unescape(label)) }
                         annotation.features["chain"] = .string(String(chain))
-                        chainLinks.append((type, chain, number, key))
+                        chainLinks.append((type, chain, number, key, lineNumber))
                     }
                     annotation.end = max(annotation.end, end)
                     pending[key] = annotation
@@ -253,8 +289,7 @@ public enum WebAnnoTSVFormat {
                 for (position, governor) in relation.governor.enumerated() {
                     var features: [String: String] = [:]
                     for (name, values) in relation.features where position < values.count {
-                        let value = unescape(values[position])
-                        if value != "*", value != "_" { features[name] = value }
+                        if !isPlaceholder(values[position]) { features[name] = unescape(values[position]) }
                     }
                     let (target, ids) = disambiguated(governor)
                     let parts = ids?.split(separator: "_").map(String.init) ?? []
@@ -269,7 +304,10 @@ public enum WebAnnoTSVFormat {
             let type = String(reference[..<at])
             let (token, id) = disambiguated(reference[reference.index(after: at)...])
             let candidates = onToken[String(token)]?[type] ?? []
-            if let id, let key = candidates.first(where: { $0.hasSuffix(":\(id)") }) { return key }
+            if let id, id != "0" {
+                guard let key = candidates.first(where: { $0.hasSuffix(":\(id)") }) else { throw fail(line, "no \(type) annotation [\(id)] on token \(token)") }
+                return key
+            }
             guard let key = candidates.first else { throw fail(line, "no \(type) annotation on token \(token)") }
             return key
         }
@@ -294,7 +332,7 @@ public enum WebAnnoTSVFormat {
         for key in chains.keys.sorted() {
             let links = (chains[key] ?? []).sorted { $0.number < $1.number }
             for (from, to) in zip(links, links.dropFirst()) {
-                document.relations.append(InterchangeRelation(key: "c\(from.key)", type: "\(from.type):next", from: from.key, to: to.key))
+                document.relations.append(InterchangeRelation(key: "c\(from.key)", type: "\(from.type):next", from: from.key, to: to.key, line: to.line))
             }
         }
         for (number, slot) in slots.enumerated() {
