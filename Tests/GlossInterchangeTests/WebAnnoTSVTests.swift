@@ -72,6 +72,29 @@ struct WebAnnoTSVTests {
         #expect(again.map(\.1) == exported.map(\.1))
     }
 
+    @Test func escapesComeBackExactly() throws {
+        // "\\*" is the value "*" (not "no value"); the #Text line escapes its backslash; a combining mark after "|"
+        // does not hide the separator.
+        let tsv = """
+            #FORMAT=WebAnno TSV 3.3
+            #T_SP=webanno.custom.Span|value
+
+
+            #Text=a\\\\b c
+            1-1\t0-3\ta\\b\t\\*\t
+            1-2\t4-5\tc\tx|\u{301}y\t
+
+            """
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try Self.importing([work.write("e.tsv", tsv)], into: store)
+        let document = try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first)
+        #expect(document.text == "a\\b c")
+        #expect(document.spans.map { $0.attributes["value"] } == [.string("*"), .string("x"), .string("\u{301}y")])
+        let exported = try WebAnnoTSVFormat.export(document)
+        #expect(exported.contains("#Text=a\\\\b c\n") && exported.contains("\ta\\b\t\\*\t\n"))
+    }
+
     @Test func offsetsSurviveAstralCombiningAndArabicText() throws {
         // UTF-16: "😀" [6, 8), "cafe\u{301}" [14, 19), ":" [20, 21), "«" [22, 23), the Persian with ZWNJ [23, 32).
         let text = "Ahmad 😀 said cafe\u{301} : «نمی\u{200C}خواهم»"
