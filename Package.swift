@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "GlossCodebook", targets: ["GlossCodebook"]),
         .library(name: "GlossAgreement", targets: ["GlossAgreement"]),
         .library(name: "GlossTEI", targets: ["GlossTEI"]),
+        .library(name: "GlossInterchange", targets: ["GlossInterchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

@@ -22,9 +22,12 @@ public enum BratFormat {
 
     /// The document of `txt` and the `.ann` beside it (`ann` when given), named after the file.
     public static func read(text txt: String, annotations ann: String) throws -> InterchangeDocument {
-        let text = try InputFile(path: txt).text
-        let file = try InputFile(path: ann)
-        let id = ((txt as NSString).lastPathComponent as NSString).deletingPathExtension
+        try read(text: try InputFile(path: txt).text, id: ((txt as NSString).lastPathComponent as NSString).deletingPathExtension, annotations: try InputFile(path: ann))
+    }
+
+    /// The document `id` with `text`, annotated by `file` (an `.ann`).
+    public static func read(text: String, id: String, annotations file: InputFile) throws -> InterchangeDocument {
+        let ann = file.path
         var document = InterchangeDocument(id: id, text: text, location: SourceLocation(file: ann))
         let scalarCount = text.unicodeScalars.count
         var eventTriggers: [String: String] = [:]

@@ -46,8 +46,10 @@ public struct REFIProject {
     public var notCarried: [String] = []
 
     /// Reads `path`.
-    public static func read(path: String) throws -> REFIProject {
-        let archive = try InputFile.rawBytes(path: path)
+    public static func read(path: String) throws -> REFIProject { try read(archive: try InputFile.rawBytes(path: path), path: path) }
+
+    /// The project in the bytes of a `.qdpx` (`path` names it, and locates `relative://` sources).
+    public static func read(archive: [UInt8], path: String) throws -> REFIProject {
         let entries = try ZipArchive.entries(of: archive, file: path)
         guard let qde = entries.first(where: { $0.name == "project.qde" }) else {
             throw GlossError(.badData, "the archive has no project.qde; this is not a REFI-QDA project (.qdpx)", at: SourceLocation(file: path))

@@ -7,6 +7,18 @@ public struct InputFile {
     /// The file's bytes, without a leading UTF-8 byte order mark.
     public let bytes: [UInt8]
 
+    /// Text already in memory, as if read from `path`: the byte order mark dropped, UTF-8 checked.
+    public init(path: String, bytes: [UInt8]) throws {
+        self.path = path
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        self.bytes = bytes
+        if let badOffset = Self.firstInvalidUTF8Offset(in: bytes) {
+            throw GlossError(.badData, "invalid UTF-8 (byte 0x\(String(bytes[badOffset], radix: 16, uppercase: true))); save the file as UTF-8",
+                             at: location(ofByte: badOffset))
+        }
+    }
+
     /// Reads `path`, refusing a missing file (66), an unreadable one (74) and invalid UTF-8 (65, with line and column).
     public init(path: String) throws {
         self.path = path
