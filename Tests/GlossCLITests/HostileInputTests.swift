@@ -118,7 +118,7 @@ struct HostileInputTests {
         #expect(result.status == 65 && result.hasOneErrorLine && result.standardError.contains("no coder \"nobody\""))
     }
 
-    @Test func aReadOnlyDatabaseIsReportedAndLeftAlone() throws {
+    @Test func aReadOnlyDatabaseIsReadableAndLeftAlone() throws {
         let cli = try Self.project()
         let before = try cli.snapshot()
         // Root ignores permission bits; the immutable attribute holds even for root.
@@ -128,6 +128,9 @@ struct HostileInputTests {
         defer { if geteuid() == 0 { _ = try? ProcessResult.run(URL(fileURLWithPath: "/usr/bin/chattr"), ["-i", cli.database]) } else { chmod(cli.database, 0o644) } }
         let result = try cli.run("import", "annotations", try cli.folder.write("a.jsonl", Self.good + "\n"))
         #expect(result.status == 74 && result.hasOneErrorLine && result.standardError.contains("read-only"), "\(result.standardError)")
+        // Reading needs no write: the project is opened read-only.
+        let listed = try cli.run("docs", "list")
+        #expect(listed.status == 0 && listed.standardOutput.contains("kabul-1"), "\(listed.standardError)")
         if geteuid() == 0 { _ = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/chattr"), ["-i", cli.database]) } else { chmod(cli.database, 0o644) }
         #expect(try cli.snapshot() == before)
     }

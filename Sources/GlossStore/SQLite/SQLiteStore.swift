@@ -54,9 +54,13 @@ public final class SQLiteStore: ProjectStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "gloss"
+        // A file the user may not write (permissions, the immutable attribute, a read-only mount) is opened
+        // read-only, so that reading commands work; every write then fails with SQLITE_READONLY (exit 74).
+        let isReadOnly = exists && !isEmpty && access(path, W_OK) != 0
+        configuration.readonly = isReadOnly
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            schemaState = try Self.prepareSchema(in: pool)
+            schemaState = try Self.prepareSchema(in: pool, isReadOnly: isReadOnly, path: path)
         } catch let error as DatabaseError {
             throw Self.glossError(error, path: path)
         }
@@ -130,12 +134,15 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    /// Runs the migrator, reporting what it found and did.
-    private static func prepareSchema(in pool: DatabasePool) throws -> SchemaState {
+    /// Runs the migrator, reporting what it found and did; a read-only project that needs migrations is refused.
+    private static func prepareSchema(in pool: DatabasePool, isReadOnly: Bool, path: String) throws -> SchemaState {
         let migrator = DatabaseMigrator.gloss
         let applied = try pool.read { try migrator.appliedIdentifiers($0) }
         let pending = migrator.migrations.filter { !applied.contains($0) }
         guard !pending.isEmpty else { return .current }
+        if isReadOnly {
+            throw GlossError(.ioFailure, "\(path): the database is read-only and needs schema upgrades (\(pending.joined(separator: ", "))) before this version of gloss can use it; make it writable once")
+        }
         try migrator.migrate(pool)
         return applied.isEmpty ? .created : .upgraded(applied: pending)
     }
