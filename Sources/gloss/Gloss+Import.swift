@@ -48,7 +48,10 @@ extension Gloss.Import {
                 (the occurrence with the best matching surrounding text, then the nearest), then approximately \
                 (at least 80% of the quote unchanged). An annotation that cannot be found again is not moved: it \
                 stays where it was, is flagged as needing review (its needs_recoding field, shown by `gloss \
-                annotations list --format jsonl` and cleared by `gloss annotate update`), and is counted.
+                annotations list --format jsonl` and cleared by `gloss annotate update`), and is counted. An \
+                annotation of a document-scope layer covers the new text whole. A moved annotation is checked \
+                against its layer's codebook at the new place (length, sentence or paragraph boundary) and \
+                flagged when it breaks it.
                 """)
 
         @OptionGroup var project: ProjectOptions
@@ -75,6 +78,9 @@ extension Gloss.Import {
             if !report.updated.isEmpty {
                 summary += "; updated \(report.updated.count) to a new revision: annotations \(report.annotationsUnchanged) unchanged, "
                     + "\(report.annotationsMoved) moved (\(report.annotationsMovedApproximately) by approximate match), \(report.annotationsFlagged) flagged for review"
+                if report.annotationsMovedAndFlagged > 0 {
+                    summary += "; \(report.annotationsMovedAndFlagged) of the moved break their codebook at the new place and are flagged too"
+                }
             }
             print(summary)
         }

@@ -98,4 +98,49 @@ struct DocumentRevisionTests {
         #expect(try databaseInteger(at: cli.database, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity = 'document'") == 1)
         #expect(try databaseInteger(at: cli.database, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity = 'annotation'") == 3)
     }
+
+    @Test func movedAnnotationsAreCheckedAgainstTheirCodebook() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let codebook = try cli.folder.write("revisions.yaml", """
+            id: revisions
+            version: 1
+            title: Revisions
+            layers:
+              - id: tone
+                scope: document
+                features:
+                  - id: stance
+                    type: category
+                    required: true
+                    codes:
+                      - id: critical
+                        label: Critical
+              - id: actor
+                within: sentence
+                features:
+                  - id: named
+                    type: boolean
+            """)
+        #expect(try cli.run("codebook", "add", codebook).status == 0)
+        // Hand-counted: "Moscow armed the Taliban" [0, 24), "Kabul" [33, 38), the whole text [0, 49).
+        let first = "Moscow armed the Taliban in May. Kabul denied it."
+        #expect(try cli.run("import", "docs", try cli.folder.write("v1.jsonl", JSONValue.object(["id": .string("d"), "text": .string(first)]).canonicalJSON + "\n")).status == 0)
+        #expect(try cli.run("annotate", "add", "--doc", "d", "--coder", "a", "--layer", "tone", "--start", "0", "--end", "49", "--set", "stance=critical").status == 0)
+        for (start, end) in [(0, 24), (33, 38)] {
+            #expect(try cli.run("annotate", "add", "--doc", "d", "--coder", "a", "--layer", "actor", "--start", String(start), "--end", String(end)).status == 0)
+        }
+        // The editor split the first sentence: "Moscow armed. The Taliban" (2 edits in 25 code points) is found
+        // approximately but now crosses a sentence boundary; "Kabul" moves by one to [34, 39); the text is 50 long.
+        let second = "Moscow armed. The Taliban in May. Kabul denied it."
+        let updated = try cli.run("import", "docs", "--update", try cli.folder.write("v2.jsonl", JSONValue.object(["id": .string("d"), "text": .string(second)]).canonicalJSON + "\n"))
+        #expect(updated.status == 0, "\(updated.standardError)")
+        #expect(updated.standardOutput.contains("annotations 0 unchanged, 3 moved (1 by approximate match), 0 flagged for review; 1 of the moved break their codebook at the new place and are flagged too"), "\(updated.standardOutput)")
+        let listed = try cli.run("annotations", "list", "--format", "jsonl").standardOutput.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        func field(_ index: Int, _ name: String) -> JSONValue? { if case .object(let object) = listed[index] { object[name] } else { nil } }
+        #expect([field(0, "start"), field(0, "end"), field(0, "needs_recoding")] == [.integer(0), .integer(50), nil])
+        #expect([field(1, "start"), field(1, "end"), field(1, "text")] == [.integer(0), .integer(25), .string("Moscow armed. The Taliban")])
+        #expect(field(1, "needs_recoding").map { "\($0)".contains("sentence") } == true, "\(listed[1])")
+        #expect([field(2, "start"), field(2, "end"), field(2, "needs_recoding")] == [.integer(34), .integer(39), nil])
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GlossCodebook
 import GlossCore
 
 /// Imports documents from `.txt` files, `.jsonl` files of native document records, and folders of both.
@@ -23,6 +24,8 @@ public struct DocumentImporter {
         public var annotationsMoved = 0
         /// Of the moved ones, those found by approximate matching (their covered text changed a little).
         public var annotationsMovedApproximately = 0
+        /// Of the moved ones, those that break their codebook at the new place: flagged for review.
+        public var annotationsMovedAndFlagged = 0
         /// Annotations whose text could not be found again: kept in place (within the new text) and flagged.
         public var annotationsFlagged = 0
     }
@@ -117,14 +120,31 @@ public struct DocumentImporter {
     }
 
     /// Stores `document` as the next revision of `stored` and re-anchors the annotations on it.
+    ///
+    /// An annotation of a document-scope layer covers the new text whole. A moved annotation is checked
+    /// against its layer's codebook at its new place (length, boundaries, scope) and flagged when it breaks it.
     private static func update(_ stored: Document, to document: Document, writer: any ProjectWriter, context: ChangeContext, report: inout Report) throws {
         let revision = try writer.replace(document, context: context)
         report.updated.append(document.externalID)
         let anchoring = Reanchoring(old: stored.text, new: document.text)
         let text = DocumentText(document.text)
+        let length = text.index.codePointCount
+        let registry = try writer.codebookRegistry()
+        var boundaries: TextBoundaries?
+        func textBoundaries() -> TextBoundaries {
+            if let boundaries { return boundaries }
+            let computed = TextBoundaries(document.text)
+            boundaries = computed
+            return computed
+        }
         for var annotation in try writer.annotations(matching: AnnotationFilter(documentID: document.externalID)) {
+            let governing = registry.current(forLayer: annotation.layer)
+            let whole = try TextSpan(start: 0, end: length)
+            let outcome: Reanchoring.Outcome = governing?.layer.scope == .document
+                ? (annotation.span == whole ? .unchanged : .moved(whole))
+                : anchoring.reanchor(annotation.span)
             let span: TextSpan
-            switch anchoring.reanchor(annotation.span) {
+            switch outcome {
             case .unchanged:
                 report.annotationsUnchanged += 1
                 continue
@@ -137,11 +157,18 @@ public struct DocumentImporter {
                 report.annotationsMovedApproximately += 1
             case .lost:
                 // Never moved silently: kept where it was (cut to the new length) and flagged for review.
-                let length = text.index.codePointCount
                 span = try TextSpan(start: min(annotation.span.start, length), end: min(annotation.span.end, length))
                 annotation.needsRecoding = "revision \(revision) of the document changed the text under this annotation, which covered "
                     + "\"\(annotation.quote.prefix(60))\"; it was not found again: check its span and clear this with gloss annotate update"
                 report.annotationsFlagged += 1
+            }
+            if outcome != .lost, let (codebook, layer) = governing {
+                let violations = layer.violations(span: span, features: annotation.features, textLength: length, boundaries: textBoundaries())
+                if !violations.isEmpty {
+                    annotation.needsRecoding = "revision \(revision) of the document moved this annotation to \(span), where it breaks codebook "
+                        + "\(codebook.id)@\(codebook.version): \(violations.map(\.message).joined(separator: "; ")); fix it with gloss annotate update"
+                    report.annotationsMovedAndFlagged += 1
+                }
             }
             annotation.span = span
             annotation.quote = try text.quote(span)
