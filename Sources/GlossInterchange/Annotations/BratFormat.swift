@@ -10,15 +10,18 @@ import GlossStore
 /// - `A` and `M` attributes: without a value a yes/no attribute, else a text value;
 /// - `R` relations (`Arg1`, `Arg2`) and `*` equivalences (each later member from the first), as relations;
 /// - `E` events: the trigger is its `T` span; each argument becomes a relation of type `EVENT:ROLE` from the
-///   trigger; attributes, notes and relations of an event go to its trigger (so an event without arguments
-///   is not kept, and two events of one type on one trigger come back as one);
+///   trigger, and an event without arguments the text attribute `_event` (its type) of the trigger; attributes,
+///   notes and relations of an event go to its trigger (so two events of one type on one trigger come back as
+///   one);
 /// - `#` notes (`AnnotatorNotes`) as the text attribute `AnnotatorNotes` of a span, or the note of a relation;
 /// - `N` normalizations as the text attribute `Normalization` (`TYPE RID:EID<TAB>TEXT`).
 ///
 /// `annotation.conf` in the folder declares entity, event, relation and attribute types; they go into the draft
 /// codebook whether used or not.
 public enum BratFormat {
-    public static let textAttributes: Set = ["AnnotatorNotes", "Normalization"]
+    public static let textAttributes: Set = ["AnnotatorNotes", "Normalization", eventAttribute]
+    /// The attribute of a trigger that marks an event without arguments, with the event's type.
+    public static let eventAttribute = "_event"
 
     /// The document of `txt` and the `.ann` beside it (`ann` when given), named after the file.
     public static func read(text txt: String, annotations ann: String) throws -> InterchangeDocument {
@@ -34,6 +37,7 @@ public enum BratFormat {
         var spanIndex: [String: Int] = [:]
         var relationIndex: [String: Int] = [:]
         var pendingLines: [(line: Int, fields: [Substring])] = []
+        var argumentlessEvents: [(line: Int, type: String, trigger: String)] = []
         for (number, line) in Self.lines(file.text).enumerated() {
             guard !line.isEmpty else { continue }
             let location = SourceLocation(file: ann, line: number + 1)
@@ -68,6 +72,7 @@ public enum BratFormat {
                 guard let trigger = arguments.first, let colon = trigger.lastIndex(of: ":") else { throw fail("an event is TYPE:TRIGGER ROLE:ID…") }
                 let type = String(trigger[..<colon]), triggerID = String(trigger[trigger.index(after: colon)...])
                 eventTriggers[String(fields[0])] = triggerID
+                if arguments.count == 1 { argumentlessEvents.append((number + 1, type, triggerID)) }
                 for (position, argument) in arguments.dropFirst().enumerated() {
                     guard let split = argument.lastIndex(of: ":") else { throw fail("an event argument is ROLE:ID") }
                     document.relations.append(InterchangeRelation(key: "\(fields[0])-\(position)", type: "\(type):\(argument[..<split])", from: triggerID,
@@ -91,6 +96,12 @@ public enum BratFormat {
             default:
                 throw fail("\"\(fields[0])\" is not a brat annotation id (T, R, E, A, M, N, # or *)")
             }
+        }
+        for event in argumentlessEvents {
+            guard let index = spanIndex[event.trigger] else {
+                throw GlossError(.badData, "the event's trigger \(event.trigger) is not a text-bound annotation of this file", at: SourceLocation(file: ann, line: event.line))
+            }
+            document.spans[index].attributes[eventAttribute] = .string(event.type)
         }
         for (line, fields) in pendingLines {
             let location = SourceLocation(file: ann, line: line)
@@ -197,6 +208,7 @@ public enum BratFormat {
                         let parts = normalization.split(separator: " ", maxSplits: 1)
                         lines.append("N\(normalizationNumber)\t\(parts.first ?? "Reference") \(id) \(parts.count > 1 ? parts[1] : "")")
                     }
+                case (eventAttribute, _): continue
                 case (_, .bool(true)): attributeNumber += 1; lines.append("A\(attributeNumber)\t\(name) \(id)")
                 case (_, .string(let text)):
                     attributeNumber += 1
@@ -223,9 +235,13 @@ public enum BratFormat {
                 lines.append("#\(noteNumber)\tAnnotatorNotes R\(relationNumber)\t" + note.replacingOccurrences(of: "\t", with: " "))
             }
         }
+        for span in document.spans {
+            guard case .string(let type)? = span.attributes[eventAttribute], let id = ids[span.key], events["\(type):\(id)"] == nil else { continue }
+            eventOrder.append("\(type):\(id)")
+        }
         for event in eventOrder {
             eventNumber += 1
-            lines.append("E\(eventNumber)\t\(event) " + (events[event] ?? []).joined(separator: " "))
+            lines.append((["E\(eventNumber)\t\(event)"] + (events[event] ?? [])).joined(separator: " "))
         }
         return lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
     }
