@@ -44,7 +44,8 @@ extension Gloss.Export {
                 Columns: annotation_id, document, coder, layer, start, end, quote, then one column per feature \
                 (sorted), then codebook and needs_recoding. Offsets are code points, half-open. A feature cell \
                 holds a string as it is, a number or boolean as written in JSON, and a list as JSON \
-                (["a","b"]); an empty cell means the feature is not set. UTF-8, RFC 4180 quoting, CRLF line ends.
+                (["a","b"]); an empty cell means the feature is not set. UTF-8, RFC 4180 quoting, CRLF line ends. \
+                Excel reads UTF-8 only after a byte order mark: pass --bom for Excel.
 
                 A text cell that a spreadsheet would take for a formula (starting with =, +, -, @, tab or CR) \
                 gets a leading ' and is quoted, so that it is shown as text.
@@ -52,7 +53,9 @@ extension Gloss.Export {
                 Examples:
                   gloss export csv --out annotations.csv
                   gloss export csv --out stance.csv --layer statement --coder alice
-                In R: read.csv("annotations.csv", encoding = "UTF-8"); in pandas: pd.read_csv("annotations.csv").
+                  gloss export csv --out for-excel.csv --bom
+                In R: read.csv("annotations.csv", encoding = "UTF-8"); in pandas: pd.read_csv("annotations.csv") \
+                (with --bom: fileEncoding = "UTF-8-BOM" in R, encoding="utf-8-sig" in pandas).
                 """)
 
         @OptionGroup var project: ProjectOptions
@@ -60,9 +63,11 @@ extension Gloss.Export {
         @Option(help: ArgumentHelp("Only this document's annotations.", valueName: "id")) var doc: String?
         @Option(help: ArgumentHelp("Only this coder's annotations.", valueName: "name")) var coder: String?
         @Option(help: ArgumentHelp("Only this layer's annotations.", valueName: "layer")) var layer: String?
+        @Flag(help: "Start the file with a UTF-8 byte order mark, which Excel needs to read UTF-8.") var bom = false
 
         func run() throws {
-            let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: coder, layer: layer))
+            let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: coder, layer: layer),
+                                         startsWithByteOrderMark: bom)
                 .export(to: out)
             print("exported \(report.rows) annotations with \(report.featureColumns.count) feature columns to \(out)")
         }

@@ -65,4 +65,15 @@ struct CSVExportTests {
         let rows = Self.rows(try String(contentsOfFile: out, encoding: .utf8))
         #expect(rows.dropFirst().map { [$0[4], $0[5], $0[6]] } == [["0", "5", "cafe\u{301}"], ["7", "16", "نمی\u{200C}خواهم"]])
     }
+
+    @Test func aByteOrderMarkOnlyWhenAsked() throws {
+        let project = try TestProject()
+        try project.importDocuments([(id: "d", text: "text")])
+        let plain = project.folder.path("plain.csv"), excel = project.folder.path("excel.csv")
+        try CSVExporter(store: project.store).export(to: plain)
+        try CSVExporter(store: project.store, startsWithByteOrderMark: true).export(to: excel)
+        // U+FEFF is EF BB BF in UTF-8; "annotation_id" starts with 61.
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: plain)).prefix(4)) == [0x61, 0x6E, 0x6E, 0x6F])
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: excel)).prefix(4)) == [0xEF, 0xBB, 0xBF, 0x61])
+    }
 }

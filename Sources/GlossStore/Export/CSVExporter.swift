@@ -11,7 +11,8 @@ import GlossCore
 /// The file is RFC 4180 CSV in UTF-8 with CRLF line ends; a cell with a comma, quote, CR, LF or edge space
 /// is quoted. Spreadsheet formula injection is neutralised: a text cell that starts with `=`, `+`, `-`,
 /// `@`, tab or CR gets a leading `'` and is quoted, so that Excel, LibreOffice and Google Sheets show it as
-/// text (Gloss's own numbers are never changed).
+/// text (Gloss's own numbers are never changed). With `startsWithByteOrderMark`, the file begins with U+FEFF,
+/// which Excel needs to read UTF-8.
 public struct CSVExporter {
     public struct Report: Sendable, Equatable {
         public var rows = 0
@@ -20,10 +21,12 @@ public struct CSVExporter {
 
     public let store: any ProjectStore
     public let filter: AnnotationFilter
+    public let startsWithByteOrderMark: Bool
 
-    public init(store: any ProjectStore, filter: AnnotationFilter = AnnotationFilter()) {
+    public init(store: any ProjectStore, filter: AnnotationFilter = AnnotationFilter(), startsWithByteOrderMark: Bool = false) {
         self.store = store
         self.filter = filter
+        self.startsWithByteOrderMark = startsWithByteOrderMark
     }
 
     @discardableResult
@@ -37,7 +40,7 @@ public struct CSVExporter {
             var report = Report(featureColumns: features)
             let header = ["annotation_id", "document", "coder", "layer", "start", "end", "quote"] + features + ["codebook", "needs_recoding"]
             let partial = try LineFileWriter.write(to: path) { output in
-                try output.writeLine(header.map { Self.cell($0, isText: true) }.joined(separator: ",") + "\r")
+                try output.writeLine((startsWithByteOrderMark ? "\u{FEFF}" : "") + header.map { Self.cell($0, isText: true) }.joined(separator: ",") + "\r")
                 try reader.forEachAnnotation(matching: filter) { annotation in
                     var cells = [String(annotation.id), Self.cell(annotation.documentID, isText: true), Self.cell(annotation.coder, isText: true),
                                  Self.cell(annotation.layer, isText: true), String(annotation.span.start), String(annotation.span.end),
