@@ -7,7 +7,7 @@ import GlossStore
 extension Gloss {
     struct Agree: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure agreement between coders: Krippendorff's α and the κ family.",
+            abstract: "Measure agreement between coders: Krippendorff's α, the κ family, span matching, α_u and γ.",
             discussion: """
                 --layer L --feature F measures agreement on the project's coded spans. Each unit (--unit \
                 document, paragraph, sentence, or layer:NAME for the spans of a layer of predefined units) gets, \

@@ -20,7 +20,7 @@ extension Gloss.Export {
 
                 --validate checks every file written against a RELAX NG schema of TEI: --schema FILE, or the \
                 GLOSS_TEI_SCHEMA environment variable, names tei_all.rng (`make tei-schema` fetches TEI P5 4.3.0 \
-                into .build-schemas/). Compiling tei_all takes about 20 seconds, once per run.
+                into .build-schemas/). Compiling tei_all takes several seconds (6 s in a release build here), once per run.
 
                 Examples:
                   gloss export tei --out tei/

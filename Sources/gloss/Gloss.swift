@@ -3,14 +3,14 @@ import Foundation
 import GlossCodebook
 import GlossCore
 
-/// The `gloss` command: import news articles, code spans, and export the project.
+/// The `gloss` command: import news articles, code spans, measure agreement, and exchange the project.
 @main
 struct Gloss: ParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
         commandName: "gloss",
-        abstract: "Code news coverage: import articles, annotate spans, export the project.",
+        abstract: "Code news coverage: import articles, annotate spans, measure intercoder agreement, export TEI and other tools' formats.",
         discussion: """
             A project is one SQLite file: ./gloss.sqlite unless --db PATH or the GLOSS_DB environment \
             variable names another. Offsets are Unicode code points, half-open [start, end).
@@ -24,6 +24,8 @@ struct Gloss: ParsableCommand {
               gloss import docs articles/
               gloss import annotations alice.jsonl
               gloss annotations list --coder alice
+              gloss agree --layer statement --feature stance --unit paragraph
+              gloss export tei --out tei/ --validate --schema tei_all.rng
             """,
         version: version,
         subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self, Codebook.self, Validate.self, Agree.self, Backup.self]
