@@ -9,16 +9,6 @@ struct InterchangeExportOptions: ParsableArguments {
     @OptionGroup var project: ProjectOptions
     @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
 
-    /// What the import of `format` stored, read back; an unknown document id is refused.
-    func documents(format: String) throws -> [InterchangeDocument] {
-        let wanted = doc.map { $0.split(separator: ",").map(String.init) }
-        let documents = try InterchangeExporter(store: try project.openStore(), format: format).documents(named: wanted)
-        if let wanted, let unknown = wanted.first(where: { id in !documents.contains { $0.id.isIdentical(to: id) } }) {
-            throw GlossError(.badData, "there is no document \"\(unknown)\"; list them with `gloss docs list`")
-        }
-        return documents
-    }
-
     /// Writes `text` to `path` whole (a temporary file moved into place).
     static func write(_ text: String, to path: String) throws {
         do {
@@ -30,6 +20,62 @@ struct InterchangeExportOptions: ParsableArguments {
 
     static func summary(_ documents: [InterchangeDocument], to out: String) -> String {
         "exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)"
+    }
+}
+
+/// Which annotations go out to doccano, brat, Label Studio and WebAnno TSV: what the import of that format
+/// stored, or a layer of the project's own with `--layer`.
+struct LayerExportOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Export these layers' annotations (for example those coded in Gloss) instead of what an import of the format stored.",
+                               valueName: "layer,..."))
+    var layer: String?
+    @Option(help: ArgumentHelp("With one --layer: the feature whose code labels each span (default: the layer's name labels them).", valueName: "feature"))
+    var feature: String?
+    @Option(help: ArgumentHelp("Only this coder's annotations.", valueName: "name")) var coder: String?
+
+    var layers: [String]? { layer.map { $0.split(separator: ",").map(String.init) } }
+
+    func validate() throws {
+        if feature != nil && layers?.count != 1 { throw ValidationError("--feature needs one --layer: it names the feature of that layer whose code labels the spans") }
+    }
+
+    /// The documents to write as `format`; refuses a selection that would write no annotation from a project
+    /// that has some, and warns about annotations left out for want of a label.
+    func documents(_ options: InterchangeExportOptions, format: String, labelsByType: Bool = false) throws -> [InterchangeDocument] {
+        let store = try options.project.openStore()
+        let wanted = options.doc.map { $0.split(separator: ",").map(String.init) }
+        let exporter = InterchangeExporter(store: store, format: format)
+        var documents: [InterchangeDocument]
+        if let layers {
+            let selection = InterchangeExporter.LayerSelection(layers: layers, labelFeature: labelsByType ? nil : feature, labelsByType: labelsByType)
+            let result = try exporter.documents(named: wanted, of: selection, coder: coder)
+            documents = result.documents
+            if result.unlabelled > 0, let feature {
+                printError("warning: \(result.unlabelled) annotations of layer \(layers.joined()) have no \(feature); they are not in the export")
+            }
+        } else {
+            documents = try exporter.documents(named: wanted, coder: coder)
+        }
+        if let wanted, let unknown = wanted.first(where: { id in !documents.contains { $0.id.isIdentical(to: id) } }) {
+            throw GlossError(.badData, "there is no document \"\(unknown)\"; list them with `gloss docs list`")
+        }
+        if documents.allSatisfy({ $0.spans.isEmpty && $0.relations.isEmpty && $0.categories.isEmpty }) {
+            let layers = try store.read { reader in
+                var names: [String] = [], seen: Set<ExactKey> = []
+                try reader.forEachAnnotation(matching: AnnotationFilter(coder: coder)) { annotation in
+                    if wanted?.contains(where: { $0.isIdentical(to: annotation.documentID) }) ?? true, seen.insert(ExactKey(annotation.layer)).inserted {
+                        names.append(annotation.layer)
+                    }
+                }
+                return names
+            }
+            if !layers.isEmpty {
+                let asked = layer.map { "--layer \($0) selects no annotations" + (coder.map { " by \($0)" } ?? "") }
+                    ?? "no annotations were imported with --format \(format)"
+                throw GlossError(.usage, "\(asked) in the selected documents; name the layer to export with --layer (the project's layers: \(layers.joined(separator: ", ")))")
+            }
+        }
+        return documents
     }
 }
 
@@ -45,15 +91,23 @@ extension Gloss.Export {
                 [{"id", "from_id", "to_id", "type"}], "label": [categories]}. Offsets count UTF-16 units unless \
                 --offsets codepoint. doccano has no coders: the spans of every coder are written together.
 
-                Example: gloss export doccano --out project.jsonl
+                With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
+                Gloss): each becomes a span labelled by the code of --feature (with one layer) or by its layer, with \
+                its other features as attributes, and a span_ref feature as a relation to the span it names when \
+                that span goes out too. --coder keeps one coder's annotations.
+
+                Examples:
+                  gloss export doccano --out project.jsonl
+                  gloss export doccano --out stance.jsonl --layer statement --feature stance --coder alice
                 """)
 
         @OptionGroup var options: InterchangeExportOptions
+        @OptionGroup var selection: LayerExportOptions
         @Option(help: ArgumentHelp("The JSON Lines file to write.", valueName: "file")) var out: String
         @Option(help: "What the offsets count.") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
 
         func run() throws {
-            let documents = try options.documents(format: "doccano")
+            let documents = try selection.documents(options, format: "doccano")
             let lines = try documents.map { try DoccanoFormat.record($0, offsets: offsets == .utf16 ? .utf16 : .codepoint) }
             try InterchangeExportOptions.write(lines.map { $0 + "\n" }.joined(), to: out)
             print(InterchangeExportOptions.summary(documents, to: out))
@@ -70,14 +124,22 @@ extension Gloss.Export {
                 relations and E events (rebuilt from EVENT:ROLE relations). Offsets are code points, as brat counts. \
                 The .txt holds the text exactly. brat has no coders: the spans of every coder are written together.
 
-                Example: gloss export brat --out brat/
+                With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
+                Gloss): each becomes a span labelled by the code of --feature (with one layer) or by its layer, with \
+                its other features as attributes, and a span_ref feature as a relation to the span it names when \
+                that span goes out too. --coder keeps one coder's annotations.
+
+                Examples:
+                  gloss export brat --out brat/
+                  gloss export brat --out alice/ --layer actor,statement --coder alice
                 """)
 
         @OptionGroup var options: InterchangeExportOptions
+        @OptionGroup var selection: LayerExportOptions
         @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
 
         func run() throws {
-            let documents = try options.documents(format: "brat")
+            let documents = try selection.documents(options, format: "brat")
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {
@@ -85,6 +147,9 @@ extension Gloss.Export {
             }
             if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
                 throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a brat file name; export the others with --doc")
+            }
+            if let bad = documents.lazy.flatMap(\.spans).first(where: { $0.label.isEmpty || $0.label.unicodeScalars.contains { $0.properties.isWhitespace } }) {
+                throw GlossError(.badData, "the label \"\(bad.label)\" is empty or holds white space, which a brat type cannot; label the spans by another --feature")
             }
             for document in documents {
                 let base = (out as NSString).appendingPathComponent(document.id)
@@ -105,14 +170,22 @@ extension Gloss.Export {
                 (offsets in code points, with their text), relations and choices; each coder is an annotation \
                 completed by that name. data.gloss_document carries the document id.
 
-                Example: gloss export label-studio --out tasks.json
+                With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
+                Gloss): each becomes a span labelled by the code of --feature (with one layer) or by its layer, with \
+                its other features as attributes, and a span_ref feature as a relation to the span it names when \
+                that span goes out too. --coder keeps one coder's annotations.
+
+                Examples:
+                  gloss export label-studio --out tasks.json
+                  gloss export label-studio --out stance.json --layer statement --feature stance
                 """)
 
         @OptionGroup var options: InterchangeExportOptions
+        @OptionGroup var selection: LayerExportOptions
         @Option(help: ArgumentHelp("The JSON file to write.", valueName: "file")) var out: String
 
         func run() throws {
-            let documents = try options.documents(format: "label-studio")
+            let documents = try selection.documents(options, format: "label-studio")
             try InterchangeExportOptions.write(LabelStudioFormat.export(documents) + "\n", to: out)
             print(InterchangeExportOptions.summary(documents, to: out))
         }
@@ -170,16 +243,29 @@ extension Gloss.Export {
                 What `gloss import annotations --format webanno-tsv` stored is written back: span layers named by \
                 their type with their features (stacked and multi-token annotations disambiguated), relation \
                 layers, and slot features. Each line of the text is a sentence; tokens are split at white space \
-                and at every span boundary; offsets count UTF-16 units. Coreference chains are not written.
+                and at every span boundary; offsets count UTF-16 units. Coreference chains are not written. The \
+                text between lines that holds no token (such as an empty line's CR) comes back as line feeds.
 
-                Example: gloss export webanno-tsv --out tsv/
+                With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
+                Gloss), each layer as a span layer webanno.custom.L with every feature a column, and each span_ref \
+                feature as a link (slot) feature with the feature's name as its role. --coder keeps one coder's \
+                annotations.
+
+                Examples:
+                  gloss export webanno-tsv --out tsv/
+                  gloss export webanno-tsv --out alice/ --layer actor,statement --coder alice
                 """)
 
         @OptionGroup var options: InterchangeExportOptions
+        @OptionGroup var selection: LayerExportOptions
         @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
 
+        func validate() throws {
+            if selection.feature != nil { throw ValidationError("WebAnno TSV writes every feature of --layer as a column of its own; leave out --feature") }
+        }
+
         func run() throws {
-            let documents = try options.documents(format: "webanno-tsv")
+            let documents = try selection.documents(options, format: "webanno-tsv", labelsByType: true)
             if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
                 throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a file name; export the others with --doc")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import GlossCore
 import GlossTestSupport
 import Testing
 
@@ -23,6 +24,81 @@ struct InterchangeCLITests {
         #expect(refused.status == 65 && refused.hasOneErrorLine && refused.standardError.contains("XPath"))
         #expect(try cli.snapshot() == before)
         #expect(try cli.run("import", "annotations", "--coder", "x", folder).status == 64)
+    }
+
+    /// Layers coded in Gloss go out to brat, doccano and WebAnno TSV with `--layer`, offsets exact.
+    @Test func layersCodedInGlossGoOutWithLayer() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let codebook = try cli.folder.write("exchange.yaml", """
+            id: exchange
+            version: 1
+            title: Exchange
+            layers:
+              - id: actor
+                features:
+                  - id: party
+                    type: category
+                    codes:
+                      - id: rebels
+                        label: Rebels
+              - id: claim
+                features:
+                  - id: kind
+                    type: category
+                    codes:
+                      - id: shelling
+                        label: Shelling
+                  - id: source
+                    type: span_ref
+                    layer: actor
+                  - id: certain
+                    type: boolean
+            """)
+        #expect(try cli.run("codebook", "add", codebook).status == 0)
+        // Code points: "Rebels" [0, 6), "😀" [7, 8), "shelled café" [9, 22) (é is e + U+0301), the Persian with ZWNJ
+        // [24, 33); in UTF-16 units the last three are [10, 23), [25, 34) and "shelled" [10, 17).
+        let text = "Rebels 😀 shelled cafe\u{301} «نمی\u{200C}خواهم». Kabul said so."
+        #expect(try cli.run("import", "docs", try cli.folder.write("d.jsonl", JSONValue.object(["id": .string("d"), "text": .string(text)]).canonicalJSON + "\n")).status == 0)
+        for arguments in [["alice", "actor", "0", "6", "party=rebels"], ["alice", "claim", "9", "22", "kind=shelling", "source=1", "certain=true"],
+                          ["alice", "claim", "24", "33", "kind=shelling"], ["bob", "claim", "9", "16", "kind=shelling"]] {
+            let settings = arguments.dropFirst(4).flatMap { ["--set", $0] }
+            #expect(try cli.run(contentsOf: ["annotate", "add", "--doc", "d", "--coder", arguments[0], "--layer", arguments[1], "--start", arguments[2], "--end", arguments[3]] + settings).status == 0)
+        }
+        // Without --layer there is nothing an import of brat stored: refused, naming the layers there are.
+        let refused = try cli.run("export", "brat", "--out", cli.folder.path("none"))
+        #expect(refused.status == 64 && refused.hasOneErrorLine && refused.standardError.contains("actor, claim"), "\(refused.standardError)")
+        #expect(try cli.run("export", "brat", "--out", cli.folder.path("brat"), "--layer", "actor,claim", "--coder", "alice").status == 0)
+        #expect(try String(contentsOfFile: cli.folder.path("brat/d.ann"), encoding: .utf8) == """
+            T1\tactor 0 6\tRebels
+            T2\tclaim 9 22\tshelled cafe\u{301}
+            T3\tclaim 24 33\tنمی\u{200C}خواهم
+            A1\tparty T1 rebels
+            A2\tcertain T2
+            A3\tkind T2 shelling
+            A4\tkind T3 shelling
+            R1\tsource Arg1:T2 Arg2:T1\t
+
+            """)
+        #expect(try cli.run("export", "doccano", "--out", cli.folder.path("d.jsonl"), "--layer", "claim", "--feature", "kind").status == 0)
+        let record = try JSONParser.parse(try String(contentsOfFile: cli.folder.path("d.jsonl"), encoding: .utf8).trimmingCharacters(in: .newlines))
+        guard case .object(let fields) = record, case .array(let entities)? = fields["entities"] else { Issue.record("no entities"); return }
+        let ranges = entities.compactMap { entity -> [JSONValue]? in
+            if case .object(let entity) = entity { [entity["start_offset"] ?? .null, entity["end_offset"] ?? .null, entity["label"] ?? .null] } else { nil }
+        }
+        #expect(ranges == [[.integer(10), .integer(23), .string("shelling")], [.integer(25), .integer(34), .string("shelling")], [.integer(10), .integer(17), .string("shelling")]])
+        // WebAnno TSV: each layer a span layer, the span_ref a slot; imported into a new project, the spans are where they were.
+        #expect(try cli.run("export", "webanno-tsv", "--out", cli.folder.path("tsv"), "--layer", "actor,claim", "--coder", "alice").status == 0)
+        let other = cli.folder.path("other.sqlite")
+        #expect(try cli.run("init", "--db", other).status == 0)
+        #expect(try cli.run("import", "annotations", "--format", "webanno-tsv", cli.folder.path("tsv"), "--db", other).standardOutput.contains("3 annotations, 1 relations"))
+        let listed = try cli.run("annotations", "list", "--format", "jsonl", "--layer", "webanno-tsv", "--db", other).standardOutput
+        let spans = try listed.split(separator: "\n").map { line -> [JSONValue] in
+            guard case .object(let annotation) = try JSONParser.parse(String(line)) else { return [] }
+            return [annotation["start"] ?? .null, annotation["end"] ?? .null, annotation["text"] ?? .null]
+        }
+        #expect(spans == [[.integer(0), .integer(6), .string("Rebels")], [.integer(9), .integer(22), .string("shelled cafe\u{301}")],
+                          [.integer(24), .integer(33), .string("نمی\u{200C}خواهم")]])
     }
 
     @Test func refiQDAProjectInAndOut() throws {

@@ -5,7 +5,34 @@ import GlossStore
 /// Reads back what `InterchangeImporter` stored for a format: each document with the spans of layer FORMAT,
 /// the relations of FORMAT_relation and the categories of FORMAT_category, codes turned back into the
 /// labels, attribute names and values of the tool (from the latest version of the draft codebook FORMAT).
+/// Or, with a `LayerSelection`, the annotations of any layer, such as those coded in Gloss.
 public struct InterchangeExporter {
+    /// Layers of the project to export as the tool's spans, instead of what an import of the format stored.
+    ///
+    /// Each annotation becomes a span labelled by the code of `labelFeature` (a list of codes joined by `|`), by
+    /// its layer as a type name when `labelsByType` (WebAnno TSV, whose layers are types), or else by its layer.
+    /// Every other feature becomes an attribute: `true` as a flag, any other value as its text (a string as it
+    /// is, else its JSON). A `span_ref` feature of the layer's codebook becomes a relation of that name to the
+    /// span it names when that span is exported too (with `labelsByType`, a slot of the host type with the
+    /// feature's name as its role), else an attribute holding the annotation id.
+    public struct LayerSelection: Sendable {
+        public var layers: [String]
+        public var labelFeature: String?
+        public var labelsByType: Bool
+
+        public init(layers: [String], labelFeature: String? = nil, labelsByType: Bool = false) {
+            self.layers = layers
+            self.labelFeature = labelFeature
+            self.labelsByType = labelsByType
+        }
+
+        /// A layer as a type name INCEpTION accepts (`webanno.custom.` and a Java identifier).
+        public static func typeName(_ name: String) -> String {
+            let identifier = String(String.UnicodeScalarView(name.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? $0 : "_" }))
+            return "webanno.custom." + (identifier.first?.isLetter == true ? identifier.prefix(1).uppercased() + identifier.dropFirst() : "L" + identifier)
+        }
+    }
+
     public let store: any ProjectStore
     public let format: String
 
@@ -14,8 +41,8 @@ public struct InterchangeExporter {
         self.format = format
     }
 
-    /// Every document (or those named), with its annotations of the format's layers.
-    public func documents(named wanted: [String]? = nil) throws -> [InterchangeDocument] {
+    /// Every document (or those named), with its annotations of the format's layers (only `coder`'s when given).
+    public func documents(named wanted: [String]? = nil, coder: String? = nil) throws -> [InterchangeDocument] {
         try store.read { reader in
             let codebook = try reader.codebookRegistry().versions[format]?.last
             func labels(_ layer: String, _ feature: String) -> [String: String] {
@@ -28,7 +55,7 @@ public struct InterchangeExporter {
             for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {
                 guard let stored = try reader.document(externalID: summary.externalID) else { continue }
                 var document = InterchangeDocument(id: stored.externalID, text: stored.text, location: SourceLocation(file: stored.externalID))
-                try reader.forEachAnnotation(matching: AnnotationFilter(documentID: stored.externalID)) { annotation in
+                try reader.forEachAnnotation(matching: AnnotationFilter(documentID: stored.externalID, coder: coder)) { annotation in
                     switch annotation.layer {
                     case format:
                         guard case .string(let code)? = annotation.features["label"] else { return }
@@ -71,6 +98,81 @@ public struct InterchangeExporter {
                 result.append(document)
             }
             return result
+        }
+    }
+
+    /// Every document (or those named), with the annotations of `selection` (only `coder`'s when given).
+    /// `unlabelled` counts the annotations without the label feature, which are left out.
+    public func documents(named wanted: [String]? = nil, of selection: LayerSelection, coder: String? = nil) throws -> (documents: [InterchangeDocument], unlabelled: Int) {
+        try store.read { reader in
+            let registry = try reader.codebookRegistry()
+            var references: [ExactKey: Set<String>] = [:]
+            for layer in selection.layers {
+                references[ExactKey(layer)] = Set(registry.current(forLayer: layer)?.layer.features.compactMap { feature -> String? in
+                    if case .spanReference = feature.kind { feature.id } else { nil }
+                } ?? [])
+            }
+            var result: [InterchangeDocument] = [], unlabelled = 0
+            let selected = wanted.map { Set($0.map(ExactKey.init)) }
+            for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {
+                guard let stored = try reader.document(externalID: summary.externalID) else { continue }
+                var document = InterchangeDocument(id: stored.externalID, text: stored.text, location: SourceLocation(file: stored.externalID))
+                var links: [(from: Int64, feature: String, to: Int64, layer: String)] = []
+                for layer in selection.layers {
+                    try reader.forEachAnnotation(matching: AnnotationFilter(documentID: stored.externalID, coder: coder, layer: layer)) { annotation in
+                        let label: String
+                        if selection.labelsByType {
+                            label = LayerSelection.typeName(layer)
+                        } else if let feature = selection.labelFeature {
+                            guard let value = annotation.features[feature], let text = Self.text(value) else { unlabelled += 1; return }
+                            label = text
+                        } else {
+                            label = layer
+                        }
+                        var attributes: [String: JSONValue] = [:]
+                        for (name, value) in annotation.features where selection.labelsByType || name != selection.labelFeature {
+                            if references[ExactKey(layer)]?.contains(name) == true, case .integer(let target) = value {
+                                links.append((annotation.id, name, Int64(target), layer))
+                            } else if value == .bool(true) {
+                                attributes[name] = value
+                            } else if let text = Self.text(value) {
+                                attributes[name] = .string(text)
+                            }
+                        }
+                        document.spans.append(InterchangeSpan(key: String(annotation.id), label: label, start: annotation.span.start, end: annotation.span.end,
+                                                              coder: annotation.coder, attributes: attributes, text: annotation.quote))
+                    }
+                }
+                let exported = Dictionary(document.spans.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { first, _ in first })
+                for link in links {
+                    if let target = exported[String(link.to)] {
+                        var relation = InterchangeRelation(key: "\(link.from)-\(link.feature)", type: link.feature, from: String(link.from), to: String(link.to))
+                        if selection.labelsByType {
+                            // A link (slot) feature of the host type in INCEpTION, its role the feature's name.
+                            let host = LayerSelection.typeName(link.layer)
+                            relation.type = "\(host):\(link.feature)"
+                            relation.note = "slot=ROLE_\(host):\(link.feature)_\(LayerSelection.typeName(link.layer + "_" + link.feature + "Link"))|\(document.spans[target].label)"
+                        }
+                        document.relations.append(relation)
+                    } else if let source = exported[String(link.from)] {
+                        document.spans[source].attributes[link.feature] = .string(String(link.to))
+                    }
+                }
+                result.append(document)
+            }
+            return (result, unlabelled)
+        }
+    }
+
+    /// A feature value as the text of a label or attribute: a string as it is, a list of strings joined by `|`,
+    /// anything else as JSON; nil for null.
+    private static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .null: nil
+        case .string(let text): text
+        case .array(let items) where items.allSatisfy({ if case .string = $0 { true } else { false } }):
+            items.compactMap { if case .string(let text) = $0 { text } else { nil } }.joined(separator: "|")
+        default: value.canonicalJSON
         }
     }
 }

@@ -18,7 +18,8 @@ extension WebAnnoTSVFormat {
         return result
     }
 
-    /// Sentence text as INCEpTION writes it after `#Text=`: backslashes, tabs and line breaks escaped.
+    /// Sentence text as INCEpTION writes it after `#Text=`: backslashes, tabs, line feeds and carriage returns escaped
+/// (Java escapes, which INCEpTION's reader undoes).
     static func escapeText(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
@@ -26,6 +27,7 @@ extension WebAnnoTSVFormat {
             case "\\": result += "\\\\"
             case "\t": result += "\\t"
             case "\n": result += "\\n"
+            case "\r": result += "\\r"
             default: result.unicodeScalars.append(scalar)
             }
         }

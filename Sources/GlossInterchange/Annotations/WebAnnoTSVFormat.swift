@@ -57,6 +57,7 @@ public enum WebAnnoTSVFormat {
                 switch scalar {
                 case "t": result.append("\t")
                 case "n": result.append("\n")
+                case "r": result.append("\r")
                 default: result.append(scalar)
                 }
                 escaped = false
