@@ -9,7 +9,7 @@ enum StressLevel {
     static func value(_ name: String, default fallback: Int) -> Int { Int(ProcessInfo.processInfo.environment[name] ?? "") ?? fallback }
     static var kills: Int { value("GLOSS_STRESS_KILLS", default: 12) }
     static var writers: Int { value("GLOSS_STRESS_WRITERS", default: 4) }
-    static var operations: Int { value("GLOSS_STRESS_OPERATIONS", default: 15) }
+    static var annotations: Int { value("GLOSS_STRESS_ANNOTATIONS", default: 6) }
 }
 
 @Suite("Crash safety: imports killed with SIGKILL", .serialized)

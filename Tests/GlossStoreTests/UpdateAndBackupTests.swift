@@ -2,6 +2,7 @@ import Foundation
 import GlossCore
 import GlossStore
 import GlossTestSupport
+import GRDB
 import Testing
 
 @Suite("Updating annotations and backing up")
@@ -38,6 +39,25 @@ struct UpdateAndBackupTests {
         let recoded = try Self.update(project, 2, .init(set: ["kind": .string("violation.shelling")]), ifRevision: 2)
         #expect(recoded.needsRecoding == nil && recoded.features["kind"] == .string("violation.shelling"))
         #expect(!(try ProjectValidator(store: project.store).findings().contains { $0.annotation.id == 2 }))
+    }
+
+    /// Another connection holds the write lock for 11 s, longer than the 10 s busy timeout: the write still
+    /// lands, on the first retry after the pause.
+    @Test func aWriteOutlastsALockHeldPastTheBusyTimeout() async throws {
+        let project = try TestProject()
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true  // the transaction stays open across accesses
+        let holder = try DatabaseQueue(path: project.store.path, configuration: configuration)
+        try await holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let release = Task.detached {
+            try await Task.sleep(for: .seconds(11))
+            try await holder.writeWithoutTransaction { try $0.execute(sql: "COMMIT") }
+        }
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure { try project.importDocuments([(id: "d", text: "text")]) }
+        try await release.value
+        #expect(elapsed > .seconds(10))
+        #expect(try project.store.read { try $0.documentSummaries() }.map(\.externalID) == ["d"])
     }
 
     @Test func backsUpAConsistentCopyAndNeverOverwrites() throws {

@@ -74,26 +74,40 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
+    /// Pauses before each new attempt to take the write lock, after a busy timeout has run out (a bounded retry
+    /// with backoff; each pause is stretched by a random factor in 0.5…1.5 so that waiting writers spread out).
+    static let busyRetryPauses: [Double] = [0.25, 1, 4]
+
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write lock at the start, waiting up to
-    /// the busy timeout for other writers. A deferred transaction that reads before it writes could instead
-    /// get SQLITE_BUSY at once when another process wrote in between, as SQLite cannot let it wait without
-    /// risking a deadlock.
+    /// the busy timeout for other writers, and tries again after each of `busyRetryPauses` while the lock stays
+    /// taken. A deferred transaction that reads before it writes could instead get SQLITE_BUSY at once when
+    /// another process wrote in between, as SQLite cannot let it wait without risking a deadlock. `body` runs
+    /// once: only the taking of the lock is retried.
     @discardableResult
     public func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    let transaction = SQLiteTransaction(db)
-                    result = try body(transaction)
-                    try transaction.writePendingAudit()
-                    return .commit
+        var retries = Self.busyRetryPauses[...]
+        while true {
+            var hasBegun = false
+            do {
+                return try pool.writeWithoutTransaction { db in
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        hasBegun = true
+                        let transaction = SQLiteTransaction(db)
+                        result = try body(transaction)
+                        try transaction.writePendingAudit()
+                        return .commit
+                    }
+                    guard let result else { throw GlossError(.ioFailure, "\(path): the transaction ended without a result") }
+                    return result
                 }
-                guard let result else { throw GlossError(.ioFailure, "\(path): the transaction ended without a result") }
-                return result
+            } catch let error as DatabaseError {
+                if !hasBegun, error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED, let pause = retries.popFirst() {
+                    Thread.sleep(forTimeInterval: pause * Double.random(in: 0.5...1.5))
+                    continue
+                }
+                throw Self.glossError(error, path: path)
             }
-        } catch let error as DatabaseError {
-            throw Self.glossError(error, path: path)
         }
     }
 
