@@ -62,7 +62,7 @@ extension ReliabilityData {
     /// Why weights cannot apply to these categories, or nil.
     private func weightsProblem(_ weights: AgreementWeights) -> String? {
         weights.kind == .identity || isOrdered ? nil
-            : "weights need ordered categories; these are labels without an order (give --order a,b,c)"
+            : "weights need ordered categories; these are labels without an order (with --data, give --order a,b,c; on a project's spans, use an ordinal feature)"
     }
 
     /// Percent agreement p_a over the units with at least two values (Gwet 2014, eq. 2.5.3).

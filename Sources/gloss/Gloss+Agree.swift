@@ -56,7 +56,8 @@ extension Gloss {
         @Option(help: ArgumentHelp("γ's best alignment: exact (default), or beam:WIDTH, an approximation for densely overlapping units.", valueName: "how"))
         var alignment = "exact"
         @Option(help: ArgumentHelp("Seed of the bootstrap, for reproducible intervals.", valueName: "s")) var seed: UInt64 = 1
-        @Option(help: ArgumentHelp("With --bootstrap: report the probability that α is below this minimum.", valueName: "alpha")) var alphaMin = 0.667
+        @Option(help: ArgumentHelp("With --bootstrap: report the probability that α is below this minimum (default: 0.667).", valueName: "alpha"))
+        var alphaMin: Double?
         @Flag(help: "Also show the coincidence matrix, agreement per category and per pair of coders, and the disagreements.")
         var diagnostics = false
         @Option(help: "Output format.") var format: AgreementFormat = .table
@@ -79,7 +80,8 @@ extension Gloss {
             }
             let spanOptions = [("--coders", coders != nil), ("--docs", docs != nil), ("--presence", presence), ("--unit", unit != nil)]
             if let match, SpanMatch(argument: match) == nil { throw ValidationError("--match is exact or overlap:RATIO with 0 < RATIO ≤ 1, not \(match)") }
-            if !alphaMin.isFinite || alphaMin < -1 || alphaMin > 1 { throw ValidationError("--alpha-min takes a value from -1 to 1") }
+            if let alphaMin, !alphaMin.isFinite || alphaMin < -1 || alphaMin > 1 { throw ValidationError("--alpha-min takes a value from -1 to 1") }
+            if alphaMin != nil && bootstrap == nil { throw ValidationError("--alpha-min goes with --bootstrap N, which estimates the probability") }
             if let bootstrap, bootstrap < 100 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap takes 100 to 1000000 samples") }
             if samples < 1 || samples > 100_000 { throw ValidationError("--samples takes 1 to 100000") }
             if gammaSearch == nil { throw ValidationError("--alignment is exact or beam:WIDTH with WIDTH from 1 to 100000, not \(alignment)") }
@@ -90,6 +92,9 @@ extension Gloss {
                 if let twice = items.first(where: { item in items.filter { $0 == item }.count > 1 }) { throw ValidationError("\(name) names \(twice) twice") }
             }
             let requested = try coefficients()
+            if bootstrap != nil && !requested.contains(.krippendorffAlpha) && match == nil && spansData == nil {
+                throw ValidationError("--bootstrap gives krippendorff_alpha's interval; add krippendorff_alpha to --coefficient")
+            }
             if match != nil || spansData != nil {
                 try refuse([("--bootstrap", bootstrap != nil), ("--diagnostics", diagnostics), ("--order", order != nil), ("--data", data != nil)],
                            with: match != nil ? "--match" : "--spans-data")
@@ -122,6 +127,9 @@ extension Gloss {
             }
         }
 
+        /// The minimum α whose probability the bootstrap reports.
+        var minimumAlpha: Double { alphaMin ?? 0.667 }
+
         /// A comma-separated list, each item trimmed.
         static func items(_ list: String) -> [String] {
             list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -152,18 +160,18 @@ extension Gloss {
                 if requested.contains(.alphaU) { unitizing += continuum.unitizingResults() }
                 if requested.contains(.gamma) { unitizing.append(continuum.gammaResult(GammaSettings(search: gammaSearch ?? .exact), samples: samples, seed: seed)) }
                 if requested.allSatisfy(Coefficient.onSpans.contains) {
-                    try report(unitizing, diagnostics: nil, data: nil, coders: [], describeUnit: { String($0) })
+                    try report(unitizing, diagnostics: nil, data: nil, coders: [], describeUnit: { UnitDescription(name: String($0)) })
                     return
                 }
             }
             let reliability: ReliabilityData
             let coderNames: [String]
             /// A description of each unit for the list of disagreements.
-            let describeUnit: (Int) throws -> String
+            let describeUnit: (Int) throws -> UnitDescription
             if let data {
                 let parsed = try ReliabilityData.csv(try InputFile(path: data).text, file: data, order: order?.split(separator: ",").map(String.init))
                 (reliability, coderNames) = (parsed.data, parsed.coders)
-                describeUnit = { parsed.units[$0] }
+                describeUnit = { UnitDescription(name: parsed.units[$0]) }
             } else if let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
                 let store = try project.openStore()
                 let spans = try SpanReliability.build(store: store, layer: layer, feature: feature, unit: unitKind,
@@ -172,8 +180,7 @@ extension Gloss {
                 (reliability, coderNames) = (spans.data, spans.coders)
                 describeUnit = { index in
                     let unit = spans.units[index]
-                    let text = try spans.text(of: unit, in: store).split(whereSeparator: \.isNewline).joined(separator: " ")
-                    return "\(unit.documentID) \(unit.span) \"\(text.count > 70 ? text.prefix(69) + "…" : text)\""
+                    return UnitDescription(name: "\(unit.documentID) \(unit.span)", documentID: unit.documentID, span: unit.span, text: try spans.text(of: unit, in: store))
                 }
             } else {
                 return
@@ -181,7 +188,7 @@ extension Gloss {
             let distance = DistanceMetric(rawValue: metric.rawValue) ?? .nominal
             var results = reliability.results(requested.filter { !Coefficient.onSpans.contains($0) }, metric: distance, weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
             if let bootstrap {
-                let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: alphaMin)
+                let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: minimumAlpha)
                 for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
             }
             try report(results + unitizing, diagnostics: diagnostics ? reliability.diagnostics() : nil, data: reliability, coders: coderNames,
@@ -201,31 +208,36 @@ extension Gloss {
         }
 
         private func reportMatches(_ reports: [SpanMatchReport], continuum: Continuum, coders: [String], withKappa: Bool) throws {
-            func number(_ value: AgreementValue) -> JSONValue { value.number.map(JSONValue.number) ?? .null }
             switch format {
             case .csv:
-                print("coder_1,coder_2,spans_1,spans_2,matched,precision,recall,f1\(withKappa ? ",kappa_on_matches" : "")")
+                print("coder_1,coder_2,spans_1,spans_2,matched,unmatched_1,unmatched_2,precision,recall,f1\(withKappa ? ",kappa_on_matches" : "")")
                 func text(_ value: AgreementValue) -> String { value.number.map { String($0) } ?? "" }
                 for report in reports {
                     let kappa = withKappa ? "," + text(continuum.kappaOnMatches(report)) : ""
-                    print("\"\(coders[report.first])\",\"\(coders[report.second])\",\(report.firstSpans),\(report.secondSpans),\(report.matches.count),\(text(report.precision)),\(text(report.recall)),\(text(report.f1))\(kappa)")
+                    print("\"\(coders[report.first])\",\"\(coders[report.second])\",\(report.firstSpans),\(report.secondSpans),\(report.matches.count),"
+                          + "\(report.firstSpans - report.matches.count),\(report.secondSpans - report.matches.count),\(text(report.precision)),\(text(report.recall)),\(text(report.f1))\(kappa)")
                 }
             case .json:
                 let items = reports.map { report -> JSONValue in
                     var object: [String: JSONValue] = [
                         "coders": .array([.string(coders[report.first]), .string(coders[report.second])]),
                         "spans": .array([.integer(report.firstSpans), .integer(report.secondSpans)]), "matched": .integer(report.matches.count),
-                        "precision": number(report.precision), "recall": number(report.recall), "f1": number(report.f1), "match": .string(match ?? ""),
+                        "unmatched": .array([.integer(report.firstSpans - report.matches.count), .integer(report.secondSpans - report.matches.count)]),
+                        "match": .string(match ?? ""),
                     ]
-                    if withKappa { object["kappa_on_matches"] = number(continuum.kappaOnMatches(report)) }
+                    object.put("precision", report.precision)
+                    object.put("recall", report.recall)
+                    object.put("f1", report.f1)
+                    if withKappa { object.put("kappa_on_matches", continuum.kappaOnMatches(report)) }
                     return .object(object)
                 }
                 print(JSONValue.object(["matching": .array(items)]).canonicalJSON)
             case .table:
-                var table = TextTable(columns: ["CODERS", "SPANS", "MATCHED", "PRECISION", "RECALL", "F1"] + (withKappa ? ["KAPPA_ON_MATCHES"] : []))
+                var table = TextTable(columns: ["CODERS", "SPANS", "MATCHED", "UNMATCHED", "PRECISION", "RECALL", "F1"] + (withKappa ? ["KAPPA_ON_MATCHES"] : []))
                 func text(_ value: AgreementValue) -> String { value.number.map { String(format: "%.4f", $0) } ?? "-" }
                 for report in reports {
                     table.add(["\(coders[report.first]) – \(coders[report.second])", "\(report.firstSpans) / \(report.secondSpans)", String(report.matches.count),
+                               "\(report.firstSpans - report.matches.count) / \(report.secondSpans - report.matches.count)",
                                text(report.precision), text(report.recall), text(report.f1)] + (withKappa ? [text(continuum.kappaOnMatches(report))] : []))
                 }
                 print(table.rendered, terminator: "")
@@ -233,7 +245,7 @@ extension Gloss {
         }
 
         private func report(_ results: [AgreementResult], diagnostics details: AgreementDiagnostics?, data reliability: ReliabilityData?,
-                            coders coderNames: [String], describeUnit: (Int) throws -> String) throws {
+                            coders coderNames: [String], describeUnit: (Int) throws -> UnitDescription) throws {
             switch format {
             case .json:
                 var root: [String: JSONValue] = ["results": .array(results.map(\.json))]
@@ -252,7 +264,7 @@ extension Gloss {
                 let hasInterval = results.contains { $0.bootstrap != nil }
                 let hasCategory = results.contains { $0.category != nil }
                 var table = TextTable(columns: ["COEFFICIENT"] + (hasCategory ? ["CATEGORY"] : []) + ["METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"]
-                                      + (hasInterval ? ["95% CI", "P(α < \(alphaMin))"] : []))
+                                      + (hasInterval ? ["95% CI", "P(α < \(minimumAlpha))"] : []))
                 for result in results {
                     let value = result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description
                     let interval = result.bootstrap.map { [String(format: "%.4f – %.4f", $0.lower, $0.upper), String(format: "%.4f", $0.probabilityBelowMinimum)] } ?? ["", ""]
@@ -267,7 +279,7 @@ extension Gloss {
         }
 
         private func printDiagnostics(_ details: AgreementDiagnostics, data: ReliabilityData, coders: [String],
-                                      describeUnit: (Int) throws -> String) throws {
+                                      describeUnit: (Int) throws -> UnitDescription) throws {
             let labels = data.categories.map(\.label)
             print("\nCoincidence matrix (Krippendorff 2004, §11.4; rows and columns are categories):")
             var matrix = TextTable(columns: [""] + labels)
@@ -293,26 +305,68 @@ extension Gloss {
             print("\nDisagreements (\(details.disagreements.count) units):")
             for unit in details.disagreements {
                 let values = coders.indices.map { coder in "\(coders[coder])=\(data.value(unit: unit, coder: coder).map { labels[$0] } ?? "–")" }
-                print("  \(try describeUnit(unit)): \(values.joined(separator: " "))")
+                print("  \(try describeUnit(unit).shortDescription): \(values.joined(separator: " "))")
             }
         }
     }
 }
 
+/// A unit in the list of disagreements: its name, and for units from spans the document, offsets and text.
+struct UnitDescription {
+    var name: String
+    var documentID: String?
+    var span: TextSpan?
+    var text: String?
+
+    /// One line for the table: the name and the text's beginning.
+    var shortDescription: String {
+        guard let text else { return name }
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "\(name) \"\(line.count > 70 ? line.prefix(69) + "…" : line)\""
+    }
+
+    /// `{"unit", "document", "start", "end", "text"}` with the whole text (code-point offsets).
+    var json: [String: JSONValue] {
+        var object: [String: JSONValue] = ["unit": .string(name)]
+        if let documentID { object["document"] = .string(documentID) }
+        if let span { object["start"] = .integer(span.start); object["end"] = .integer(span.end) }
+        if let text { object["text"] = .string(text) }
+        return object
+    }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    /// Sets `key` to the value, or to null with `KEY_reason` when it is undefined.
+    mutating func put(_ key: String, _ value: AgreementValue) {
+        switch value {
+        case .value(let number): self[key] = .number(number)
+        case .undefined(let reason): self[key] = .null; self[key + "_reason"] = .string(reason)
+        }
+    }
+}
+
 extension AgreementDiagnostics {
-    func json(data: ReliabilityData, coders: [String], describeUnit: (Int) throws -> String) throws -> JSONValue {
+    func json(data: ReliabilityData, coders: [String], describeUnit: (Int) throws -> UnitDescription) throws -> JSONValue {
         let labels = data.categories.map(\.label)
-        func number(_ value: AgreementValue) -> JSONValue { value.number.map(JSONValue.number) ?? .null }
         return .object([
             "categories": .array(labels.map(JSONValue.string)),
             "coincidences": .array(labels.indices.map { row in .array(labels.indices.map { .number(coincidences[row, $0]) }) }),
-            "per_category": .array(categories.map { .object(["category": .string($0.category), "alpha": number($0.alpha), "pairable_values": .number($0.pairableValues)]) }),
-            "coder_pairs": .array(pairs.map { .object(["coders": .array([.string(coders[$0.first]), .string(coders[$0.second])]), "units": .integer($0.units),
-                                                        "percent_agreement": number($0.percentAgreement), "cohen_kappa": number($0.cohenKappa)]) }),
+            "per_category": .array(categories.map { category in
+                var object: [String: JSONValue] = ["category": .string(category.category), "pairable_values": .number(category.pairableValues)]
+                object.put("alpha", category.alpha)
+                return .object(object)
+            }),
+            "coder_pairs": .array(pairs.map { pair in
+                var object: [String: JSONValue] = ["coders": .array([.string(coders[pair.first]), .string(coders[pair.second])]), "units": .integer(pair.units)]
+                object.put("percent_agreement", pair.percentAgreement)
+                object.put("cohen_kappa", pair.cohenKappa)
+                return .object(object)
+            }),
             "disagreements": .array(try disagreements.map { unit in
-                .object(["unit": .string(try describeUnit(unit)),
-                         "values": .object(Dictionary(uniqueKeysWithValues: coders.indices.map { coder in
-                             (coders[coder], data.value(unit: unit, coder: coder).map { JSONValue.string(labels[$0]) } ?? .null) }))])
+                var object = try describeUnit(unit).json
+                object["values"] = .object(Dictionary(uniqueKeysWithValues: coders.indices.map { coder in
+                    (coders[coder], data.value(unit: unit, coder: coder).map { JSONValue.string(labels[$0]) } ?? .null) }))
+                return .object(object)
             }),
         ])
     }

@@ -77,6 +77,21 @@ struct AgreeSpansCLITests {
         #expect(abs((byCategory["k"] ?? 0) - 1.0) < 0.0001)
         #expect(abs((byCategory["overall"] ?? 0) - 0.8591) < 0.0005)
     }
+
+    @Test func matchingCountsTheUnmatchedAndGivesTheReasonOfAnUndefinedKappa() throws {
+        let cli = try CLI()
+        // a marks [0, 5) x and [10, 15) y; b marks [0, 5) x only. Exact matching: 1 match, a has 1 unmatched, b none;
+        // precision (of b against a) 1/1, recall 1/2. κ on one matched pair with one category is undefined.
+        let path = try cli.folder.write("spans.csv", "coder,start,end,label\na,0,5,x\na,10,15,y\nb,0,5,x\n")
+        let result = try cli.run("agree", "--spans-data", path, "--length", "20", "--match", "exact", "--format", "json")
+        #expect(result.status == 0, "\(result.standardError)")
+        guard case .object(let root) = try JSONParser.parse(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)),
+              case .array(let items)? = root["matching"], case .object(let pair)? = items.first else { Issue.record("\(result.standardOutput)"); return }
+        #expect(pair["matched"] == .integer(1) && pair["unmatched"] == .array([.integer(1), .integer(0)]))
+        #expect(pair["precision"] == .number(1) && pair["recall"] == .number(0.5))
+        #expect(pair["kappa_on_matches"] == .null)
+        if case .string(let reason)? = pair["kappa_on_matches_reason"] { #expect(!reason.isEmpty) } else { Issue.record("no reason: \(pair)") }
+    }
 }
 
 @Suite("The gloss agree command refuses what it would ignore")
@@ -87,6 +102,7 @@ struct AgreeRefusalTests {
         for arguments in [
             ["agree", "--data", data, "--coders", "a"], ["agree", "--data", data, "--coefficient", ""],
             ["agree", "--data", data, "--alpha-min", "nan"], ["agree", "--data", data, "--diagnostics", "--format", "csv"],
+            ["agree", "--data", data, "--alpha-min", "0.8"], ["agree", "--data", data, "--coefficient", "fleiss_kappa", "--bootstrap", "1000"],
             ["agree", "--layer", "l", "--feature", "f", "--order", "a,b"], ["agree", "--layer", "l", "--feature", "f", "--coders", "a,a"],
             ["agree", "--layer", "l", "--match", "overlap=0.5"], ["agree", "--data", data, "--coefficient", "alpha_u"],
         ] {
