@@ -38,7 +38,7 @@ demo: build
 	@echo "== validate the fixture annotations (two statements deliberately run on into the next paragraph)"
 	-$(GLOSS) validate --db $(DEMO_DB)
 	@echo "== reliability of the three coders: α per feature with its 95% bootstrap interval"
-	@for spec in statement:stance:paragraph statement:speaker:paragraph allegation:allegation_type:document allegation:evidence:document actor:actor:sentence; do \
+	@for spec in statement:stance:paragraph statement:speaker:paragraph statement:target:paragraph allegation:allegation_type:document allegation:evidence:document allegation:alleged_supporter:document allegation:alleged_beneficiary:document actor:actor:sentence; do \
 		layer=$${spec%%:*}; rest=$${spec#*:}; feature=$${rest%%:*}; unit=$${rest#*:}; \
 		echo "-- $$layer.$$feature per $$unit"; \
 		$(GLOSS) agree --layer $$layer --feature $$feature --unit $$unit --coefficient krippendorff_alpha --bootstrap 2000 --seed 1 --db $(DEMO_DB) || exit 1; \
