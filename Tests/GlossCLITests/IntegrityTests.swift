@@ -144,3 +144,51 @@ struct DocumentRevisionTests {
         #expect([field(2, "start"), field(2, "end"), field(2, "needs_recoding")] == [.integer(34), .integer(39), nil])
     }
 }
+
+@Suite("Backups while coders write")
+struct BackupWhileWritingTests {
+    /// Two `gloss` processes add annotations while three `gloss backup` runs copy the database: each copy is a
+    /// consistent database (integrity_check ok) in which every annotation has its audit entry, and the copies
+    /// never miss what was there when the backup began nor overwrite a file.
+    @Test func copiesAreConsistentWhileOthersWrite() async throws {
+        let cli = try CLI()
+        _ = try cli.run("init")
+        _ = try cli.run("import", "docs", try cli.folder.write("d.jsonl", #"{"id":"d","text":"\#(String(repeating: "word ", count: 200))"}"# + "\n"))
+        let writes = Task.detached { () -> Int in
+            await withTaskGroup(of: Int.self) { group in
+                for writer in 0..<2 {
+                    group.addTask {
+                        var added = 0
+                        for index in 0..<25 {
+                            let start = (writer * 25 + index) * 5
+                            if (try? cli.run("annotate", "add", "--doc", "d", "--coder", "w\(writer)", "--layer", "l", "--start", String(start), "--end", String(start + 4)))?.status == 0 {
+                                added += 1
+                            }
+                        }
+                        return added
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+        }
+        var copies: [(path: String, atLeast: Int)] = []
+        for number in 0..<3 {
+            try await Task.sleep(for: .milliseconds(300))
+            let before = try databaseInteger(at: cli.database, "SELECT COUNT(*) FROM annotation") ?? 0
+            let path = cli.folder.path("backup-\(number).sqlite")
+            let result = try cli.run("backup", path)
+            #expect(result.status == 0, "\(result.standardError)")
+            copies.append((path, before))
+        }
+        let added = await writes.value
+        #expect(added == 50)
+        for copy in copies {
+            #expect(try databaseString(at: copy.path, "PRAGMA integrity_check") == "ok")
+            let annotations = try databaseInteger(at: copy.path, "SELECT COUNT(*) FROM annotation") ?? -1
+            #expect(annotations >= copy.atLeast)
+            #expect(try databaseInteger(at: copy.path, "SELECT COUNT(*) FROM audit_log WHERE entity = 'annotation' AND action = 'create'") == annotations)
+        }
+        #expect(try databaseInteger(at: copies[2].path, "SELECT COUNT(*) FROM annotation") ?? 0 <= added)
+        #expect(try cli.run("backup", copies[0].path).status == 75)
+    }
+}
