@@ -36,6 +36,30 @@ struct LabelStudioTests {
         }
     }
 
+    @Test func labelingConfigsDeclareTheLabels() throws {
+        // The labels as the two config files list them.
+        #expect(try LabelStudioFormat.vocabulary(config: try InputFile(path: Self.file("named_entity.config.xml"))).labels
+                == ["Person", "Organization", "Fact", "Money", "Date", "Time", "Ordinal", "Percent", "Product", "Language", "Location"])
+        #expect(try LabelStudioFormat.vocabulary(config: try InputFile(path: Self.file("rich_text_plain.config.xml"))).labels == ["PER", "ORG", "LOC", "MISC"])
+        let work = try TemporaryDirectory()
+        let config = try work.write("c.xml", """
+            <View><Text name="text" value="$text"/><Labels name="l" toName="text"><Label value="A"/></Labels>
+            <Choices name="tone" toName="text"><Choice value="hostile"/><Choice value="neutral"/></Choices>
+            <Choices name="certainty" toName="text" perRegion="true"><Choice value="sure"/></Choices>
+            <Relations><Relation value="cites"/></Relations></View>
+            """)
+        let vocabulary = try LabelStudioFormat.vocabulary(config: try InputFile(path: config))
+        #expect(vocabulary.labels == ["A"] && vocabulary.categories == ["hostile", "neutral"] && vocabulary.relationTypes == ["cites"])
+        #expect(vocabulary.attributes.map(\.name) == ["certainty"] && vocabulary.attributes.first?.values == ["sure"])
+        // Given with the export, the config's labels go into the draft codebook, used or not.
+        let contents = try InterchangeFormat.labelStudio.read([Self.file("named_entity.annotation.json"), Self.file("named_entity.config.xml")])
+        let draft = try InterchangeImporter.draftCodebook(format: "label-studio", documents: contents.documents, vocabulary: contents.vocabulary)
+        #expect(draft.contains("label: \"Organization\"") && draft.contains("label: \"Language\""))
+        #expect { try LabelStudioFormat.vocabulary(config: try InputFile(path: try work.write("x.xml", "<Project/>"))) } throws: {
+            ($0 as? GlossError)?.message.contains("not a Label Studio labeling config") == true
+        }
+    }
+
     @Test func exportImportExportIsExactWithOffsetHazardsAndRelations() throws {
         // Code points: "😀" [6, 7), "said cafe\u{301}" [8, 18), the Persian with ZWNJ [21, 30).
         let text = "Ahmad 😀 said cafe\u{301}: «نمی\u{200C}خواهم» end"

@@ -37,6 +37,14 @@ struct UIMAXMITests {
         #expect(annotations.filter { $0.layer == "uima-xmi_relation" && $0.quote == "This" }.count == 2)
     }
 
+    @Test func theTypeSystemBesideTheXMIIsRecognisedAndNoted() throws {
+        let folder = TestPaths.shared.appendingPathComponent("interop/uima-xmi")
+        let contents = try InterchangeFormat.uimaXMI.read([folder.appendingPathComponent("inception-export-relation_test.xmi").path,
+                                                          folder.appendingPathComponent("inception-export-relation_test.TypeSystem.xml").path])
+        #expect(contents.documents.map(\.id) == ["relation_test.txt"])
+        #expect(contents.notCarried.contains { $0.contains("TypeSystem.xml: a UIMA type system") })
+    }
+
     @Test func offsetsSurviveAstralCombiningAndArabicText() throws {
         // UTF-16: "😀" is [6, 8); "said cafe\u{301}" [9, 19); the Persian with ZWNJ [22, 31).
         let text = "Ahmad 😀 said cafe\u{301}: «نمی\u{200C}خواهم» end"

@@ -90,6 +90,8 @@ public struct InterchangeRelation: Sendable {
 public struct InterchangeVocabulary: Sendable {
     public var labels: [String] = []
     public var relationTypes: [String] = []
+    /// Categories of whole documents.
+    public var categories: [String] = []
     /// Attributes with their values; no values means a yes/no attribute.
     public var attributes: [(name: String, values: [String])] = []
     /// Attributes that hold free text (notes) rather than codes.

@@ -19,7 +19,9 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
     }
 
     /// The documents in `paths` (files, or folders of the format's files), and what the tool's configuration
-    /// declares (brat's `annotation.conf` beside the files). `offsets` is what doccano's offsets count.
+    /// declares (brat's `annotation.conf` beside the files, a Label Studio labeling config given as a `.xml`).
+    /// A UIMA type system (`TypeSystem.xml`) is recognised and noted: the XMI carries its types' names.
+    /// `offsets` is what doccano's offsets count.
     public func read(_ paths: [String], offsets: OffsetUnit = .utf16) throws -> Contents {
         if let project = paths.first(where: { $0.hasSuffix(".exportedproject.json") }) {
             throw GlossError(.badData, "this is an INCEpTION project description (layers, tag sets, users, no annotations); export the project's documents as WebAnno TSV or UIMA XMI and import those, and import its texts with `gloss import docs`",
@@ -32,15 +34,30 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
         case .webannoTSV:
             for path in try InputFile.expand(paths, extensions: ["tsv"]) { documents.append(try WebAnnoTSVFormat.read(try InputFile(path: path))) }
         case .uimaXMI:
-            for path in try InputFile.expand(paths, extensions: ["xmi"]) {
-                let (document, missing) = try UIMAXMIFormat.read(try InputFile(path: path))
+            for path in try InputFile.expand(paths, extensions: ["xmi", "xml"]) {
+                let file = try InputFile(path: path)
+                if UIMAXMIFormat.isTypeSystem(file) {
+                    notCarried.append("\(path): a UIMA type system, which Gloss does not need: the XMI names each annotation's type and holds its features")
+                    continue
+                }
+                let (document, missing) = try UIMAXMIFormat.read(file)
                 documents.append(document)
                 notCarried += missing.map { "\(path): \($0)" }
             }
         case .doccano:
             for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) { documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets) }
         case .labelStudio:
-            for path in try InputFile.expand(paths, extensions: ["json"]) { documents += try LabelStudioFormat.read(try InputFile(path: path)) }
+            for path in try InputFile.expand(paths, extensions: ["json", "xml"]) {
+                if path.lowercased().hasSuffix(".xml") {
+                    let declared = try LabelStudioFormat.vocabulary(config: try InputFile(path: path))
+                    vocabulary.labels += declared.labels
+                    vocabulary.relationTypes += declared.relationTypes
+                    vocabulary.categories += declared.categories
+                    vocabulary.attributes += declared.attributes
+                } else {
+                    documents += try LabelStudioFormat.read(try InputFile(path: path))
+                }
+            }
         case .brat:
             var folders: [String] = []
             for path in try InputFile.expand(paths, extensions: ["ann"]) {

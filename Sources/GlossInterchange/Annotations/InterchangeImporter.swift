@@ -55,7 +55,7 @@ public struct InterchangeImporter {
                 do throws(RecordError) { try record.check() } catch { throw GlossError(.badData, "document \"\(document.id)\": \(error.message)", at: document.location) }
                 if let stored = try writer.document(externalID: document.id) {
                     guard stored.sha256 == SHA256.hexDigest(of: document.text) else {
-                        throw GlossError(.conflict, "document \"\(document.id)\" is already stored with a different text; give this one another id", at: document.location)
+                        throw GlossError(.conflict, "document \"\(document.id)\" is already stored with a different text (the file names its document by that id); import this file into another project, or rename the document in the tool that wrote it", at: document.location)
                     }
                     report.documentsAlreadyPresent += 1
                 } else {
@@ -235,6 +235,7 @@ struct InterchangeCodebook {
         func add(_ value: String, to list: inout [String]) { if !list.contains(value) { list.append(value) } }
         for label in vocabulary.labels { add(label, to: &labels) }
         for type in vocabulary.relationTypes { add(type, to: &relationTypes) }
+        for category in vocabulary.categories { add(category, to: &categories) }
         for (name, values) in vocabulary.attributes {
             if attributeValues[name] == nil { attributeOrder.append(name); attributeValues[name] = ([], values.isEmpty) }
             for value in values { attributeValues[name]?.isBoolean = false; add(value, to: &attributeValues[name, default: ([], false)].values) }

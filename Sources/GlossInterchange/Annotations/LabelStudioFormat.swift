@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 import GlossCore
 import GlossStore
@@ -17,6 +18,40 @@ import GlossStore
 /// export label-studio` writes), else the file name, with the task id when the file holds several tasks. Positions in dialogues (`paragraphlabels`) and HTML
 /// (`hypertextlabels`, XPath ranges) are not positions in a plain text: such results are refused, with the reason.
 public enum LabelStudioFormat {
+    /// What a Label Studio labeling config (`<View>…</View>`) declares: `Label`s of `Labels` (and of
+    /// `HyperTextLabels`, `ParagraphLabels`) as labels, `Relation`s as relation types, and `Choice`s as
+    /// document categories, or, under `Choices perRegion="true"`, values of an attribute named by the
+    /// `Choices`' name, as the export's results carry them.
+    public static func vocabulary(config file: InputFile) throws -> InterchangeVocabulary {
+        let tree = try XMLTree(bytes: file.bytes, file: file.path)
+        return try withExtendedLifetime(tree) {
+            guard let root = tree.root, root.name == "View" else {
+                throw GlossError(.badData, "not a Label Studio labeling config: the root element is not View", at: SourceLocation(file: file.path, line: 1))
+            }
+            var vocabulary = InterchangeVocabulary()
+            func values(_ node: xmlNodePtr, _ name: String) -> [String] {
+                node.elements.flatMap { $0.name == name ? [$0.attribute("value")].compactMap { $0 } : values($0, name) }
+            }
+            func walk(_ node: xmlNodePtr) {
+                for element in node.elements {
+                    switch element.name {
+                    case "Labels", "HyperTextLabels", "ParagraphLabels": vocabulary.labels += values(element, "Label")
+                    case "Relations": vocabulary.relationTypes += values(element, "Relation")
+                    case "Choices":
+                        if element.attribute("perRegion") == "true" {
+                            vocabulary.attributes.append((name: element.attribute("name") ?? "choices", values: values(element, "Choice")))
+                        } else {
+                            vocabulary.categories += values(element, "Choice")
+                        }
+                    default: walk(element)
+                    }
+                }
+            }
+            walk(root)
+            return vocabulary
+        }
+    }
+
     public static func read(_ file: InputFile) throws -> [InterchangeDocument] {
         let root: JSONValue
         do { root = try JSONParser.parse(file.text) } catch { throw GlossError(.badData, "invalid JSON: \(error.message)", at: file.location(ofByte: error.byteOffset)) }

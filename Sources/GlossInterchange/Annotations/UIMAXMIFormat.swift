@@ -27,6 +27,12 @@ public enum UIMAXMIFormat {
         return (space.isEmpty ? "" : space.replacingOccurrences(of: "/", with: ".") + ".") + node.name
     }
 
+    /// Whether `file` is a UIMA type system description (its root `typeSystemDescription`) rather than a CAS.
+    public static func isTypeSystem(_ file: InputFile) -> Bool {
+        guard let tree = try? XMLTree(bytes: file.bytes, file: file.path) else { return false }
+        return withExtendedLifetime(tree) { tree.root?.name == "typeSystemDescription" }
+    }
+
     public static func read(_ file: InputFile) throws -> (document: InterchangeDocument, notCarried: [String]) {
         let tree = try XMLTree(bytes: file.bytes, file: file.path)
         return try withExtendedLifetime(tree) {
