@@ -73,6 +73,49 @@ struct HostileInputTests {
         #expect(try cli.snapshot() == before)
     }
 
+    /// Broken files of the other tools' formats: the same one line with file and line, exit 65, nothing written.
+    struct ForeignCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var format: String
+        /// Files to write (name and bytes); the last is the one imported.
+        var files: [(String, [UInt8])]
+        var says: String
+        var location: String
+        var testDescription: String { name }
+    }
+
+    static let foreignCases: [ForeignCase] = [
+        ForeignCase(name: "doccano offset beyond the text", format: "doccano", files: [("r.jsonl", Array(#"{"id":"d1","text":"abc","label":[[0,9,"X"]]}"#.utf8) + [10])],
+                    says: "offset 9 is outside the text", location: "1:1"),
+        // "a😀b": UTF-16 offset 2 falls between the halves of 😀 (units 1–2).
+        ForeignCase(name: "doccano offset inside a surrogate pair", format: "doccano", files: [("s.jsonl", Array(#"{"id":"d2","text":"a😀b","label":[[0,2,"X"]]}"#.utf8) + [10])],
+                    says: "inside a surrogate pair", location: "1:1"),
+        ForeignCase(name: "truncated Label Studio JSON", format: "label-studio", files: [("c.json", Array(#"[{"data":{"text":"abc"},"annotations":["#.utf8))],
+                    says: "invalid JSON", location: "1:40"),
+        ForeignCase(name: "malformed UIMA XMI", format: "uima-xmi",
+                    files: [("b.xmi", Array(#"<xmi:XMI xmlns:xmi="http://www.omg.org/XMI" xmlns:cas="http:///uima/cas.ecore"><cas:Sofa"#.utf8))],
+                    says: "malformed XML", location: "1:89"),
+        ForeignCase(name: "brat range beyond the text", format: "brat", files: [("a.txt", Array("abc".utf8)), ("a.ann", Array("T1\tX 0 9\tabc\n".utf8))],
+                    says: "is not START END within the text's 3 characters", location: "1"),
+        ForeignCase(name: "brat id defined twice", format: "brat", files: [("a.txt", Array("abc".utf8)), ("a.ann", Array("T1\tX 0 1\ta\nT1\tX 1 2\tb\n".utf8))],
+                    says: "T1 is defined twice", location: "2"),
+        ForeignCase(name: "WebAnno TSV token not in the text", format: "webanno-tsv",
+                    files: [("t.tsv", Array("#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.S|v\n\n\n#Text=ab cd\n1-1\t0-2\tab\tX\n1-2\t3-5\tcx\t_\n".utf8))],
+                    says: "token 1-2 is \"cx\"", location: "7"),
+    ]
+
+    @Test(arguments: foreignCases) func aBrokenFileOfAnotherToolIsRefusedWithItsLocation(_ input: ForeignCase) throws {
+        let cli = try Self.project()
+        let before = try cli.snapshot()
+        var path = ""
+        for (name, bytes) in input.files { path = try cli.folder.write(name, bytes: bytes) }
+        let result = try cli.run("import", "annotations", "--format", input.format, path)
+        #expect(result.status == 65 && result.hasOneErrorLine, "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("error: \(path):\(input.location):"), "\(result.standardError)")
+        #expect(result.standardError.contains(input.says), "\(result.standardError)")
+        #expect(try cli.snapshot() == before)
+    }
+
     @Test func aHundredMegabyteLineIsRefusedWithItsLine() throws {
         let cli = try Self.project()
         let before = try cli.snapshot()
@@ -114,8 +157,11 @@ struct HostileInputTests {
 
     @Test func anUnknownCoderIsNamed() throws {
         let cli = try Self.project()
+        let before = try cli.snapshot()
         let result = try cli.run("export", "tei", "--out", cli.folder.path("tei"), "--coder", "nobody")
         #expect(result.status == 65 && result.hasOneErrorLine && result.standardError.contains("no coder \"nobody\""))
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.path("tei")))
+        #expect(try cli.snapshot() == before)
     }
 
     @Test func aReadOnlyDatabaseIsReadableAndLeftAlone() throws {
