@@ -95,6 +95,17 @@ struct BratTests {
         #expect(ann == "T1\tAttack 7 15\tattacked\nT2\tTalks 17 22\tTalks\nA1\tNegated T1\nE1\tTalks:T2 Topic:T1\nE2\tAttack:T1\n")
     }
 
+    @Test func identicalTLinesStayTwo() throws {
+        let work = try TemporaryDirectory()
+        try "one two".write(toFile: work.path("d.txt"), atomically: true, encoding: .utf8)
+        try "T1\tX 0 3\tone\nT2\tX 0 3\tone\nR1\tr Arg1:T2 Arg2:T1\t\n".write(toFile: work.path("d.ann"), atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        #expect(try Self.importing(work.path(""), names: ["d"], into: store).annotations == 2)
+        #expect(try Self.importing(work.path(""), names: ["d"], into: store).annotations == 0)
+        let ann = BratFormat.annotations(try #require(try InterchangeExporter(store: store, format: "brat").documents().first))
+        #expect(ann == "T1\tX 0 3\tone\nT2\tX 0 3\tone\nR1\tr Arg1:T2 Arg2:T1\t\n")
+    }
+
     @Test func refusesACoveredTextThatDoesNotMatch() throws {
         let work = try TemporaryDirectory()
         try "one two".write(toFile: work.path("m.txt"), atomically: true, encoding: .utf8)

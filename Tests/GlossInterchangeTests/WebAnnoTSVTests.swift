@@ -43,6 +43,23 @@ struct WebAnnoTSVTests {
         #expect(from.text == "plays" && to.text == "Haag")
     }
 
+    /// Two identical stacked spans on "This" and two on ".", and a relation from the third to the first: all four
+    /// are kept (the later copy of each pair numbered in `_copy`), the relation keeps its ends, a second import
+    /// changes nothing, and the export writes them back stacked as INCEpTION wrote them.
+    @Test func identicalStackedSpansStayApart() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        let name = "relation-disambig-testSingleStackedNonTokenRelationWithoutFeatureValue"
+        let first = try Self.importing([Self.file(name)], into: store)
+        #expect(first.annotations == 4 && first.relations == 1)
+        let again = try Self.importing([Self.file(name)], into: store)
+        #expect(again.annotations == 0 && again.relations == 0)
+        let document = try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first)
+        #expect(document.spans.allSatisfy { $0.attributes.isEmpty })
+        let exported = try WebAnnoTSVFormat.export(document)
+        #expect(exported.contains("1-1\t0-4\tThis\t*[1]|*[2]\t") && exported.contains("1-5\t15-16\t.\t*[3]|*[4]\t1-1[1_3]\t"), "\(exported)")
+    }
+
     @Test func chainsComeBackAsINCEpTIONWroteThem() throws {
         let work = try TemporaryDirectory()
         let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)

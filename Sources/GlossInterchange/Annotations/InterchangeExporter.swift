@@ -49,7 +49,7 @@ public struct InterchangeExporter {
                 Dictionary((codebook?.layer(layer)?.feature(feature)?.codes?.flattened ?? []).map { ($0.code.id, $0.code.label) }, uniquingKeysWith: { first, _ in first })
             }
             let spanLabels = labels(format, "label"), relationTypes = labels("\(format)_relation", "type"), categories = labels("\(format)_category", "label")
-            let attributes = codebook?.layer(format)?.features.filter { $0.id != "label" } ?? []
+            let attributes = codebook?.layer(format)?.features.filter { $0.id != "label" && (($0.label ?? $0.id) != InterchangeCodebook.copy) } ?? []
             var result: [InterchangeDocument] = []
             let selected = wanted.map { Set($0.map(ExactKey.init)) }
             for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {

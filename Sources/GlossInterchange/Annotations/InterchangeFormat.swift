@@ -82,6 +82,6 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
 extension InterchangeImporter {
     /// The draft codebook an import of `documents` would register first (YAML), with nothing registered yet.
     public static func draftCodebook(format: String, documents: [InterchangeDocument], vocabulary: InterchangeVocabulary) throws -> String {
-        try InterchangeCodebook(format: format, registered: [], documents: documents, vocabulary: vocabulary).yaml
+        try InterchangeCodebook(format: format, registered: [], documents: InterchangeCodebook.numberingCopies(documents), vocabulary: vocabulary).yaml
     }
 }

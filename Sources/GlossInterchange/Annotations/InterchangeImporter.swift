@@ -39,6 +39,7 @@ public struct InterchangeImporter {
 
     public func importDocuments(_ documents: [InterchangeDocument], vocabulary: InterchangeVocabulary = InterchangeVocabulary(),
                                 mapping: InterchangeMapping? = nil) throws -> Report {
+        let documents = mapping == nil ? InterchangeCodebook.numberingCopies(documents) : documents
         if let mapping {
             let collisions = mapping.collisions()
             if !collisions.isEmpty { throw GlossError(.badData, "the mapping puts \(collisions.joined(separator: ", ")); give each its own feature") }
@@ -180,6 +181,28 @@ public struct InterchangeImporter {
 struct InterchangeCodebook {
     /// The relation type that ties the later pieces of a discontinuous span to its first.
     static let fragment = "_fragment"
+    /// The attribute that tells identical spans of one coder in one document apart: 2, 3, … on the later copies.
+    static let copy = "_copy"
+
+    /// The documents with each later copy of an identical span (same coder, label, range, pieces and
+    /// attributes: stacked in WebAnno TSV, repeated in brat) numbered in the attribute `_copy`. Without it they
+    /// would become one annotation, as an import skips what is already stored; with it every copy is kept,
+    /// with the relations that tell them apart, and a second import of the file still changes nothing.
+    static func numberingCopies(_ documents: [InterchangeDocument]) -> [InterchangeDocument] {
+        documents.map { document in
+            var document = document
+            var seen: [[UInt8]: Int] = [:]
+            for index in document.spans.indices {
+                let span = document.spans[index]
+                let key = [span.coder ?? "", span.label, "\(span.start) \(span.end)", span.fragments.map { "\($0.start) \($0.end)" }.joined(separator: ";"),
+                           JSONValue.object(span.attributes).canonicalJSON].joined(separator: "\u{0}")
+                let count = (seen[Array(key.utf8)] ?? 0) + 1
+                seen[Array(key.utf8)] = count
+                if count > 1 { document.spans[index].attributes[copy] = .string(String(count)) }
+            }
+            return document
+        }
+    }
     let format: String
     var version: Int
     private var reusesLatest = false
