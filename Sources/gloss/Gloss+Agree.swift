@@ -180,7 +180,8 @@ extension Gloss {
                 (reliability, coderNames) = (spans.data, spans.coders)
                 describeUnit = { index in
                     let unit = spans.units[index]
-                    return UnitDescription(name: "\(unit.documentID) \(unit.span)", documentID: unit.documentID, span: unit.span, text: try spans.text(of: unit, in: store))
+                    return UnitDescription(name: "\(unit.documentID) \(unit.span)", documentID: unit.documentID, span: unit.span, text: try spans.text(of: unit, in: store),
+                                           coderSpans: spans.valueSpans[index])
                 }
             } else {
                 return
@@ -304,19 +305,25 @@ extension Gloss {
             print(pairs.rendered, terminator: "")
             print("\nDisagreements (\(details.disagreements.count) units):")
             for unit in details.disagreements {
-                let values = coders.indices.map { coder in "\(coders[coder])=\(data.value(unit: unit, coder: coder).map { labels[$0] } ?? "–")" }
-                print("  \(try describeUnit(unit).shortDescription): \(values.joined(separator: " "))")
+                let description = try describeUnit(unit)
+                let values = coders.indices.map { coder in
+                    let spans = (description.coderSpans?[coder] ?? []).map(\.description).joined(separator: " ")
+                    return "\(coders[coder])=\(data.value(unit: unit, coder: coder).map { labels[$0] } ?? "–")" + (spans.isEmpty ? "" : " " + spans)
+                }
+                print("  \(description.shortDescription): \(values.joined(separator: ", "))")
             }
         }
     }
 }
 
-/// A unit in the list of disagreements: its name, and for units from spans the document, offsets and text.
+/// A unit in the list of disagreements: its name, and for units from spans the document, offsets and text, and
+/// each coder's spans that gave their value.
 struct UnitDescription {
     var name: String
     var documentID: String?
     var span: TextSpan?
     var text: String?
+    var coderSpans: [[TextSpan]]?
 
     /// One line for the table: the name and the text's beginning.
     var shortDescription: String {
@@ -363,9 +370,14 @@ extension AgreementDiagnostics {
                 return .object(object)
             }),
             "disagreements": .array(try disagreements.map { unit in
-                var object = try describeUnit(unit).json
+                let description = try describeUnit(unit)
+                var object = description.json
                 object["values"] = .object(Dictionary(uniqueKeysWithValues: coders.indices.map { coder in
                     (coders[coder], data.value(unit: unit, coder: coder).map { JSONValue.string(labels[$0]) } ?? .null) }))
+                if let spans = description.coderSpans {
+                    object["spans"] = .object(Dictionary(uniqueKeysWithValues: coders.indices.map { coder in
+                        (coders[coder], .array(spans[coder].map { .array([.integer($0.start), .integer($0.end)]) })) }))
+                }
                 return .object(object)
             }),
         ])

@@ -28,6 +28,8 @@ struct SpanReliabilityTests {
         #expect(paragraphs.coders == ["a", "b"])
         let labels = paragraphs.data.categories.map(\.label)
         #expect((0..<2).map { unit in (0..<2).map { paragraphs.data.value(unit: unit, coder: $0).map { labels[$0] } } } == [["y", "y"], ["x", nil]])
+        // The spans behind each value: a's y span [5, 17) (not its x [0, 4)), b's [0, 17); a's x [19, 23), none for b.
+        #expect(paragraphs.valueSpans == [[[try TextSpan(start: 5, end: 17)], [try TextSpan(start: 0, end: 17)]], [[try TextSpan(start: 19, end: 23)], []]])
         // Only paragraph 1 is pairable and both say y: no variation.
         #expect(paragraphs.data.krippendorffAlpha(metric: .nominal).number == nil)
 

@@ -50,6 +50,8 @@ public struct SpanReliability {
     public let data: ReliabilityData
     public let coders: [String]
     public let units: [Unit]
+    /// For each unit and coder, the spans that gave the coder's value (those of that code touching the unit).
+    public let valueSpans: [[[TextSpan]]]
 
     /// Builds the data for `feature` of `layer`, over the documents and coders named (all when nil).
     public static func build(store: any ProjectStore, layer: String, feature: String, unit: UnitKind,
@@ -96,20 +98,29 @@ public struct SpanReliability {
             if order != nil, presence { order?.append(noSpan) }
             let position = Dictionary((order ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             var rows: [[String?]] = []
+            var valueSpans: [[[TextSpan]]] = []
             for unit in units {
+                var spansOfUnit: [[TextSpan]] = []
                 rows.append(coders.map { coder in
                     var coverage: [String: Int] = [:]
+                    var touching: [(TextSpan, String)] = []
                     for (span, label) in byDocumentAndCoder[[ExactKey(unit.documentID), ExactKey(coder)]] ?? [] {
                         let overlap = min(span.end, unit.span.end) - max(span.start, unit.span.start)
                         if overlap > 0 || (span.length == 0 && unit.span.start <= span.start && span.start < unit.span.end) {
                             coverage[label, default: 0] += max(overlap, 1)
+                            touching.append((span, label))
                         }
                     }
                     guard let best = coverage.max(by: { a, b in
                         a.value != b.value ? a.value < b.value : (position[a.key] ?? Int.max, a.key) > (position[b.key] ?? Int.max, b.key)
-                    }) else { return presence ? noSpan : nil }
+                    }) else {
+                        spansOfUnit.append([])
+                        return presence ? noSpan : nil
+                    }
+                    spansOfUnit.append(touching.filter { $0.1 == best.key }.map(\.0))
                     return best.key
                 })
+                valueSpans.append(spansOfUnit)
             }
             do throws(AgreementError) {
                 let used = Set(rows.flatMap { $0.compactMap { $0 } })
@@ -118,7 +129,7 @@ public struct SpanReliability {
                 // "(none)" has no place on a scale: with --presence the categories count as unordered.
                 let data = try ReliabilityData(values: rows, order: order.map { $0 + used.subtracting($0).sorted() },
                                                ordered: presence ? false : (codebookOrder ? true : nil))
-                return SpanReliability(data: data, coders: coders, units: units)
+                return SpanReliability(data: data, coders: coders, units: units, valueSpans: valueSpans)
             } catch {
                 throw GlossError(.badData, error.description)
             }
