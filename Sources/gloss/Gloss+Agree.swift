@@ -26,11 +26,21 @@ extension Gloss {
                 Krippendorff for α (units with fewer than two values drop out) and Gwet (2014) for the others. A \
                 coefficient the data cannot support is reported as undefined, with the reason.
 
+                --match exact|overlap:RATIO pairs the coders' spans of --layer (precision, recall, F1, κ on the \
+                codes of matched spans); --spans-data FILE.csv --length N takes spans coded elsewhere \
+                (coder,start,end,label in code points) for --match, alpha_u and gamma. --bootstrap N adds α's 95% \
+                interval and the probability that α is below --alpha-min; --diagnostics adds the coincidence \
+                matrix, per-category and per-pair agreement, and every disagreement with the coders' spans.
+
                 Examples:
                   gloss agree --layer statement --feature stance --unit paragraph
-                  gloss agree --layer allegation --feature evidence --unit document --coders alice,bob
-                  gloss agree --data codes.csv --coefficient krippendorff_alpha --metric ordinal --order low,mid,high
+                  gloss agree --layer allegation --feature evidence --coders alice,bob
+                  gloss agree --data codes.csv --metric ordinal --order low,mid,high
                   gloss agree --data codes.csv --coefficient all --format json
+                  gloss agree --layer statement --feature stance --bootstrap 2000
+                  gloss agree --layer statement --feature stance --match overlap:0.5
+                  gloss agree --layer statement --feature stance --coefficient gamma
+                  gloss agree --spans-data s.csv --length 5000 --coefficient alpha_u
                 """)
 
         @OptionGroup var project: ProjectOptions
@@ -55,7 +65,7 @@ extension Gloss {
         @Option(help: ArgumentHelp("Random continua for γ's expected disorder.", valueName: "n")) var samples = 30
         @Option(help: ArgumentHelp("γ's best alignment: exact (default), or beam:WIDTH, an approximation for densely overlapping units.", valueName: "how"))
         var alignment = "exact"
-        @Option(help: ArgumentHelp("Seed of the bootstrap, for reproducible intervals.", valueName: "s")) var seed: UInt64 = 1
+        @Option(help: ArgumentHelp("Seed of the bootstrap and of γ's random continua, for reproducible results.", valueName: "s")) var seed: UInt64 = 1
         @Option(help: ArgumentHelp("With --bootstrap: report the probability that α is below this minimum (default: 0.667).", valueName: "alpha"))
         var alphaMin: Double?
         @Flag(help: "Also show the coincidence matrix, agreement per category and per pair of coders, and the disagreements.")
