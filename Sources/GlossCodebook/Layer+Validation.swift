@@ -22,11 +22,9 @@ public struct SpanReference: Sendable, Equatable {
 }
 
 extension Layer {
-    /// Checks an annotation's span and features against this layer: scope, length, boundaries, every
-    /// feature's type, codes and bounds, and the rules. Overlap and span references concern other
-    /// annotations: the caller checks them (`allowsOverlap`, `spanReferences(in:)`).
-    public func violations(span: TextSpan, features values: [String: JSONValue], textLength: Int,
-                           boundaries: @autoclosure () -> TextBoundaries?) -> [Violation] {
+    /// The problems of a span's place alone: the document scope, the length bounds and the boundary it may
+    /// not cross.
+    public func spanViolations(_ span: TextSpan, textLength: Int, boundaries: @autoclosure () -> TextBoundaries?) -> [Violation] {
         var violations: [Violation] = []
         switch scope {
         case .document:
@@ -44,6 +42,15 @@ extension Layer {
                 violations.append(Violation("the span crosses a \(within.rawValue) boundary at \(position); layer \(id) keeps spans within one \(within.rawValue)"))
             }
         }
+        return violations
+    }
+
+    /// Checks an annotation's span and features against this layer: scope, length, boundaries, every
+    /// feature's type, codes and bounds, and the rules. Overlap and span references concern other
+    /// annotations: the caller checks them (`allowsOverlap`, `spanReferences(in:)`).
+    public func violations(span: TextSpan, features values: [String: JSONValue], textLength: Int,
+                           boundaries: @autoclosure () -> TextBoundaries?) -> [Violation] {
+        var violations = spanViolations(span, textLength: textLength, boundaries: boundaries())
         var typeViolations: [Violation] = []
         if values.count > features.count || values.keys.contains(where: { feature($0) == nil }) {
             for name in values.keys.sorted() where feature(name) == nil {

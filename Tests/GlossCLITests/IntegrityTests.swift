@@ -143,6 +143,40 @@ struct DocumentRevisionTests {
         #expect(field(1, "needs_recoding").map { "\($0)".contains("sentence") } == true, "\(listed[1])")
         #expect([field(2, "start"), field(2, "end"), field(2, "needs_recoding")] == [.integer(34), .integer(39), nil])
     }
+
+    /// A text changed without changing its length: the document-scope annotation keeps its span but covers the
+    /// new text, so its quote is renewed (else the project's own export would not import again).
+    @Test func aDocumentScopeAnnotationTakesTheNewTextOfTheSameLength() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let codebook = try cli.folder.write("tone.yaml", """
+            id: tone
+            version: 1
+            title: Tone
+            layers:
+              - id: tone
+                scope: document
+                features:
+                  - id: stance
+                    type: category
+                    codes:
+                      - id: critical
+                        label: Critical
+            """)
+        #expect(try cli.run("codebook", "add", codebook).status == 0)
+        #expect(try cli.run("import", "docs", try cli.folder.write("v1.jsonl", #"{"id":"d","text":"abc def"}"# + "\n")).status == 0)
+        #expect(try cli.run("annotate", "add", "--doc", "d", "--coder", "a", "--layer", "tone", "--start", "0", "--end", "7", "--set", "stance=critical").status == 0)
+        let updated = try cli.run("import", "docs", "--update", try cli.folder.write("v2.jsonl", #"{"id":"d","text":"abc xyz"}"# + "\n"))
+        #expect(updated.standardOutput.contains("annotations 0 unchanged, 1 moved"), "\(updated.standardOutput)")
+        #expect(try cli.run("annotations", "list", "--format", "jsonl").standardOutput.contains(#""start":0,"end":7,"unit":"codepoint","text":"abc xyz""#))
+        #expect(try cli.run("export", "jsonl", "--out", cli.folder.path("out")).status == 0)
+        let other = cli.folder.path("other.sqlite")
+        #expect(try cli.run("init", "--db", other).status == 0)
+        #expect(try cli.run("codebook", "add", codebook, "--db", other).status == 0)
+        #expect(try cli.run("import", "docs", cli.folder.path("out/documents.jsonl"), "--db", other).status == 0)
+        let restored = try cli.run("import", "annotations", "--restore", cli.folder.path("out/annotations.jsonl"), "--db", other)
+        #expect(restored.status == 0, "\(restored.standardError)")
+    }
 }
 
 @Suite("Backups while coders write")

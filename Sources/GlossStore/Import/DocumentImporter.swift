@@ -122,7 +122,8 @@ public struct DocumentImporter {
     /// Stores `document` as the next revision of `stored` and re-anchors the annotations on it.
     ///
     /// An annotation of a document-scope layer covers the new text whole. A moved annotation is checked
-    /// against its layer's codebook at its new place (length, boundaries, scope) and flagged when it breaks it.
+    /// against its layer in the codebook version it was coded with (else the latest): when its new place breaks
+    /// the layer's scope, length bounds or boundary and its old place did not, it is flagged.
     private static func update(_ stored: Document, to document: Document, writer: any ProjectWriter, context: ChangeContext, report: inout Report) throws {
         let revision = try writer.replace(document, context: context)
         report.updated.append(document.externalID)
@@ -130,18 +131,20 @@ public struct DocumentImporter {
         let text = DocumentText(document.text)
         let length = text.index.codePointCount
         let registry = try writer.codebookRegistry()
-        var boundaries: TextBoundaries?
-        func textBoundaries() -> TextBoundaries {
+        let oldLength = stored.text.unicodeScalars.count
+        var boundaries: (old: TextBoundaries, new: TextBoundaries)?
+        func textBoundaries() -> (old: TextBoundaries, new: TextBoundaries) {
             if let boundaries { return boundaries }
-            let computed = TextBoundaries(document.text)
+            let computed = (TextBoundaries(stored.text), TextBoundaries(document.text))
             boundaries = computed
             return computed
         }
         for var annotation in try writer.annotations(matching: AnnotationFilter(documentID: document.externalID)) {
-            let governing = registry.current(forLayer: annotation.layer)
+            let coded = annotation.codebook.flatMap { registry.codebook($0.id, version: $0.version) }
+            let governing = coded.flatMap { codebook in codebook.layer(annotation.layer).map { (codebook, $0) } } ?? registry.current(forLayer: annotation.layer)
             let whole = try TextSpan(start: 0, end: length)
-            let outcome: Reanchoring.Outcome = governing?.layer.scope == .document
-                ? (annotation.span == whole ? .unchanged : .moved(whole))
+            let outcome: Reanchoring.Outcome = governing?.1.scope == .document
+                ? (annotation.span == whole && annotation.quote.isIdentical(to: document.text) ? .unchanged : .moved(whole))
                 : anchoring.reanchor(annotation.span)
             let span: TextSpan
             switch outcome {
@@ -162,8 +165,9 @@ public struct DocumentImporter {
                     + "\"\(annotation.quote.prefix(60))\"; it was not found again: check its span and clear this with gloss annotate update"
                 report.annotationsFlagged += 1
             }
-            if outcome != .lost, let (codebook, layer) = governing {
-                let violations = layer.violations(span: span, features: annotation.features, textLength: length, boundaries: textBoundaries())
+            if outcome != .lost, let (codebook, layer) = governing,
+               layer.spanViolations(annotation.span, textLength: oldLength, boundaries: textBoundaries().old).isEmpty {
+                let violations = layer.spanViolations(span, textLength: length, boundaries: textBoundaries().new)
                 if !violations.isEmpty {
                     annotation.needsRecoding = "revision \(revision) of the document moved this annotation to \(span), where it breaks codebook "
                         + "\(codebook.id)@\(codebook.version): \(violations.map(\.message).joined(separator: "; ")); fix it with gloss annotate update"
