@@ -167,6 +167,9 @@ struct HostileInputTests {
     @Test func aReadOnlyDatabaseIsReadableAndLeftAlone() throws {
         let cli = try Self.project()
         let before = try cli.snapshot()
+        // The snapshot's read-only connection leaves an empty -wal and -shm behind (every writer has closed and
+        // checkpointed): remove them, so that the project is as a finished coder leaves it.
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cli.database + suffix) }
         // Root ignores permission bits; the immutable attribute holds even for root.
         let locked = geteuid() == 0 ? (try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/chattr"), ["+i", cli.database])).status == 0
             : chmod(cli.database, 0o444) == 0
@@ -174,9 +177,10 @@ struct HostileInputTests {
         defer { if geteuid() == 0 { _ = try? ProcessResult.run(URL(fileURLWithPath: "/usr/bin/chattr"), ["-i", cli.database]) } else { chmod(cli.database, 0o644) } }
         let result = try cli.run("import", "annotations", try cli.folder.write("a.jsonl", Self.good + "\n"))
         #expect(result.status == 74 && result.hasOneErrorLine && result.standardError.contains("read-only"), "\(result.standardError)")
-        // Reading needs no write: the project is opened read-only.
+        // Reading needs no write: the project is opened read-only, as an immutable file, creating nothing beside it.
         let listed = try cli.run("docs", "list")
         #expect(listed.status == 0 && listed.standardOutput.contains("kabul-1"), "\(listed.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: cli.database + "-wal") && !FileManager.default.fileExists(atPath: cli.database + "-shm"))
         if geteuid() == 0 { _ = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/chattr"), ["-i", cli.database]) } else { chmod(cli.database, 0o644) }
         #expect(try cli.snapshot() == before)
     }

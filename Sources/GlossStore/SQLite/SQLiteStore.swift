@@ -6,7 +6,8 @@ import GlossCore
 public final class SQLiteStore: ProjectStore {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    /// A pool of connections (WAL), or one read-only connection for a file this user may not write.
+    private let database: any DatabaseWriter
 
     /// What `open` found and did to the schema.
     public enum SchemaState: Sendable, Equatable {
@@ -56,11 +57,18 @@ public final class SQLiteStore: ProjectStore {
         configuration.label = "gloss"
         // A file the user may not write (permissions, the immutable attribute, a read-only mount) is opened
         // read-only, so that reading commands work; every write then fails with SQLITE_READONLY (exit 74).
+        // Without a -wal file beside it nobody is writing, and it is opened as immutable: no -shm or -wal file is
+        // created, so a folder the user may not write does not matter and no file of theirs is left for the
+        // owner to trip over. With a -wal file, it is read through the owner's -wal and -shm.
         let isReadOnly = exists && !isEmpty && access(path, W_OK) != 0
         configuration.readonly = isReadOnly
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            schemaState = try Self.prepareSchema(in: pool, isReadOnly: isReadOnly, path: path)
+            if isReadOnly {
+                database = try DatabaseQueue(path: Self.readOnlyLocation(path), configuration: configuration)
+            } else {
+                database = try DatabasePool(path: path, configuration: configuration)
+            }
+            schemaState = try Self.prepareSchema(in: database, isReadOnly: isReadOnly, path: path)
         } catch let error as DatabaseError {
             throw Self.glossError(error, path: path)
         }
@@ -68,7 +76,7 @@ public final class SQLiteStore: ProjectStore {
 
     public func read<T>(_ body: (any ProjectReader) throws -> T) throws -> T {
         do {
-            return try pool.read { db in try body(SQLiteTransaction(db)) }
+            return try database.read { db in try body(SQLiteTransaction(db)) }
         } catch let error as DatabaseError {
             throw Self.glossError(error, path: path)
         }
@@ -89,7 +97,7 @@ public final class SQLiteStore: ProjectStore {
         while true {
             var hasBegun = false
             do {
-                return try pool.writeWithoutTransaction { db in
+                return try database.writeWithoutTransaction { db in
                     var result: T?
                     try db.inTransaction(.immediate) {
                         hasBegun = true
@@ -119,7 +127,7 @@ public final class SQLiteStore: ProjectStore {
         }
         do {
             let copy = try DatabaseQueue(path: destination)
-            try pool.backup(to: copy)
+            try database.backup(to: copy)
             try copy.close()
         } catch let error as DatabaseError {
             try? FileManager.default.removeItem(atPath: destination)
@@ -130,6 +138,13 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
+    /// Where to open `path` for reading only: as an immutable file when no -wal file beside it shows a writer,
+    /// so that SQLite creates nothing beside it; else the path, read through the -wal and -shm files.
+    private static func readOnlyLocation(_ path: String) -> String {
+        guard !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
+        return "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
+    }
+
     /// Refuses a file that is not SQLite, or a SQLite database that is not a Gloss project, after looking at
     /// it read-only, so that such a file is left exactly as it was.
     private static func refuseForeignFile(at path: String) throws {
@@ -137,7 +152,8 @@ public final class SQLiteStore: ProjectStore {
         configuration.readonly = true
         configuration.busyMode = .timeout(10)  // another process may be writing or checkpointing right now
         do {
-            let tables = try DatabaseQueue(path: path, configuration: configuration).read { db in
+            let location = access(path, W_OK) == 0 ? path : readOnlyLocation(path)
+            let tables = try DatabaseQueue(path: location, configuration: configuration).read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             }
             if !tables.isEmpty && !tables.contains("grdb_migrations") {
@@ -149,15 +165,15 @@ public final class SQLiteStore: ProjectStore {
     }
 
     /// Runs the migrator, reporting what it found and did; a read-only project that needs migrations is refused.
-    private static func prepareSchema(in pool: DatabasePool, isReadOnly: Bool, path: String) throws -> SchemaState {
+    private static func prepareSchema(in database: any DatabaseWriter, isReadOnly: Bool, path: String) throws -> SchemaState {
         let migrator = DatabaseMigrator.gloss
-        let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        let applied = try database.read { try migrator.appliedIdentifiers($0) }
         let pending = migrator.migrations.filter { !applied.contains($0) }
         guard !pending.isEmpty else { return .current }
         if isReadOnly {
             throw GlossError(.ioFailure, "\(path): the database is read-only and needs schema upgrades (\(pending.joined(separator: ", "))) before this version of gloss can use it; make it writable once")
         }
-        try migrator.migrate(pool)
+        try migrator.migrate(database)
         return applied.isEmpty ? .created : .upgraded(applied: pending)
     }
 
