@@ -45,12 +45,27 @@ struct LayerExportOptions: ParsableArguments {
         let store = try options.project.openStore()
         let wanted = options.doc.map { $0.split(separator: ",").map(String.init) }
         let exporter = InterchangeExporter(store: store, format: format)
+        if let coder {
+            let known = try store.read { try $0.coderNames() }
+            guard known.contains(where: { $0.isIdentical(to: coder) }) else {
+                throw GlossError(.badData, "no coder \"\(coder)\" in this project; its coders: \(known.joined(separator: ", "))")
+            }
+        }
+        if let layers, labelsByType, Set(layers.map(InterchangeExporter.LayerSelection.typeName)).count < layers.count {
+            throw GlossError(.usage, "two of the layers \(layers.joined(separator: ", ")) would have the same WebAnno TSV type name; export them one at a time")
+        }
+        if let layers, let feature, let layer = try store.read({ try $0.codebookRegistry() }).current(forLayer: layers[0])?.layer, layer.feature(feature) == nil {
+            throw GlossError(.usage, "layer \(layers[0]) has no feature \(feature); its features: \(layer.features.map(\.id).joined(separator: ", "))")
+        }
         var documents: [InterchangeDocument]
         if let layers {
             let selection = InterchangeExporter.LayerSelection(layers: layers, labelFeature: labelsByType ? nil : feature, labelsByType: labelsByType)
             let result = try exporter.documents(named: wanted, of: selection, coder: coder)
             documents = result.documents
             if result.unlabelled > 0, let feature {
+                if documents.allSatisfy({ $0.spans.isEmpty }) {
+                    throw GlossError(.usage, "no annotation of layer \(layers.joined()) has the feature \(feature); name the feature whose codes label the spans")
+                }
                 printError("warning: \(result.unlabelled) annotations of layer \(layers.joined()) have no \(feature); they are not in the export")
             }
         } else {
@@ -139,7 +154,7 @@ extension Gloss.Export {
         @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
 
         func run() throws {
-            let documents = try selection.documents(options, format: "brat")
+            var documents = try selection.documents(options, format: "brat")
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {
@@ -151,6 +166,21 @@ extension Gloss.Export {
             if let bad = documents.lazy.flatMap(\.spans).first(where: { $0.label.isEmpty || $0.label.unicodeScalars.contains { $0.properties.isWhitespace } }) {
                 throw GlossError(.badData, "the label \"\(bad.label)\" is empty or holds white space, which a brat type cannot; label the spans by another --feature")
             }
+            // A brat attribute value is one word: a value with white space goes into the span's notes as NAME: VALUE.
+            var noted = 0
+            for (number, document) in documents.enumerated() {
+                for (index, span) in document.spans.enumerated() {
+                    for (name, value) in span.attributes.sorted(by: { $0.key < $1.key }) where !BratFormat.textAttributes.contains(name) {
+                        guard case .string(let text) = value, text.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { continue }
+                        var notes = "\(name): \(text)"
+                        if case .string(let earlier)? = documents[number].spans[index].attributes["AnnotatorNotes"] { notes = earlier + "\n" + notes }
+                        documents[number].spans[index].attributes["AnnotatorNotes"] = .string(notes)
+                        documents[number].spans[index].attributes[name] = nil
+                        noted += 1
+                    }
+                }
+            }
+            if noted > 0 { printError("warning: \(noted) attribute values with white space, which brat cannot hold, went into the spans' notes as NAME: VALUE") }
             for document in documents {
                 let base = (out as NSString).appendingPathComponent(document.id)
                 try InterchangeExportOptions.write(document.text, to: base + ".txt")

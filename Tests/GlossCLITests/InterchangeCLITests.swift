@@ -54,13 +54,15 @@ struct InterchangeCLITests {
                     layer: actor
                   - id: certain
                     type: boolean
+                  - id: note
+                    type: text
             """)
         #expect(try cli.run("codebook", "add", codebook).status == 0)
         // Code points: "Rebels" [0, 6), "😀" [7, 8), "shelled café" [9, 22) (é is e + U+0301), the Persian with ZWNJ
         // [24, 33); in UTF-16 units the last three are [10, 23), [25, 34) and "shelled" [10, 17).
         let text = "Rebels 😀 shelled cafe\u{301} «نمی\u{200C}خواهم». Kabul said so."
         #expect(try cli.run("import", "docs", try cli.folder.write("d.jsonl", JSONValue.object(["id": .string("d"), "text": .string(text)]).canonicalJSON + "\n")).status == 0)
-        for arguments in [["alice", "actor", "0", "6", "party=rebels"], ["alice", "claim", "9", "22", "kind=shelling", "source=1", "certain=true"],
+        for arguments in [["alice", "actor", "0", "6", "party=rebels"], ["alice", "claim", "9", "22", "kind=shelling", "source=1", "certain=true", "note=very strong claim"],
                           ["alice", "claim", "24", "33", "kind=shelling"], ["bob", "claim", "9", "16", "kind=shelling"]] {
             let settings = arguments.dropFirst(4).flatMap { ["--set", $0] }
             #expect(try cli.run(contentsOf: ["annotate", "add", "--doc", "d", "--coder", arguments[0], "--layer", arguments[1], "--start", arguments[2], "--end", arguments[3]] + settings).status == 0)
@@ -68,12 +70,19 @@ struct InterchangeCLITests {
         // Without --layer there is nothing an import of brat stored: refused, naming the layers there are.
         let refused = try cli.run("export", "brat", "--out", cli.folder.path("none"))
         #expect(refused.status == 64 && refused.hasOneErrorLine && refused.standardError.contains("actor, claim"), "\(refused.standardError)")
-        #expect(try cli.run("export", "brat", "--out", cli.folder.path("brat"), "--layer", "actor,claim", "--coder", "alice").status == 0)
+        // An unknown coder or feature is named, not exported as nothing.
+        #expect(try cli.run("export", "brat", "--out", cli.folder.path("x"), "--layer", "claim", "--coder", "nobody").status == 65)
+        let typo = try cli.run("export", "doccano", "--out", cli.folder.path("x.jsonl"), "--layer", "claim", "--feature", "kindd")
+        #expect(typo.status == 64 && typo.standardError.contains("layer claim has no feature kindd"), "\(typo.standardError)")
+        // brat: a text value with spaces (one word in brat) goes into the notes.
+        let brat = try cli.run("export", "brat", "--out", cli.folder.path("brat"), "--layer", "actor,claim", "--coder", "alice")
+        #expect(brat.status == 0 && brat.standardError.contains("1 attribute values with white space"), "\(brat.standardError)")
         #expect(try String(contentsOfFile: cli.folder.path("brat/d.ann"), encoding: .utf8) == """
             T1\tactor 0 6\tRebels
             T2\tclaim 9 22\tshelled cafe\u{301}
             T3\tclaim 24 33\tنمی\u{200C}خواهم
             A1\tparty T1 rebels
+            #1\tAnnotatorNotes T2\tnote: very strong claim
             A2\tcertain T2
             A3\tkind T2 shelling
             A4\tkind T3 shelling

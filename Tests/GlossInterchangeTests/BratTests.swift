@@ -87,12 +87,12 @@ struct BratTests {
     @Test func anEventWithoutArgumentsComesBack() throws {
         let work = try TemporaryDirectory()
         try "Rebels attacked. Talks began.".write(toFile: work.path("e.txt"), atomically: true, encoding: .utf8)
-        try "T1\tAttack 7 15\tattacked\nT2\tTalks 17 22\tTalks\nE1\tAttack:T1\nA1\tNegated E1\nE2\tTalks:T2 Topic:T1\n"
+        try "T1\tAttack 7 15\tattacked\nT2\tTalks 17 22\tTalks\nE1\tAttack:T1\nA1\tNegated E1\nE2\tTalks:T2 Topic:T1\nE3\tDie:T1\n"
             .write(toFile: work.path("e.ann"), atomically: true, encoding: .utf8)
         let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
         _ = try Self.importing(work.path(""), names: ["e"], into: store)
         let ann = BratFormat.annotations(try #require(try InterchangeExporter(store: store, format: "brat").documents().first))
-        #expect(ann == "T1\tAttack 7 15\tattacked\nT2\tTalks 17 22\tTalks\nA1\tNegated T1\nE1\tTalks:T2 Topic:T1\nE2\tAttack:T1\n")
+        #expect(ann == "T1\tAttack 7 15\tattacked\nT2\tTalks 17 22\tTalks\nA1\tNegated T1\nE1\tTalks:T2 Topic:T1\nE2\tAttack:T1\nE3\tDie:T1\n")
     }
 
     @Test func identicalTLinesStayTwo() throws {

@@ -10,7 +10,8 @@ import GlossStore
 /// - `A` and `M` attributes: without a value a yes/no attribute, else a text value;
 /// - `R` relations (`Arg1`, `Arg2`) and `*` equivalences (each later member from the first), as relations;
 /// - `E` events: the trigger is its `T` span; each argument becomes a relation of type `EVENT:ROLE` from the
-///   trigger, and an event without arguments the text attribute `_event` (its type) of the trigger; attributes,
+///   trigger, and an event without arguments the text attribute `_event` (its type; several separated by
+///   spaces) of the trigger; attributes,
 ///   notes and relations of an event go to its trigger (so two events of one type on one trigger come back as
 ///   one);
 /// - `#` notes (`AnnotatorNotes`) as the text attribute `AnnotatorNotes` of a span, or the note of a relation;
@@ -101,7 +102,12 @@ public enum BratFormat {
             guard let index = spanIndex[event.trigger] else {
                 throw GlossError(.badData, "the event's trigger \(event.trigger) is not a text-bound annotation of this file", at: SourceLocation(file: ann, line: event.line))
             }
-            document.spans[index].attributes[eventAttribute] = .string(event.type)
+            // Several events without arguments on one trigger: their types, separated by spaces (a brat type has none).
+            if case .string(let types)? = document.spans[index].attributes[eventAttribute] {
+                document.spans[index].attributes[eventAttribute] = .string(types + " " + event.type)
+            } else {
+                document.spans[index].attributes[eventAttribute] = .string(event.type)
+            }
         }
         for (line, fields) in pendingLines {
             let location = SourceLocation(file: ann, line: line)
@@ -236,8 +242,10 @@ public enum BratFormat {
             }
         }
         for span in document.spans {
-            guard case .string(let type)? = span.attributes[eventAttribute], let id = ids[span.key], events["\(type):\(id)"] == nil else { continue }
-            eventOrder.append("\(type):\(id)")
+            guard case .string(let types)? = span.attributes[eventAttribute], let id = ids[span.key] else { continue }
+            for type in types.split(separator: " ") where events["\(type):\(id)"] == nil && !eventOrder.contains("\(type):\(id)") {
+                eventOrder.append("\(type):\(id)")
+            }
         }
         for event in eventOrder {
             eventNumber += 1

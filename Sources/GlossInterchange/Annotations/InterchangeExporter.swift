@@ -14,7 +14,8 @@ public struct InterchangeExporter {
     /// Every other feature becomes an attribute: `true` as a flag, any other value as its text (a string as it
     /// is, else its JSON). A `span_ref` feature of the layer's codebook becomes a relation of that name to the
     /// span it names when that span is exported too (with `labelsByType`, a slot of the host type with the
-    /// feature's name as its role), else an attribute holding the annotation id.
+    /// feature's name as its role, for the first such feature of a layer), else an attribute holding the
+    /// annotation id.
     public struct LayerSelection: Sendable {
         public var layers: [String]
         public var labelFeature: String?
@@ -130,8 +131,12 @@ public struct InterchangeExporter {
                             label = layer
                         }
                         var attributes: [String: JSONValue] = [:]
-                        for (name, value) in annotation.features where selection.labelsByType || name != selection.labelFeature {
-                            if references[ExactKey(layer)]?.contains(name) == true, case .integer(let target) = value {
+                        // In byte order of the names, so that the output is the same on every run.
+                        let features = annotation.features.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+                        let slot = selection.labelsByType ? features.first { references[ExactKey(layer)]?.contains($0.key) == true }?.key : nil
+                        for (name, value) in features where selection.labelsByType || name != selection.labelFeature {
+                            // WebAnno TSV carries one link (slot) feature per layer here: a second span_ref stays an attribute.
+                            if references[ExactKey(layer)]?.contains(name) == true, !selection.labelsByType || name == slot, case .integer(let target) = value {
                                 links.append((annotation.id, name, Int64(target), layer))
                             } else if value == .bool(true) {
                                 attributes[name] = value

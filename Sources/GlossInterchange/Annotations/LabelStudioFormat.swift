@@ -39,7 +39,7 @@ public enum LabelStudioFormat {
                     case "Relations": vocabulary.relationTypes += values(element, "Relation")
                     case "Choices":
                         if element.attribute("perRegion") == "true" {
-                            vocabulary.attributes.append((name: element.attribute("name") ?? "choices", values: values(element, "Choice")))
+                            vocabulary.attributes.append((name: element.attribute("name") ?? "choice", values: values(element, "Choice")))
                         } else {
                             vocabulary.categories += values(element, "Choice")
                         }
