@@ -18,6 +18,18 @@ struct InterchangeExportOptions: ParsableArguments {
         }
     }
 
+    /// Creates the folder `out` for one file per document, after checking that every document id can name a file.
+    static func prepareFolder(_ out: String, for documents: [InterchangeDocument]) throws {
+        if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
+            throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a file name; export the others with --doc")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw GlossError(.ioFailure, "cannot create the folder: \(error.localizedDescription)", at: SourceLocation(file: out))
+        }
+    }
+
     static func summary(_ documents: [InterchangeDocument], to out: String) -> String {
         "exported \(documents.count) documents with \(documents.reduce(0) { $0 + $1.spans.count }) spans to \(out)"
     }
@@ -155,32 +167,13 @@ extension Gloss.Export {
 
         func run() throws {
             var documents = try selection.documents(options, format: "brat")
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                throw GlossError(.ioFailure, "cannot create the folder: \(error.localizedDescription)", at: SourceLocation(file: out))
-            }
-            if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
-                throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a brat file name; export the others with --doc")
-            }
             if let bad = documents.lazy.flatMap(\.spans).first(where: { $0.label.isEmpty || $0.label.unicodeScalars.contains { $0.properties.isWhitespace } }) {
                 throw GlossError(.badData, "the label \"\(bad.label)\" is empty or holds white space, which a brat type cannot; label the spans by another --feature")
             }
-            // A brat attribute value is one word: a value with white space goes into the span's notes as NAME: VALUE.
             var noted = 0
-            for (number, document) in documents.enumerated() {
-                for (index, span) in document.spans.enumerated() {
-                    for (name, value) in span.attributes.sorted(by: { $0.key < $1.key }) where !BratFormat.textAttributes.contains(name) {
-                        guard case .string(let text) = value, text.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { continue }
-                        var notes = "\(name): \(text)"
-                        if case .string(let earlier)? = documents[number].spans[index].attributes["AnnotatorNotes"] { notes = earlier + "\n" + notes }
-                        documents[number].spans[index].attributes["AnnotatorNotes"] = .string(notes)
-                        documents[number].spans[index].attributes[name] = nil
-                        noted += 1
-                    }
-                }
-            }
+            for index in documents.indices { noted += BratFormat.moveSpacedValuesToNotes(&documents[index]) }
             if noted > 0 { printError("warning: \(noted) attribute values with white space, which brat cannot hold, went into the spans' notes as NAME: VALUE") }
+            try InterchangeExportOptions.prepareFolder(out, for: documents)
             for document in documents {
                 let base = (out as NSString).appendingPathComponent(document.id)
                 try InterchangeExportOptions.write(document.text, to: base + ".txt")
@@ -296,14 +289,7 @@ extension Gloss.Export {
 
         func run() throws {
             let documents = try selection.documents(options, format: "webanno-tsv", labelsByType: true)
-            if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
-                throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a file name; export the others with --doc")
-            }
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                throw GlossError(.ioFailure, "cannot create the folder: \(error.localizedDescription)", at: SourceLocation(file: out))
-            }
+            try InterchangeExportOptions.prepareFolder(out, for: documents)
             for document in documents {
                 try InterchangeExportOptions.write(try WebAnnoTSVFormat.export(document), to: (out as NSString).appendingPathComponent(document.id + ".tsv"))
             }

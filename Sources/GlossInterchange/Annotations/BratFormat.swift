@@ -186,6 +186,21 @@ public enum BratFormat {
         return vocabulary
     }
 
+    /// Moves every attribute value with white space into its span's notes as `NAME: VALUE`, as a brat attribute
+    /// value is one word; returns how many moved.
+    public static func moveSpacedValuesToNotes(_ document: inout InterchangeDocument) -> Int {
+        var moved = 0
+        for index in document.spans.indices {
+            for (name, value) in document.spans[index].attributes.sorted(by: { $0.key < $1.key }) where !textAttributes.contains(name) {
+                guard case .string(let text) = value, text.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { continue }
+                document.spans[index].attributes["AnnotatorNotes"] = .string(joined(document.spans[index].attributes["AnnotatorNotes"], "\(name): \(text)"))
+                document.spans[index].attributes[name] = nil
+                moved += 1
+            }
+        }
+        return moved
+    }
+
     /// The `.ann` of a document: T, then A/N/# of spans, then R, * and E (events rebuilt from `EVENT:ROLE`
     /// relations whose source carries the event type as its label).
     public static func annotations(_ document: InterchangeDocument) -> String {

@@ -107,12 +107,7 @@ public struct InterchangeExporter {
     public func documents(named wanted: [String]? = nil, of selection: LayerSelection, coder: String? = nil) throws -> (documents: [InterchangeDocument], unlabelled: Int) {
         try store.read { reader in
             let registry = try reader.codebookRegistry()
-            var references: [ExactKey: Set<String>] = [:]
-            for layer in selection.layers {
-                references[ExactKey(layer)] = Set(registry.current(forLayer: layer)?.layer.features.compactMap { feature -> String? in
-                    if case .spanReference = feature.kind { feature.id } else { nil }
-                } ?? [])
-            }
+            func precedes(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
             var result: [InterchangeDocument] = [], unlabelled = 0
             let selected = wanted.map { Set($0.map(ExactKey.init)) }
             for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {
@@ -120,6 +115,7 @@ public struct InterchangeExporter {
                 var document = InterchangeDocument(id: stored.externalID, text: stored.text, location: SourceLocation(file: stored.externalID))
                 var links: [(from: Int64, feature: String, to: Int64, layer: String)] = []
                 for layer in selection.layers {
+                    let codebookLayer = registry.current(forLayer: layer)?.layer
                     try reader.forEachAnnotation(matching: AnnotationFilter(documentID: stored.externalID, coder: coder, layer: layer)) { annotation in
                         let label: String
                         if selection.labelsByType {
@@ -131,13 +127,15 @@ public struct InterchangeExporter {
                             label = layer
                         }
                         var attributes: [String: JSONValue] = [:]
+                        // The span_refs the annotation makes. WebAnno TSV carries one link (slot) feature per layer here:
+                        // the first in byte order; a second span_ref stays an attribute.
+                        var references = codebookLayer?.spanReferences(in: annotation.features) ?? []
+                        if selection.labelsByType, let slot = references.min(by: { precedes($0.feature, $1.feature) }) { references = [slot] }
                         // In byte order of the names, so that the output is the same on every run.
-                        let features = annotation.features.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
-                        let slot = selection.labelsByType ? features.first { references[ExactKey(layer)]?.contains($0.key) == true }?.key : nil
-                        for (name, value) in features where selection.labelsByType || name != selection.labelFeature {
-                            // WebAnno TSV carries one link (slot) feature per layer here: a second span_ref stays an attribute.
-                            if references[ExactKey(layer)]?.contains(name) == true, !selection.labelsByType || name == slot, case .integer(let target) = value {
-                                links.append((annotation.id, name, Int64(target), layer))
+                        for (name, value) in annotation.features.sorted(by: { precedes($0.key, $1.key) })
+                        where selection.labelsByType || name != selection.labelFeature {
+                            if let reference = references.first(where: { $0.feature == name }) {
+                                links.append((annotation.id, name, reference.annotationID, layer))
                             } else if value == .bool(true) {
                                 attributes[name] = value
                             } else if let text = Self.text(value) {

@@ -194,10 +194,10 @@ struct InterchangeCodebook {
             var seen: [[UInt8]: Int] = [:]
             for index in document.spans.indices {
                 let span = document.spans[index]
-                let key = [span.coder ?? "", span.label, "\(span.start) \(span.end)", span.fragments.map { "\($0.start) \($0.end)" }.joined(separator: ";"),
-                           JSONValue.object(span.attributes).canonicalJSON].joined(separator: "\u{0}")
-                let count = (seen[Array(key.utf8)] ?? 0) + 1
-                seen[Array(key.utf8)] = count
+                let key = Array([span.coder ?? "", span.label, "\(span.start) \(span.end)", span.fragments.map { "\($0.start) \($0.end)" }.joined(separator: ";"),
+                                 JSONValue.object(span.attributes).canonicalJSON].joined(separator: "\u{0}").utf8)
+                let count = (seen[key] ?? 0) + 1
+                seen[key] = count
                 if count > 1 { document.spans[index].attributes[copy] = .string(String(count)) }
             }
             return document

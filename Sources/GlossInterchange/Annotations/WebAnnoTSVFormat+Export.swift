@@ -18,8 +18,8 @@ extension WebAnnoTSVFormat {
         return result
     }
 
-    /// Sentence text as INCEpTION writes it after `#Text=`: backslashes, tabs, line feeds and carriage returns escaped
-/// (Java escapes, which INCEpTION's reader undoes).
+    /// Sentence text as INCEpTION writes it after `#Text=`: backslashes, tabs, line feeds and carriage returns
+    /// escaped (Java escapes, which INCEpTION's reader undoes).
     static func escapeText(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
