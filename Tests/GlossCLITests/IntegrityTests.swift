@@ -62,6 +62,28 @@ struct CrashSafetyTests {
 
 @Suite("Document revisions")
 struct DocumentRevisionTests {
+    /// A document-scope layer and a span layer kept within a sentence.
+    static let codebook = """
+        id: revisions
+        version: 1
+        title: Revisions
+        layers:
+          - id: tone
+            scope: document
+            features:
+              - id: stance
+                type: category
+                required: true
+                codes:
+                  - id: critical
+                    label: Critical
+          - id: actor
+            within: sentence
+            features:
+              - id: named
+                type: boolean
+        """
+
     @Test func anUpdatedTextReanchorsAnnotationsAndKeepsTheOldRevision() throws {
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
@@ -102,26 +124,7 @@ struct DocumentRevisionTests {
     @Test func movedAnnotationsAreCheckedAgainstTheirCodebook() throws {
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
-        let codebook = try cli.folder.write("revisions.yaml", """
-            id: revisions
-            version: 1
-            title: Revisions
-            layers:
-              - id: tone
-                scope: document
-                features:
-                  - id: stance
-                    type: category
-                    required: true
-                    codes:
-                      - id: critical
-                        label: Critical
-              - id: actor
-                within: sentence
-                features:
-                  - id: named
-                    type: boolean
-            """)
+        let codebook = try cli.folder.write("revisions.yaml", Self.codebook)
         #expect(try cli.run("codebook", "add", codebook).status == 0)
         // Hand-counted: "Moscow armed the Taliban" [0, 24), "Kabul" [33, 38), the whole text [0, 49).
         let first = "Moscow armed the Taliban in May. Kabul denied it."
@@ -149,20 +152,7 @@ struct DocumentRevisionTests {
     @Test func aDocumentScopeAnnotationTakesTheNewTextOfTheSameLength() throws {
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
-        let codebook = try cli.folder.write("tone.yaml", """
-            id: tone
-            version: 1
-            title: Tone
-            layers:
-              - id: tone
-                scope: document
-                features:
-                  - id: stance
-                    type: category
-                    codes:
-                      - id: critical
-                        label: Critical
-            """)
+        let codebook = try cli.folder.write("revisions.yaml", Self.codebook)
         #expect(try cli.run("codebook", "add", codebook).status == 0)
         #expect(try cli.run("import", "docs", try cli.folder.write("v1.jsonl", #"{"id":"d","text":"abc def"}"# + "\n")).status == 0)
         #expect(try cli.run("annotate", "add", "--doc", "d", "--coder", "a", "--layer", "tone", "--start", "0", "--end", "7", "--set", "stance=critical").status == 0)
