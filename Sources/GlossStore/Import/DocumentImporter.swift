@@ -72,6 +72,7 @@ public struct DocumentImporter {
         let context = options.context
         try store.write { writer in
             var seen: [ExactKey: (sha256: String, location: SourceLocation)] = [:]
+            var registry: CodebookRegistry?  // read once, for the first updated document
             for (index, (record, location)) in records.enumerated() {
                 if index % 1000 == 0 { options.reportProgress(index) }
                 do throws(RecordError) {
@@ -96,7 +97,9 @@ public struct DocumentImporter {
                     if stored.sha256 != document.sha256, options.updatesDocuments {
                         var fileContext = context
                         fileContext.source += " " + location.description
-                        try Self.update(stored, to: document, writer: writer, context: fileContext, report: &report)
+                        let codebooks = try registry ?? writer.codebookRegistry()
+                        registry = codebooks
+                        try Self.update(stored, to: document, writer: writer, registry: codebooks, context: fileContext, report: &report)
                         seen[key] = (document.sha256, location)
                         continue
                     }
@@ -124,13 +127,13 @@ public struct DocumentImporter {
     /// An annotation of a document-scope layer covers the new text whole. A moved annotation is checked
     /// against its layer in the codebook version it was coded with (else the latest): when its new place breaks
     /// the layer's scope, length bounds or boundary and its old place did not, it is flagged.
-    private static func update(_ stored: Document, to document: Document, writer: any ProjectWriter, context: ChangeContext, report: inout Report) throws {
+    private static func update(_ stored: Document, to document: Document, writer: any ProjectWriter, registry: CodebookRegistry,
+                               context: ChangeContext, report: inout Report) throws {
         let revision = try writer.replace(document, context: context)
         report.updated.append(document.externalID)
         let anchoring = Reanchoring(old: stored.text, new: document.text)
         let text = DocumentText(document.text)
         let length = text.index.codePointCount
-        let registry = try writer.codebookRegistry()
         let oldLength = stored.text.unicodeScalars.count
         var boundaries: (old: TextBoundaries, new: TextBoundaries)?
         func textBoundaries() -> (old: TextBoundaries, new: TextBoundaries) {
