@@ -8,7 +8,7 @@ import Testing
 struct GammaTests {
     /// The two γ vectors of reference-values.json: the pygamma fixture shared by DKPro (two annotators, three units each).
     static func fixture() throws -> (continuum: Continuum, disorder: Double, gamma: Double, tolerance: Double) {
-        let url = TestPaths.shared.appendingPathComponent("agreement/reference-values.json")
+        let url = TestPaths.resources.appendingPathComponent("agreement/reference-values.json")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         let vectors = try #require(root["vectors"] as? [[String: Any]]).filter { $0["kind"] as? String == "gamma" }
         let disorder = try #require(vectors.first { $0["coefficient"] as? String == "best_alignment_disorder" })

@@ -3,7 +3,7 @@ import GlossAgreement
 import GlossTestSupport
 import Testing
 
-/// Published agreement values from ../shared/agreement/reference-values.json (Krippendorff 2004, 2011;
+/// Published agreement values from Tests/Resources/agreement/reference-values.json (Krippendorff 2004, 2011;
 /// Hayes & Krippendorff 2007; Fleiss 1971; Cohen 1960; Gwet 2008, 2014; Warrens 2010, 2012; Artstein &
 /// Poesio 2008; Zwick 1988; Brennan & Prediger 1981; Randolph 2005; …), each reproduced within its tolerance.
 @Suite("Agreement coefficients against published values")
@@ -20,7 +20,7 @@ struct ReferenceValueTests {
     }
 
     static let vectors: [Vector] = {
-        let url = TestPaths.shared.appendingPathComponent("agreement/reference-values.json")
+        let url = TestPaths.resources.appendingPathComponent("agreement/reference-values.json")
         guard let data = try? Data(contentsOf: url),
               let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let vectors = root["vectors"] as? [[String: Any]] else { return [] }
@@ -157,7 +157,7 @@ struct UnitizingReferenceTests {
     }
 
     static let vectors: [Vector] = {
-        let url = TestPaths.shared.appendingPathComponent("agreement/reference-values.json")
+        let url = TestPaths.resources.appendingPathComponent("agreement/reference-values.json")
         guard let data = try? Data(contentsOf: url), let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let vectors = root["vectors"] as? [[String: Any]] else { return [] }
         return vectors.compactMap { entry in

@@ -8,7 +8,7 @@ struct InterchangeCLITests {
     @Test func bratFolderInAndOutAndItsDraft() throws {
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
-        let folder = TestPaths.shared.appendingPathComponent("interop/brat").path
+        let folder = TestPaths.resources.appendingPathComponent("interop/brat").path
         let draft = try cli.run("codebook", "draft", "--format", "brat", folder, "--out", cli.folder.path("brat.yaml"))
         #expect(draft.status == 0)
         #expect(try cli.run("codebook", "check", cli.folder.path("brat.yaml")).standardOutput.contains("brat@1 is valid"))
@@ -18,9 +18,9 @@ struct InterchangeCLITests {
         #expect(try cli.run("codebook", "show", "brat@1").standardOutput == String(contentsOfFile: cli.folder.path("brat.yaml"), encoding: .utf8))
         #expect(try cli.run("export", "brat", "--out", cli.folder.path("out")).status == 0)
         #expect(try String(contentsOfFile: cli.folder.path("out/conll2002-es-doc-29.txt"), encoding: .utf8)
-                == String(contentsOf: TestPaths.shared.appendingPathComponent("interop/brat/conll2002-es-doc-29.txt"), encoding: .utf8))
+                == String(contentsOf: TestPaths.resources.appendingPathComponent("interop/brat/conll2002-es-doc-29.txt"), encoding: .utf8))
         let before = try cli.snapshot()
-        let refused = try cli.run("import", "annotations", "--format", "label-studio", TestPaths.shared.appendingPathComponent("interop/label-studio/html_document-xpath.annotation.json").path)
+        let refused = try cli.run("import", "annotations", "--format", "label-studio", TestPaths.resources.appendingPathComponent("interop/label-studio/html_document-xpath.annotation.json").path)
         #expect(refused.status == 65 && refused.hasOneErrorLine && refused.standardError.contains("XPath"))
         #expect(try cli.snapshot() == before)
         #expect(try cli.run("import", "annotations", "--coder", "x", folder).status == 64)
@@ -113,7 +113,7 @@ struct InterchangeCLITests {
     @Test func refiQDAProjectInAndOut() throws {
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
-        let demo = TestPaths.shared.appendingPathComponent("interop/refi-qda/qc-demo.qdpx").path
+        let demo = TestPaths.resources.appendingPathComponent("interop/refi-qda/qc-demo.qdpx").path
         let imported = try cli.run("import", "annotations", "--format", "refi-qda", demo)
         #expect(imported.status == 0 && imported.standardOutput.contains("imported 2 documents and 205 codings"), "\(imported.standardOutput)")
         let exported = try cli.run("export", "refi-qda", "--out", cli.folder.path("out.qdpx"))
@@ -128,7 +128,7 @@ struct InceptionProjectCLITests {
     @Test func theTextImportsAndTheProjectDescriptionIsRefusedWithTheReason() throws {
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
-        let folder = TestPaths.shared.appendingPathComponent("interop/inception-project")
+        let folder = TestPaths.resources.appendingPathComponent("interop/inception-project")
         #expect(try cli.run("import", "docs", folder.appendingPathComponent("Obama.txt").path).status == 0)
         let before = try cli.snapshot()
         let refused = try cli.run("import", "annotations", "--format", "uima-xmi", folder.appendingPathComponent("test-project-with-recommenders.exportedproject.json").path)

@@ -5,9 +5,9 @@ import Testing
 @Suite("gloss import tei on hostile files", .serialized)
 struct TEIMaliciousTests {
     static let canary = "/tmp/tei-canary.txt"
-    static let malicious = TestPaths.shared.appendingPathComponent("tei/malicious")
+    static let malicious = TestPaths.resources.appendingPathComponent("tei/malicious")
 
-    /// Each sample of ../shared/tei/malicious with what the error must say (its README lists what each attacks).
+    /// Each sample of Tests/Resources/tei/malicious with what the error must say (its README lists what each attacks).
     static let samples: [(file: String, says: String)] = [
         ("xxe-file-read.xml", "DOCTYPE"),
         ("xxe-etc-passwd.xml", "DOCTYPE"),

@@ -8,7 +8,7 @@ import Testing
 @Suite("brat")
 struct BratTests {
     static let context = ChangeContext(actor: "tester", time: "2026-11-21T12:00:00.000Z", source: "test")
-    static let folder = TestPaths.shared.appendingPathComponent("interop/brat")
+    static let folder = TestPaths.resources.appendingPathComponent("interop/brat")
     static let names = ["bionlp-epi-PMID-17709377", "conll2002-es-doc-29", "news-000-introduction", "news-110-note_annotation"]
 
     static func importing(_ folder: String, names: [String], into store: SQLiteStore) throws -> InterchangeImporter.Report {

@@ -22,7 +22,7 @@ struct DoccanoTests {
         let folder = try TemporaryDirectory()
         let store = try SQLiteStore(path: folder.path("gloss.sqlite"), creating: true)
         let files = ["export-relation_extraction", "export-sequence_labeling", "import-relation_extraction", "import-sequence_labeling", "import-text_classification"]
-        let report = try Self.importing(files.map { TestPaths.shared.appendingPathComponent("interop/doccano/\($0).jsonl").path }, into: store)
+        let report = try Self.importing(files.map { TestPaths.resources.appendingPathComponent("interop/doccano/\($0).jsonl").path }, into: store)
         // 1 + 3 + 1 + 3 + 3 records; 4 + 4 + 4 + 3 spans and 3 category sets; 3 + 3 relations.
         #expect(report.documents == 11 && report.annotations == 18 && report.relations == 6)
         let annotations = try store.read { try $0.annotations(matching: AnnotationFilter(layer: "doccano")) }
@@ -37,8 +37,8 @@ struct DoccanoTests {
     @Test func exportImportExportIsExact() throws {
         let folder = try TemporaryDirectory()
         let first = try SQLiteStore(path: folder.path("first.sqlite"), creating: true)
-        _ = try Self.importing([TestPaths.shared.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path,
-                                TestPaths.shared.appendingPathComponent("interop/doccano/import-text_classification.jsonl").path], into: first)
+        _ = try Self.importing([TestPaths.resources.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path,
+                                TestPaths.resources.appendingPathComponent("interop/doccano/import-text_classification.jsonl").path], into: first)
         let exported = try Self.export(first)
         let second = try SQLiteStore(path: folder.path("second.sqlite"), creating: true)
         _ = try Self.importing([folder.write("exported.jsonl", exported + "\n")], into: second)
@@ -130,7 +130,7 @@ struct InterchangeMappingTests {
         let work = try TemporaryDirectory()
         let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
         _ = try CodebookRegistration(store: store).register(file: work.write("entities.yaml", Self.codebook), context: DoccanoTests.context)
-        let documents = try DoccanoFormat.read(try InputFile(path: TestPaths.shared.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path), offsets: .utf16)
+        let documents = try DoccanoFormat.read(try InputFile(path: TestPaths.resources.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path), offsets: .utf16)
         let mapping = try InterchangeMapping.read(path: work.write("map.yaml", Self.mapping))
         let report = try InterchangeImporter(store: store, format: "doccano", coder: "ana", context: DoccanoTests.context).importDocuments(documents, mapping: mapping)
         #expect(report.annotations == 4 && report.relations == 3 && report.codebook == nil)
@@ -147,7 +147,7 @@ struct InterchangeMappingTests {
     @Test func refusesWhatTheMappingDoesNotSayAndChangesNothing() throws {
         let work = try TemporaryDirectory()
         let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
-        let documents = try DoccanoFormat.read(try InputFile(path: TestPaths.shared.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path), offsets: .utf16)
+        let documents = try DoccanoFormat.read(try InputFile(path: TestPaths.resources.appendingPathComponent("interop/doccano/export-relation_extraction.jsonl").path), offsets: .utf16)
         let mapping = try InterchangeMapping.read(path: work.write("map.yaml", Self.mapping.replacingOccurrences(of: "  DATE: {layer: entity, feature: type, value: date}\n", with: "")))
         #expect { try InterchangeImporter(store: store, format: "doccano", coder: "ana", context: DoccanoTests.context).importDocuments(documents, mapping: mapping) } throws: {
             (($0 as? GlossError)?.message ?? "").contains("label \"DATE\"")

@@ -8,7 +8,7 @@ import Testing
 @Suite("Label Studio")
 struct LabelStudioTests {
     static let context = ChangeContext(actor: "tester", time: "2026-11-21T12:00:00.000Z", source: "test")
-    static func file(_ name: String) -> String { TestPaths.shared.appendingPathComponent("interop/label-studio/\(name)").path }
+    static func file(_ name: String) -> String { TestPaths.resources.appendingPathComponent("interop/label-studio/\(name)").path }
 
     static func importing(_ paths: [String], into store: SQLiteStore) throws -> InterchangeImporter.Report {
         let documents = try paths.flatMap { try LabelStudioFormat.read(try InputFile(path: $0)) }

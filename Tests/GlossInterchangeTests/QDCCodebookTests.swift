@@ -7,7 +7,7 @@ import Testing
 
 @Suite("REFI-QDA codebook exchange (.qdc)")
 struct QDCCodebookTests {
-    static let refi = TestPaths.shared.appendingPathComponent("interop/refi-qda")
+    static let refi = TestPaths.resources.appendingPathComponent("interop/refi-qda")
     static let schema = refi.appendingPathComponent("Codebook.xsd")
     static let example = refi.appendingPathComponent("spec-annexA1-codebook.qdc")
 

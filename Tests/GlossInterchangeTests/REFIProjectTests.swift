@@ -8,7 +8,7 @@ import Testing
 @Suite("REFI-QDA projects")
 struct REFIProjectTests {
     static let context = ChangeContext(actor: "tester", time: "2026-11-21T12:00:00.000Z", source: "test")
-    static let demo = TestPaths.shared.appendingPathComponent("interop/refi-qda/qc-demo.qdpx").path
+    static let demo = TestPaths.resources.appendingPathComponent("interop/refi-qda/qc-demo.qdpx").path
 
     static func importing(_ path: String, into store: SQLiteStore) throws -> REFIProject.Report {
         try REFIProject.read(path: path).store(in: store, context: context, file: path)
@@ -34,7 +34,7 @@ struct REFIProjectTests {
         let bytes = try REFIProject.export(store: first, applicationVersion: "0.1.0", skipped: &skipped)
         #expect(skipped == 0)
         let qde = try #require(try ZipArchive.entries(of: bytes, file: "export.qdpx").first { $0.name == "project.qde" })
-        let schema = try InputFile(path: TestPaths.shared.appendingPathComponent("interop/refi-qda/Project.xsd").path)
+        let schema = try InputFile(path: TestPaths.resources.appendingPathComponent("interop/refi-qda/Project.xsd").path)
         let errors = try XMLSchemaValidator(schema: schema.bytes, file: schema.path).errors(in: try XMLTree(bytes: qde.data, file: "project.qde"))
         #expect(errors.isEmpty, "\(errors.prefix(3))")
         let path = try work.write("export.qdpx", bytes: bytes)

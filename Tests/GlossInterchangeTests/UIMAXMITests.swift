@@ -22,7 +22,7 @@ struct UIMAXMITests {
         for name in ["cassis-inception-export-cas_with_smileys", "inception-curation-stackedrel1", "inception-emoji-testSentenceWithEmoji",
                      "inception-export-relation_test", "inception-slot-testSimpleSlotFeature"] {
             let store = try SQLiteStore(path: work.path("\(name).sqlite"), creating: true)
-            let report = try Self.importing([TestPaths.shared.appendingPathComponent("interop/uima-xmi/\(name).xmi").path], into: store)
+            let report = try Self.importing([TestPaths.resources.appendingPathComponent("interop/uima-xmi/\(name).xmi").path], into: store)
             #expect(report.documents == 1)
             spans += report.annotations
             relations += report.relations
@@ -38,7 +38,7 @@ struct UIMAXMITests {
     }
 
     @Test func theTypeSystemBesideTheXMIIsRecognisedAndNoted() throws {
-        let folder = TestPaths.shared.appendingPathComponent("interop/uima-xmi")
+        let folder = TestPaths.resources.appendingPathComponent("interop/uima-xmi")
         let contents = try InterchangeFormat.uimaXMI.read([folder.appendingPathComponent("inception-export-relation_test.xmi").path,
                                                           folder.appendingPathComponent("inception-export-relation_test.TypeSystem.xml").path])
         #expect(contents.documents.map(\.id) == ["relation_test.txt"])

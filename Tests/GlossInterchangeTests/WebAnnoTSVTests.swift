@@ -8,7 +8,7 @@ import Testing
 @Suite("WebAnno TSV")
 struct WebAnnoTSVTests {
     static let context = ChangeContext(actor: "tester", time: "2026-11-21T12:00:00.000Z", source: "test")
-    static func file(_ name: String) -> String { TestPaths.shared.appendingPathComponent("interop/webanno-tsv3/\(name).tsv").path }
+    static func file(_ name: String) -> String { TestPaths.resources.appendingPathComponent("interop/webanno-tsv3/\(name).tsv").path }
 
     static func importing(_ paths: [String], into store: SQLiteStore) throws -> InterchangeImporter.Report {
         let contents = try InterchangeFormat.webannoTSV.read(paths)

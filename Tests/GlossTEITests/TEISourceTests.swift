@@ -19,7 +19,7 @@ struct TEISourceTests {
         return (store, report, folder)
     }
 
-    static func source(_ name: String) -> String { TestPaths.shared.appendingPathComponent("tei/sources/\(name)").path }
+    static func source(_ name: String) -> String { TestPaths.resources.appendingPathComponent("tei/sources/\(name)").path }
 
     /// The code points [start, end) of `text`.
     static func slice(_ text: String, _ start: Int, _ end: Int) -> String {
@@ -54,10 +54,10 @@ struct TEISourceTests {
         #expect(document.text.contains("Alice was beginning to get very tired of sitting by her sister on the bank"))
     }
 
-    @Test(arguments: ["tei/sources/catma-collection-v3.xml", "interop/catma-tei/rose_for_emily_user_simpleV3.xml", "interop/catma-tei/rose_for_emily_user_simple.xml"])
+    @Test(arguments: ["interop/catma-tei/rose_for_emily_user_simpleV3.xml", "interop/catma-tei/rose_for_emily_user_simple.xml"])
     func catmaCollectionOnItsSourceText(collection: String) throws {
-        let text = TestPaths.shared.appendingPathComponent("interop/catma-tei/rose_for_emily.txt").path
-        let (store, report, _) = try Self.importing([TestPaths.shared.appendingPathComponent(collection).path], document: text)
+        let text = TestPaths.resources.appendingPathComponent("interop/catma-tei/rose_for_emily.txt").path
+        let (store, report, _) = try Self.importing([TestPaths.resources.appendingPathComponent(collection).path], document: text)
         #expect(report.annotations == 4 && report.codebooks == ["catma@1"])
         let annotations = try store.read { try $0.annotations() }
         // By hand, in UTF-16 units of the text without its BOM: "A Rose for Emily" (16) + CRLF CRLF (4) +
@@ -70,8 +70,8 @@ struct TEISourceTests {
     }
 
     @Test func catmaStructureMarkupIsRefusedWithItsReason() throws {
-        let text = TestPaths.shared.appendingPathComponent("interop/catma-tei/rose_for_emily.txt").path
-        let structure = TestPaths.shared.appendingPathComponent("interop/catma-tei/rose_for_emily_structure.xml").path
+        let text = TestPaths.resources.appendingPathComponent("interop/catma-tei/rose_for_emily.txt").path
+        let structure = TestPaths.resources.appendingPathComponent("interop/catma-tei/rose_for_emily_structure.xml").path
         #expect { try Self.importing([structure], document: text) } throws: {
             ($0 as? GlossError)?.message.contains("structure markup") == true
         }

