@@ -68,7 +68,8 @@ extension Gloss.Annotate {
         static let configuration = CommandConfiguration(
             abstract: "Change an annotation's features or offsets, if no one else changed it first.",
             discussion: """
-                --if-revision names the revision you last saw (see `gloss annotations list --format jsonl`); if the \
+                Without --if-revision the change applies to the annotation as it is now (and is audited like any \
+                other). With it, name the revision you last saw (the REV column of `gloss annotations list`); if the \
                 annotation has moved on, nothing is changed and the command exits with status 75, naming the \
                 current revision. The result is checked against the latest codebook version of its layer. \
                 Setting or removing a feature clears a "needs recoding" flag left by a codebook migration.
@@ -84,7 +85,7 @@ extension Gloss.Annotate {
         @Option(help: "New start offset (inclusive); give --end with it.") var start: Int?
         @Option(help: "New end offset (exclusive); give --start with it.") var end: Int?
         @Option(help: "The unit of --start and --end.") var unit: OffsetUnit = .codepoint
-        @Option(help: ArgumentHelp("The revision you last saw; a newer one refuses the change.", valueName: "n")) var ifRevision: Int
+        @Option(help: ArgumentHelp("The revision you last saw; a newer one refuses the change.", valueName: "n")) var ifRevision: Int?
         @Flag(help: "Accept a layer that no registered codebook defines.") var allowUncodedLayers = false
 
         func validate() throws {

@@ -32,21 +32,30 @@ extension Gloss.Codebook {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a codebook version in the project (stored whole, with its hash).",
+            abstract: "Register codebook versions in the project (each stored whole, with its hash).",
             discussion: """
                 From then on, every annotation written to a layer of the codebook is checked against the \
-                latest registered version and records it. Versions of one codebook are registered in order.
+                latest registered version and records it. Versions of one codebook are registered in order; \
+                several files are registered together (in version order) or, if one is refused, none.
+                  gloss codebook add Codebooks/russia-taliban-coverage.yaml
                 """)
 
         @OptionGroup var project: ProjectOptions
         @OptionGroup var change: ChangeOptions
-        @Argument(help: ArgumentHelp("The codebook (YAML).", valueName: "file")) var file: String
+        @Argument(help: ArgumentHelp("The codebooks (YAML).", valueName: "file")) var files: [String]
+
+        func validate() throws {
+            guard !files.isEmpty else { throw ValidationError("name the codebook file(s) to register") }
+        }
 
         func run() throws {
             let store = try project.openStore()
-            switch try CodebookRegistration(store: store).register(file: file, context: change.changeContext(source: "codebook add \(file)")) {
-            case .registered(let reference): print("registered \(reference)")
-            case .alreadyRegistered(let reference): print("\(reference) is already registered with the same content")
+            let context = change.changeContext(source: "codebook add \(files.joined(separator: " "))")
+            for outcome in try CodebookRegistration(store: store).register(files: files, context: context) {
+                switch outcome {
+                case .registered(let reference): print("registered \(reference)")
+                case .alreadyRegistered(let reference): print("\(reference) is already registered with the same content")
+                }
             }
         }
     }
@@ -64,6 +73,7 @@ extension Gloss.Codebook {
                 table.add([codebook.id, String(codebook.version), codebook.title, codebook.addedAt, codebook.file, String(codebook.sha256.prefix(12))])
             }
             print(table.rendered, terminator: "")
+            if table.isEmpty { printError("no codebook is registered; register one with `gloss codebook add FILE`") }
         }
     }
 

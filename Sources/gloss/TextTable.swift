@@ -1,14 +1,22 @@
-/// A plain-text table for terminal listings: columns padded to their widest cell, long cells shortened.
+import Foundation
+
+/// A plain-text table for listings: columns padded to their widest cell, long cells shortened on a terminal.
 struct TextTable {
     private let columns: [String]
+    private let shortensCells: Bool
     private var rows: [[String]] = []
     private static let maximumCellWidth = 48
 
-    init(columns: [String]) { self.columns = columns }
+    /// A table whose long cells are cut with "…" only when `shortensCells` (by default: when standard output is
+    /// a terminal, so that a pipe or a file gets every character).
+    init(columns: [String], shortensCells: Bool = isatty(STDOUT_FILENO) == 1) {
+        self.columns = columns
+        self.shortensCells = shortensCells
+    }
 
     /// Adds a row; the cell at `wrapping` (if any) is kept whole instead of being shortened.
     mutating func add(_ row: [String], wrapping: Int? = nil) {
-        rows.append(row.enumerated().map { Self.cell($1, shortened: $0 != wrapping) })
+        rows.append(row.enumerated().map { Self.cell($1, shortened: shortensCells && $0 != wrapping) })
     }
 
     /// A cell's display form: control characters (line breaks, tabs) shown as spaces, long text cut with "…".
@@ -18,6 +26,8 @@ struct TextTable {
         guard shortened, flattened.count > maximumCellWidth else { return flattened }
         return String(flattened.prefix(maximumCellWidth - 1)) + "…"
     }
+
+    var isEmpty: Bool { rows.isEmpty }
 
     var rendered: String {
         var widths = columns.map(\.count)

@@ -23,6 +23,13 @@ struct AgreementSelection {
         try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotation in
             if selected.contains(ExactKey(annotation.documentID)) { annotations.append(annotation) }
         }
+        let layers = try reader.annotatedLayerNames()
+        if !layers.contains(layer) {
+            let known = Set(layers + (try reader.codebookRegistry().latest.flatMap { $0.layers.map(\.id) }))
+            if !known.contains(layer) {
+                throw GlossError(.badData, "there is no layer \(layer) in this project; \(NameSuggestion.hint(for: layer, in: known.sorted()))")
+            }
+        }
         if let feature, !annotations.contains(where: { $0.features[feature] != nil }) {
             throw GlossError(.badData, "no annotation of layer \(layer) in the selected documents has the feature \(feature)")
         }

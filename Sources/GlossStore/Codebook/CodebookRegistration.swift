@@ -19,8 +19,18 @@ public struct CodebookRegistration {
 
     /// Reads, checks and registers the codebook in `path`. Problems in the file throw `CodebookError`.
     public func register(file path: String, context: ChangeContext) throws -> Outcome {
-        let source = try InputFile(path: path).text
-        return try store.write { writer in try Self.register(source: source, file: path, writer: writer, context: context) }
+        try register(files: [path], context: context)[0]
+    }
+
+    /// Reads, checks and registers the codebooks in `paths` in one transaction: all or none. Versions of one
+    /// codebook are registered in version order whatever the order of the files.
+    public func register(files paths: [String], context: ChangeContext) throws -> [Outcome] {
+        let sources = try paths.map { path in (path: path, source: try InputFile(path: path).text) }
+        let parsed = try sources.map { entry in (entry, try Codebook.parse(entry.source, file: entry.path)) }
+        let ordered = parsed.sorted { ($0.1.id, $0.1.version) < ($1.1.id, $1.1.version) }
+        return try store.write { writer in
+            try ordered.map { try Self.register(source: $0.0.source, file: $0.0.path, writer: writer, context: context) }
+        }
     }
 
     /// Checks and registers the codebook `source` (read from `file`) within `writer`'s transaction.

@@ -28,6 +28,8 @@ public protocol ProjectReader {
     func forEachAnnotation(matching filter: AnnotationFilter, _ body: (Annotation) throws -> Void) throws
     /// Names of all coders, in order of creation.
     func coderNames() throws -> [String]
+    /// The layers that annotations are stored on, sorted.
+    func annotatedLayerNames() throws -> [String]
     /// The audit log, oldest first; `limit` keeps only the newest entries.
     func auditEntries(limit: Int?) throws -> [AuditEntry]
     /// Every registered codebook version, by id and version.
@@ -46,6 +48,8 @@ public protocol ProjectWriter: ProjectReader {
     /// Replaces a stored document's text and metadata with `document`'s, keeping the text it replaces as a
     /// revision of its own, and audits it; returns the new revision number.
     func replace(_ document: Document, context: ChangeContext) throws -> Int
+    /// Changes a stored document's title, outlet, URL and publication date (never its text) and audits the change.
+    func updateMetadata(_ document: Document, context: ChangeContext) throws
     /// Stores a new annotation, audits it, and returns its id. The coder is created (and audited) on first use.
     ///
     /// An `id` of 0 asks the store to assign one, unless an identical annotation (same document, coder,

@@ -89,11 +89,11 @@ public final class AnnotationIngest {
     /// `revision`, so that two coders editing the same annotation cannot overwrite each other. The result is
     /// checked against the latest version of its layer's codebook, which it then records; a change of
     /// feature values is a recoding, so it clears a `needs_recoding` flag. The store audits before and after.
-    public func update(id: Int64, changes: Changes, ifRevision revision: Int) throws -> Annotation {
+    public func update(id: Int64, changes: Changes, ifRevision revision: Int?) throws -> Annotation {
         guard var annotation = try writer.annotation(id: id) else {
             throw GlossError(.badData, "no annotation with id \(id); list ids with `gloss annotations list`")
         }
-        guard annotation.revision == revision else {
+        if let revision, annotation.revision != revision {
             throw GlossError(.conflict, "annotation \(id) is at revision \(annotation.revision), not \(revision): someone changed it since you read it; look at it again (`gloss annotations list --format jsonl`) and retry with --if-revision \(annotation.revision)")
         }
         for name in changes.unset { annotation.features[name] = nil }

@@ -102,6 +102,10 @@ final class SQLiteTransaction: ProjectWriter {
         try String.fetchAll(db, sql: "SELECT name FROM coder ORDER BY id")
     }
 
+    func annotatedLayerNames() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT layer FROM annotation ORDER BY layer")
+    }
+
     func auditEntries(limit: Int?) throws -> [AuditEntry] {
         let sql = "SELECT id, at, actor, action, entity, entity_id, source, before, after FROM audit_log"
         let rows: [Row]
@@ -149,6 +153,16 @@ final class SQLiteTransaction: ProjectWriter {
         try appendAudit(context, action: .update, entity: .document, entityID: document.externalID,
                         before: before.nativeJSONLine(includingText: false), after: document.nativeJSONLine(includingText: false))
         return revision + 1
+    }
+
+    func updateMetadata(_ document: Document, context: ChangeContext) throws {
+        guard let before = try self.document(externalID: document.externalID) else {
+            throw GlossError(.badData, "there is no document \"\(document.externalID)\"; list them with `gloss docs list`")
+        }
+        try db.execute(sql: "UPDATE document SET title = ?, outlet = ?, url = ?, published = ? WHERE external_id = ?",
+                       arguments: [document.title, document.outlet, document.url, document.published, document.externalID])
+        try appendAudit(context, action: .update, entity: .document, entityID: document.externalID,
+                        before: before.nativeJSONLine(includingText: false), after: document.nativeJSONLine(includingText: false))
     }
 
     func insert(_ annotation: Annotation, context: ChangeContext) throws -> (id: Int64, isNew: Bool) {
