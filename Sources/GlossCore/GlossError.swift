@@ -11,6 +11,8 @@ public struct GlossError: Error, Sendable, Equatable, CustomStringConvertible {
         case badData = 65
         /// 66 (`EX_NOINPUT`): an input file or database does not exist.
         case missingInput = 66
+        /// 73 (`EX_CANTCREAT`): an output file cannot be created, for example because one is already there.
+        case cannotCreate = 73
         /// 74 (`EX_IOERR`): reading or writing failed.
         case ioFailure = 74
         /// 75 (`EX_TEMPFAIL`): the input conflicts with what the database holds.

@@ -48,12 +48,18 @@ public struct TEIExporter {
     }
 
     /// Writes the export to `path` (a folder, or a file with `isSingleFile`); `progress` is called after each
-    /// document with the number written so far. Files appear only when complete.
+    /// document with the number written so far. Files appear only when complete. A file already there is refused
+    /// (exit 73) before anything is written, unless `overwriting`.
     @discardableResult
-    public func export(to path: String, progress: (Int) -> Void = { _ in }) throws -> Report {
+    public func export(to path: String, overwriting: Bool = false, progress: (Int) -> Void = { _ in }) throws -> Report {
         try store.read { reader in
             let project = try ExportedProject(reader: reader, options: options)
             var report = Report()
+            var names: Set<String> = []
+            let filePaths = options.isSingleFile ? [path] : project.documents.map {
+                (path as NSString).appendingPathComponent(Self.fileName(for: $0.externalID, taken: &names))
+            }
+            try OutputFile.prepare(filePaths, overwriting: overwriting)
             if options.isSingleFile {
                 try TEIFile.write(to: path) { file in
                     let writer = try XMLStreamWriter(indent: true)
@@ -90,9 +96,7 @@ public struct TEIExporter {
                 } catch {
                     throw GlossError(.ioFailure, "cannot create the output folder: \(error.localizedDescription)", at: SourceLocation(file: path))
                 }
-                var names: Set<String> = []
-                for (index, summary) in project.documents.enumerated() {
-                    let filePath = (path as NSString).appendingPathComponent(Self.fileName(for: summary.externalID, taken: &names))
+                for (index, (summary, filePath)) in zip(project.documents, filePaths).enumerated() {
                     try TEIFile.write(to: filePath) { file in
                         let writer = try XMLStreamWriter(indent: true)
                         try writer.startDocument()
@@ -131,7 +135,7 @@ enum TEIFile {
     }
 
     static func write(to path: String, _ body: (Output) throws -> Void) throws {
-        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        let temporary = OutputFile.partialPath(for: path)
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
             throw GlossError(.ioFailure, "cannot create the file", at: SourceLocation(file: path))
         }
@@ -139,8 +143,7 @@ enum TEIFile {
             try body(Output(handle: handle))
             try handle.synchronize()
             try handle.close()
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+            try OutputFile.moveIntoPlace(temporary, path)
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: temporary)

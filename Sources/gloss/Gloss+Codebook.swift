@@ -139,8 +139,10 @@ extension Gloss.Codebook {
         @Option(help: "The exchange format.") var format: Format = .qdc
         @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
         @Option(help: ArgumentHelp("An XML Schema (.xsd) the export must satisfy.", valueName: "xsd")) var schema: String?
+        @OptionGroup var overwrite: OverwriteOptions
 
         func run() throws {
+            try OutputFile.prepare([out], overwriting: overwrite.force)
             let registered = try registeredCodebook(codebook, in: project.openStore())
             let parsed = try GlossCodebook.Codebook.parse(registered.source, file: "\(registered.id)@\(registered.version)")
             let export = QDCCodebook.export(parsed)
@@ -151,7 +153,7 @@ extension Gloss.Codebook {
                     throw GlossError(.badData, "the export does not satisfy \(schema): line \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")")
                 }
             }
-            try writeFile(bytes, to: out)
+            try OutputFile.write(bytes, to: out)
             print("exported \(registered.id)@\(registered.version) to \(out)")
             for item in export.notCarried { print("not carried by .qdc: \(item)") }
         }
@@ -169,14 +171,16 @@ extension Gloss.Codebook {
         @Argument(help: ArgumentHelp("The .qdc file.", valueName: "file")) var file: String
         @Option(help: ArgumentHelp("The draft codebook's id (default: from the file name).", valueName: "id")) var id: String?
         @Option(help: ArgumentHelp("Where to write the draft (default: standard output).", valueName: "file")) var out: String?
+        @OptionGroup var overwrite: OverwriteOptions
 
         func run() throws {
+            if let out { try OutputFile.prepare([out], overwriting: overwrite.force) }
             let bytes = Array(try InputFile(path: file).text.utf8)
             let name = id ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let codebookID = String(name.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-" })
             let draft = try QDCCodebook.draft(fromQDC: bytes, file: file, id: codebookID.first?.isLetter == true ? codebookID : "codebook-" + codebookID)
             if let out {
-                try writeFile(Array(draft.yaml.utf8), to: out)
+                try OutputFile.write(Array(draft.yaml.utf8), to: out)
                 print("wrote a draft codebook with \(draft.codeCount) codes to \(out); review it, then `gloss codebook add \(out)`")
             } else {
                 print(draft.yaml, terminator: "")
@@ -198,15 +202,6 @@ func registeredCodebook(_ spec: String, in store: SQLiteStore) throws -> Registe
     return found
 }
 
-/// Writes a file whole, replacing it only once the new content is complete.
-func writeFile(_ bytes: [UInt8], to path: String) throws {
-    do {
-        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)", at: SourceLocation(file: path))
-    }
-}
-
 extension Gloss.Codebook {
     struct Draft: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -225,12 +220,14 @@ extension Gloss.Codebook {
         @Option(help: "With --format doccano: what the offsets count (default utf16).") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
         @Option(help: ArgumentHelp("Write the draft here instead of printing it.", valueName: "file")) var out: String?
         @Argument(help: ArgumentHelp("The files or folders to read.", valueName: "path")) var paths: [String]
+        @OptionGroup var overwrite: OverwriteOptions
 
         func validate() throws {
             if format == .native { throw ValidationError("native files name their layers; there is nothing to draft (use --format doccano, brat, label-studio or refi-qda)") }
         }
 
         func run() throws {
+            if let out { try OutputFile.prepare([out], overwriting: overwrite.force) }
             let yaml: String
             if format == .refiQDA {
                 let files = try InputFile.expand(paths, extensions: ["qdpx"])
@@ -243,11 +240,7 @@ extension Gloss.Codebook {
                 return
             }
             if let out {
-                do {
-                    try Data(yaml.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-                } catch {
-                    throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
-                }
+                try OutputFile.write(Array(yaml.utf8), to: out)
                 print("wrote the draft codebook to \(out)")
             } else {
                 print(yaml, terminator: "")

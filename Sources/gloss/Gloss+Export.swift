@@ -21,14 +21,17 @@ extension Gloss.Export {
                 Registering those (`gloss codebook add`, in version order), then importing both files into a \
                 new database (`gloss import docs DIR/documents.jsonl`, then `gloss import annotations --restore \
                 DIR/annotations.jsonl`) reproduces the project, and exporting it again gives byte-identical \
-                files. Existing JSON Lines files in the folder are replaced only when the export is complete.
+                files. Files already in the folder are refused unless --force, which replaces them once the export \
+                is complete.
+                  gloss export jsonl --out backup-2026-12/
                 """)
 
         @OptionGroup var project: ProjectOptions
         @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
+        @OptionGroup var overwrite: OverwriteOptions
 
         func run() throws {
-            let report = try NativeExporter(store: try project.openStore()).export(to: out)
+            let report = try NativeExporter(store: try project.openStore()).export(to: out, overwriting: overwrite.force)
             let codebooks = report.codebooks > 0 ? " and \(report.codebooks) codebook version\(report.codebooks == 1 ? "" : "s")" : ""
             print("exported \(report.documents) documents, \(report.annotations) annotations\(codebooks) to \(out)")
         }
@@ -64,11 +67,12 @@ extension Gloss.Export {
         @Option(help: ArgumentHelp("Only this coder's annotations.", valueName: "name")) var coder: String?
         @Option(help: ArgumentHelp("Only this layer's annotations.", valueName: "layer")) var layer: String?
         @Flag(help: "Start the file with a UTF-8 byte order mark, which Excel needs to read UTF-8.") var bom = false
+        @OptionGroup var overwrite: OverwriteOptions
 
         func run() throws {
             let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: coder, layer: layer),
                                          startsWithByteOrderMark: bom)
-                .export(to: out)
+                .export(to: out, overwriting: overwrite.force)
             print("exported \(report.rows) annotations with \(report.featureColumns.count) feature columns to \(out)")
         }
     }

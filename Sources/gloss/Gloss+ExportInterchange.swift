@@ -8,21 +8,27 @@ import GlossStore
 struct InterchangeExportOptions: ParsableArguments {
     @OptionGroup var project: ProjectOptions
     @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
+    @OptionGroup var overwrite: OverwriteOptions
 
     /// Writes `text` to `path` whole (a temporary file moved into place).
     static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: path))
-        }
+        try OutputFile.write(Array(text.utf8), to: path)
     }
 
-    /// Creates the folder `out` for one file per document, after checking that every document id can name a file.
-    static func prepareFolder(_ out: String, for documents: [InterchangeDocument]) throws {
+    /// Refuses a file already at `path` unless --force.
+    func prepareFile(_ path: String) throws {
+        try OutputFile.prepare([path], overwriting: overwrite.force)
+    }
+
+    /// Creates the folder `out` for one file per document and extension, after checking that every document id can
+    /// name a file and that no file is in the way (unless --force).
+    func prepareFolder(_ out: String, for documents: [InterchangeDocument], extensions: [String]) throws {
         if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
             throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a file name; export the others with --doc")
         }
+        try OutputFile.prepare(documents.flatMap { document in
+            extensions.map { (out as NSString).appendingPathComponent(document.id + "." + $0) }
+        }, overwriting: overwrite.force)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
@@ -136,6 +142,7 @@ extension Gloss.Export {
         func run() throws {
             let documents = try selection.documents(options, format: "doccano")
             let lines = try documents.map { try DoccanoFormat.record($0, offsets: offsets == .utf16 ? .utf16 : .codepoint) }
+            try options.prepareFile(out)
             try InterchangeExportOptions.write(lines.map { $0 + "\n" }.joined(), to: out)
             print(InterchangeExportOptions.summary(documents, to: out))
         }
@@ -173,7 +180,7 @@ extension Gloss.Export {
             var noted = 0
             for index in documents.indices { noted += BratFormat.moveSpacedValuesToNotes(&documents[index]) }
             if noted > 0 { printError("warning: \(noted) attribute values with white space, which brat cannot hold, went into the spans' notes as NAME: VALUE") }
-            try InterchangeExportOptions.prepareFolder(out, for: documents)
+            try options.prepareFolder(out, for: documents, extensions: ["txt", "ann"])
             for document in documents {
                 let base = (out as NSString).appendingPathComponent(document.id)
                 try InterchangeExportOptions.write(document.text, to: base + ".txt")
@@ -209,6 +216,7 @@ extension Gloss.Export {
 
         func run() throws {
             let documents = try selection.documents(options, format: "label-studio")
+            try options.prepareFile(out)
             try InterchangeExportOptions.write(LabelStudioFormat.export(documents) + "\n", to: out)
             print(InterchangeExportOptions.summary(documents, to: out))
         }
@@ -241,17 +249,14 @@ extension Gloss.Export {
         var documentLayer = REFIProject.documentLayer
 
         func run() throws {
+            try options.prepareFile(out)
             var skipped = 0
             let bytes = try REFIProject.export(store: try options.project.openStore(), layer: layer, feature: feature,
                                                documentLayer: documentLayer == "none" ? nil : documentLayer,
                                                documents: options.doc.map { $0.split(separator: ",").map(String.init) }, applicationVersion: Gloss.version,
                                                skipped: &skipped)
             if skipped > 0 { printError("warning: \(skipped) annotations carry a code the latest code tree of \(layer).\(feature) does not have; they are not in the export") }
-            do {
-                try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw GlossError(.ioFailure, "cannot write: \(error.localizedDescription)", at: SourceLocation(file: out))
-            }
+            try OutputFile.write(bytes, to: out)
             print("exported a REFI-QDA project (\(bytes.count) bytes) to \(out)")
         }
     }
@@ -289,7 +294,7 @@ extension Gloss.Export {
 
         func run() throws {
             let documents = try selection.documents(options, format: "webanno-tsv", labelsByType: true)
-            try InterchangeExportOptions.prepareFolder(out, for: documents)
+            try options.prepareFolder(out, for: documents, extensions: ["tsv"])
             for document in documents {
                 try InterchangeExportOptions.write(try WebAnnoTSVFormat.export(document), to: (out as NSString).appendingPathComponent(document.id + ".tsv"))
             }

@@ -35,6 +35,7 @@ extension Gloss.Export {
         @Flag(help: "Write one teiCorpus file instead of a folder of files.") var single = false
         @Flag(name: .customLong("validate"), help: "Validate the files written against the TEI schema; invalid output exits 65.") var validatesOutput = false
         @Option(help: ArgumentHelp("The RELAX NG schema for --validate (default: $GLOSS_TEI_SCHEMA).", valueName: "file")) var schema: String?
+        @OptionGroup var overwrite: OverwriteOptions
 
         var schemaPath: String? { schema ?? ProcessInfo.processInfo.environment["GLOSS_TEI_SCHEMA"] }
 
@@ -62,7 +63,7 @@ extension Gloss.Export {
             let exporter = TEIExporter(store: try project.openStore(), options: TEIExporter.Options(
                 documents: doc.map(Self.items), coders: coder.map(Self.items), isSingleFile: single, applicationVersion: Gloss.version))
             let progress = Progress.report("documents exported:")
-            let report = try exporter.export(to: out) { progress($0) }
+            let report = try exporter.export(to: out, overwriting: overwrite.force) { progress($0) }
             Progress.finish()
             print("exported \(report.documents) documents and \(report.annotations) annotations as TEI to \(out)")
             guard let validator else { return }

@@ -16,7 +16,7 @@ struct Gloss: ParsableCommand {
             variable names another. Offsets are Unicode code points, half-open [start, end).
 
             Exit status: 0 success, 1 `gloss validate` found violations, 64 bad usage, 65 bad input data, 66 missing input file or database, \
-            74 I/O failure, 75 conflict with stored data. Every command that writes does so in one \
+            73 an output file is already there (pass --force to replace it), 74 I/O failure, 75 conflict with stored data. Every command that writes does so in one \
             transaction: it succeeds whole or changes nothing.
 
             Start with:

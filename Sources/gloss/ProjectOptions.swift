@@ -41,6 +41,12 @@ extension ChangeOptions {
     }
 }
 
+/// The `--force` of commands that write files: without it, a file already at the destination is refused (exit 73).
+struct OverwriteOptions: ParsableArguments {
+    @Flag(help: "Replace files that are already at the destination (without it the command refuses, exit 73).")
+    var force = false
+}
+
 /// How listings are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, jsonl

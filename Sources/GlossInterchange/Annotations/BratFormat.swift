@@ -24,9 +24,11 @@ public enum BratFormat {
     /// The attribute of a trigger that marks an event without arguments, with the event's type.
     public static let eventAttribute = "_event"
 
-    /// The document of `txt` and the `.ann` beside it (`ann` when given), named after the file.
+    /// The document of `txt` and the `.ann` beside it (`ann` when given), named after the file. The text must lie
+    /// in the folder of the `.ann` (a symbolic link out of it is refused).
     public static func read(text txt: String, annotations ann: String) throws -> InterchangeDocument {
-        try read(text: try InputFile(path: txt).text, id: ((txt as NSString).lastPathComponent as NSString).deletingPathExtension, annotations: try InputFile(path: ann))
+        let folder = (ann as NSString).deletingLastPathComponent
+        return try read(text: try InputFile(path: txt, confinedTo: folder).text, id: ((txt as NSString).lastPathComponent as NSString).deletingPathExtension, annotations: try InputFile(path: ann))
     }
 
     /// The document `id` with `text`, annotated by `file` (an `.ann`).
@@ -168,7 +170,8 @@ public enum BratFormat {
         var vocabulary = InterchangeVocabulary()
         vocabulary.textAttributes = textAttributes
         var section = ""
-        for rawLine in Self.lines(try InputFile(path: path).text) {
+        let folder = (path as NSString).deletingLastPathComponent
+        for rawLine in Self.lines(try InputFile(path: path, confinedTo: folder).text) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             if line.hasPrefix("["), line.hasSuffix("]") { section = String(line.dropFirst().dropLast()); continue }

@@ -29,9 +29,11 @@ public struct CSVExporter {
         self.startsWithByteOrderMark = startsWithByteOrderMark
     }
 
+    /// Writes the CSV file; refuses (exit 73) when `path` is already there, unless `overwriting`.
     @discardableResult
-    public func export(to path: String) throws -> Report {
-        try store.read { reader in
+    public func export(to path: String, overwriting: Bool = false) throws -> Report {
+        try OutputFile.prepare([path], overwriting: overwriting)
+        return try store.read { reader in
             var names: Set<[UInt8]> = []
             try reader.forEachAnnotation(matching: filter) { annotation in
                 for name in annotation.features.keys { names.insert(Array(name.utf8)) }

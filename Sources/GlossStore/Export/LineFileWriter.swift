@@ -1,7 +1,7 @@
 import Foundation
 import GlossCore
 
-/// Writes a text file line by line through a buffer, under a temporary name (`PATH.partial`) until it is
+/// Writes a text file line by line through a buffer, under a temporary name (`PATH.partial-PID`) until it is
 /// moved into place, so that a failed export never leaves a half-written file under the real name.
 final class LineFileWriter {
     /// The finished file, not yet under its real name.
@@ -9,13 +9,7 @@ final class LineFileWriter {
         let temporaryPath: String
         let path: String
 
-        func moveIntoPlace() throws {
-            guard rename(temporaryPath, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                discard()
-                throw GlossError(.ioFailure, "cannot move the finished file into place: \(reason)", at: SourceLocation(file: path))
-            }
-        }
+        func moveIntoPlace() throws { try OutputFile.moveIntoPlace(temporaryPath, path) }
 
         func discard() { try? FileManager.default.removeItem(atPath: temporaryPath) }
     }
@@ -31,10 +25,10 @@ final class LineFileWriter {
         buffer.reserveCapacity(Self.flushThreshold + 4096)
     }
 
-    /// Writes the lines `body` produces to `path.partial`. Errors from `body` pass through unchanged;
+    /// Writes the lines `body` produces to `path.partial-PID`. Errors from `body` pass through unchanged;
     /// on any error the partial file is removed.
     static func write(to path: String, _ body: (LineFileWriter) throws -> Void) throws -> Partial {
-        let partial = Partial(temporaryPath: path + ".partial", path: path)
+        let partial = Partial(temporaryPath: OutputFile.partialPath(for: path), path: path)
         guard FileManager.default.createFile(atPath: partial.temporaryPath, contents: nil),
               let handle = FileHandle(forWritingAtPath: partial.temporaryPath) else {
             throw GlossError(.ioFailure, "cannot create the file", at: SourceLocation(file: partial.temporaryPath))

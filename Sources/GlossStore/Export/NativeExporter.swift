@@ -19,8 +19,9 @@ public struct NativeExporter {
 
     public init(store: any ProjectStore) { self.store = store }
 
+    /// Writes the export into `folder`; refuses (exit 73) when one of its files is already there, unless `overwriting`.
     @discardableResult
-    public func export(to folder: String) throws -> Report {
+    public func export(to folder: String, overwriting: Bool = false) throws -> Report {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -29,17 +30,19 @@ public struct NativeExporter {
         var report = Report()
         try store.read { reader in
             let codebooks = try reader.registeredCodebooks()
+            let codebookFolder = (folder as NSString).appendingPathComponent("codebooks")
+            let codebookPaths = codebooks.map {
+                (codebookFolder as NSString).appendingPathComponent("\($0.id)@\($0.version).yaml")
+            }
+            try OutputFile.prepare(["documents.jsonl", "annotations.jsonl"].map { (folder as NSString).appendingPathComponent($0) }
+                                   + codebookPaths, overwriting: overwriting)
             if !codebooks.isEmpty {
-                let codebookFolder = (folder as NSString).appendingPathComponent("codebooks")
                 do {
                     try FileManager.default.createDirectory(atPath: codebookFolder, withIntermediateDirectories: true)
-                    for codebook in codebooks {
-                        let path = (codebookFolder as NSString).appendingPathComponent("\(codebook.id)@\(codebook.version).yaml")
-                        try Data(codebook.source.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-                    }
                 } catch {
-                    throw GlossError(.ioFailure, "cannot write the codebooks: \(error.localizedDescription)", at: SourceLocation(file: codebookFolder))
+                    throw GlossError(.ioFailure, "cannot create the codebook folder: \(error.localizedDescription)", at: SourceLocation(file: codebookFolder))
                 }
+                for (codebook, path) in zip(codebooks, codebookPaths) { try OutputFile.write(Array(codebook.source.utf8), to: path) }
                 report.codebooks = codebooks.count
             }
             let documents = try LineFileWriter.write(to: (folder as NSString).appendingPathComponent("documents.jsonl")) { output in

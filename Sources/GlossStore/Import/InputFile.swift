@@ -19,37 +19,73 @@ public struct InputFile {
         }
     }
 
-    /// Reads `path`, refusing a missing file (66), an unreadable one (74) and invalid UTF-8 (65, with line and column).
-    public init(path: String) throws {
-        self.path = path
-        let url = URL(fileURLWithPath: path)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) {
-                throw GlossError(.missingInput, "no such file", at: SourceLocation(file: path))
-            }
-            throw GlossError(.ioFailure, "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: path))
+    /// Reads `path`, refusing a missing file (66), one that is not a regular file (66), an unreadable one (74)
+    /// and invalid UTF-8 (65, with line and column). With `folder`, the file (after resolving symbolic links and
+    /// `..`) must lie inside that folder (65): for files an input names or that lie beside it.
+    public init(path: String, confinedTo folder: String? = nil) throws {
+        try self.init(path: path, bytes: try Self.rawBytes(path: path, confinedTo: folder))
+    }
+
+    /// The bytes of a file that need not be text (an archive), refusing what `init(path:)` refuses except encoding.
+    public static func rawBytes(path: String, confinedTo folder: String? = nil) throws -> [UInt8] {
+        if let folder { try checkContainment(of: path, in: folder) }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw GlossError(.missingInput, "no such file", at: SourceLocation(file: path)) }
+            throw GlossError(.ioFailure, "cannot open the file: \(String(cString: strerror(code)))", at: SourceLocation(file: path))
         }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        self.bytes = bytes
-        if let badOffset = Self.firstInvalidUTF8Offset(in: bytes) {
-            throw GlossError(.badData, "invalid UTF-8 (byte 0x\(String(bytes[badOffset], radix: 16, uppercase: true))); save the file as UTF-8",
-                             at: location(ofByte: badOffset))
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw GlossError(.ioFailure, "cannot read the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            let kind: String
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: kind = "a folder"
+            case S_IFIFO: kind = "a FIFO (named pipe)"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            case S_IFSOCK: kind = "a socket"
+            default: kind = "something else"
+            }
+            throw GlossError(.missingInput, "not a regular file but \(kind); give a file", at: SourceLocation(file: path))
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count / 2))) }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw GlossError(.ioFailure, "cannot read the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    /// Refuses (65) a `path` that, once symbolic links and `..` are resolved, lies outside `folder`.
+    public static func checkContainment(of path: String, in folder: String) throws {
+        guard let base = realPath(folder.isEmpty ? "." : folder) else {
+            throw GlossError(.missingInput, "no such folder", at: SourceLocation(file: folder))
+        }
+        guard let resolved = realPath(path) else { return }  // missing: reading it says so
+        guard resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/") else {
+            throw GlossError(.badData, "leads to \(resolved), outside the folder \(folder); put the file itself in the folder",
+                             at: SourceLocation(file: path))
         }
     }
 
-    /// The bytes of a file that need not be text (an archive), refusing a missing file (66) and an
-    /// unreadable one (74).
-    public static func rawBytes(path: String) throws -> [UInt8] {
-        do {
-            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) { throw GlossError(.missingInput, "no such file", at: SourceLocation(file: path)) }
-            throw GlossError(.ioFailure, "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: path))
-        }
+    /// The canonical absolute path of an existing file (symbolic links and `..` resolved), or nil.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The text of the whole file.
@@ -83,34 +119,21 @@ public struct InputFile {
         }
     }
 
-    /// The files named by `paths`: files as given, folders expanded to the files with one of
-    /// `extensions` below them (sorted, hidden files skipped).
+    /// The files named by `paths`: files as given, folders expanded to the files with one of `extensions` below
+    /// them (sorted; hidden files and folders skipped). Symbolic links inside a folder are followed only to files
+    /// inside it; a name that is not UTF-8 is refused (65) with its bytes; folders nest at most 64 deep.
     public static func expand(_ paths: [String], extensions: Set<String>) throws -> [String] {
         var result: [String] = []
-        let fileManager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            var status = stat()
+            guard stat(path, &status) == 0 else {
                 throw GlossError(.missingInput, "no such file or folder", at: SourceLocation(file: path))
             }
-            guard isDirectory.boolValue else {
+            guard status.st_mode & S_IFMT == S_IFDIR else {
                 result.append(path)
                 continue
             }
-            guard let enumerator = fileManager.enumerator(atPath: path) else {
-                throw GlossError(.ioFailure, "cannot list the folder", at: SourceLocation(file: path))
-            }
-            var found: [String] = []
-            while let relative = enumerator.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") {
-                    enumerator.skipDescendants()  // hidden folders (.git, .ipynb_checkpoints) and files
-                    continue
-                }
-                if extensions.contains((name as NSString).pathExtension.lowercased()) {
-                    found.append((path as NSString).appendingPathComponent(relative))
-                }
-            }
+            let found = try filesBelow(path, extensions: extensions)
             if found.isEmpty {
                 throw GlossError(.missingInput, "the folder has no \(extensions.sorted().map { "." + $0 }.joined(separator: " or ")) files",
                                  at: SourceLocation(file: path))
@@ -118,6 +141,45 @@ public struct InputFile {
             result += found.sorted()
         }
         return result
+    }
+
+    /// The files with one of `extensions` below `root`, read with `readdir` so that names keep their bytes.
+    private static func filesBelow(_ root: String, extensions: Set<String>) throws -> [String] {
+        var found: [String] = []
+        var pending: [(folder: String, depth: Int)] = [(root, 0)]
+        while let (folder, depth) = pending.popLast() {
+            guard let directory = opendir(folder) else {
+                throw GlossError(.ioFailure, "cannot list the folder: \(String(cString: strerror(errno)))", at: SourceLocation(file: folder))
+            }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                guard let first = nameBytes.first, first != UInt8(ascii: ".") else { continue }  // ., .., hidden
+                guard let name = String(validating: nameBytes, as: UTF8.self) else {
+                    let shown = String(decoding: nameBytes, as: UTF8.self)
+                    let hex = nameBytes.map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+                    throw GlossError(.badData, "the file name \"\(shown)\" is not valid UTF-8 (bytes \(hex)); rename it",
+                                     at: SourceLocation(file: folder))
+                }
+                let path = (folder as NSString).appendingPathComponent(name)
+                var status = stat()
+                guard lstat(path, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR:
+                    guard depth < 64 else {
+                        throw GlossError(.badData, "folders nest more than 64 deep here", at: SourceLocation(file: path))
+                    }
+                    pending.append((path, depth + 1))
+                case S_IFLNK:
+                    guard extensions.contains((name as NSString).pathExtension.lowercased()) else { continue }
+                    try checkContainment(of: path, in: root)
+                    found.append(path)
+                default:
+                    if extensions.contains((name as NSString).pathExtension.lowercased()) { found.append(path) }
+                }
+            }
+        }
+        return found
     }
 }
 
