@@ -34,6 +34,7 @@ extension Gloss.Annotate {
         @Option(name: .customLong("set"), help: ArgumentHelp("A feature value, feature=value (repeatable).", valueName: "feature=value"))
         var settings: [String] = []
         @Flag(help: "Accept a layer that no registered codebook defines.") var allowUncodedLayers = false
+        @OptionGroup var limits: LimitOptions
 
         func validate() throws {
             guard start >= 0 else { throw ValidationError("--start must be 0 or more") }
@@ -55,7 +56,8 @@ extension Gloss.Annotate {
             let store = try project.openStore()
             let context = change.changeContext(source: "annotate add")
             let outcome = try store.write { writer in
-                try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers).add(record)
+                try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers,
+                                     limits: limits.inputLimits).add(record)
             }
             switch outcome {
             case .inserted(let annotation): print(annotation.id)
@@ -87,6 +89,7 @@ extension Gloss.Annotate {
         @Option(help: "The unit of --start and --end.") var unit: OffsetUnit = .codepoint
         @Option(help: ArgumentHelp("The revision you last saw; a newer one refuses the change.", valueName: "n")) var ifRevision: Int?
         @Flag(help: "Accept a layer that no registered codebook defines.") var allowUncodedLayers = false
+        @OptionGroup var limits: LimitOptions
 
         func validate() throws {
             guard (start == nil) == (end == nil) else { throw ValidationError("give --start and --end together") }
@@ -101,7 +104,8 @@ extension Gloss.Annotate {
             let store = try project.openStore()
             let context = change.changeContext(source: "annotate update")
             let updated = try store.write { writer in
-                try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers)
+                try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers,
+                                     limits: limits.inputLimits)
                     .update(id: annotationID, changes: changes, ifRevision: ifRevision)
             }
             print("updated annotation \(updated.id) to revision \(updated.revision)")

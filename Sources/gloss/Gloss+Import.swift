@@ -16,10 +16,11 @@ extension Gloss {
 struct ImportArguments: ParsableArguments {
     @Flag(help: "Skip bad records with a warning and import the rest (default: one bad record rejects the whole import).")
     var skipInvalid = false
+    @OptionGroup var limits: LimitOptions
 
     func options(_ change: ChangeOptions, source: String, allowsUncodedLayers: Bool = false, restoresExport: Bool = false) -> ImportOptions {
         ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowsUncodedLayers, restoresExport: restoresExport,
-                      context: change.changeContext(source: source),
+                      limits: limits.inputLimits, context: change.changeContext(source: source),
                       reportSkipped: { printError("warning: \($0) (skipped)") },
                       reportProgress: Progress.report("read"))
     }

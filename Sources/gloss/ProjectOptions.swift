@@ -47,6 +47,37 @@ struct OverwriteOptions: ParsableArguments {
     var force = false
 }
 
+/// The size limits of input, as options (sizes in bytes, or with K, M or G: 64M).
+struct LimitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The longest JSON Lines line accepted (default 32M).", valueName: "size"),
+            transform: ByteSize.parse)
+    var maxLineBytes: Int = InputLimits.default.maximumLineBytes
+    @Option(help: ArgumentHelp("The longest document text accepted (default 16M).", valueName: "size"), transform: ByteSize.parse)
+    var maxDocumentBytes: Int = InputLimits.default.maximumDocumentBytes
+    @Option(help: ArgumentHelp("The longest feature value accepted, unless the codebook sets max_length (default 1M).",
+                               valueName: "size"), transform: ByteSize.parse)
+    var maxFeatureBytes: Int = InputLimits.default.maximumFeatureBytes
+
+    var inputLimits: InputLimits {
+        InputLimits(maximumLineBytes: maxLineBytes, maximumDocumentBytes: maxDocumentBytes, maximumFeatureBytes: maxFeatureBytes)
+    }
+}
+
+/// A size given as bytes or with a binary suffix: 500K, 64M, 2G.
+enum ByteSize {
+    static func parse(_ text: String) throws -> Int {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(text.uppercased())
+        var factor = 1
+        if digits.hasSuffix("B") { digits = digits.dropLast() }
+        if let last = digits.last, let unit = units[last] { factor = unit; digits = digits.dropLast() }
+        guard let number = Int(digits), number > 0, number <= Int.max / factor else {
+            throw ValidationError("\(text) is not a size; write bytes or a number with K, M or G (64M)")
+        }
+        return number * factor
+    }
+}
+
 /// How listings are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, jsonl

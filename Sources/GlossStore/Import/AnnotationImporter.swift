@@ -28,13 +28,13 @@ public struct AnnotationImporter {
         let options = options
         try store.write { writer in
             let ingest = try AnnotationIngest(writer: writer, context: options.context, allowsUncodedLayers: options.allowsUncodedLayers,
-                                              checksCodebooks: !options.restoresExport)
+                                              checksCodebooks: !options.restoresExport, limits: options.limits)
             var linesRead = 0
             for path in files {
                 let file = try InputFile(path: path)
                 report.files += 1
                 ingest.context.source = options.context.source + " " + path
-                try JSONLines(file: file).forEachRecord(decode: AnnotationRecord.init(json:)) { line, parsed in
+                try JSONLines(file: file, maximumLineBytes: options.limits.maximumLineBytes).forEachRecord(decode: AnnotationRecord.init(json:)) { line, parsed in
                     linesRead += 1
                     if linesRead % 10_000 == 0 { options.reportProgress(linesRead) }
                     let location = SourceLocation(file: path, line: line)

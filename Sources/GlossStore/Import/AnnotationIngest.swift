@@ -28,11 +28,14 @@ public final class AnnotationIngest {
     private let codebooks: CodebookRegistry
     private let allowsUncodedLayers: Bool
     private let checksCodebooks: Bool
+    private let limits: InputLimits
 
     /// With `checksCodebooks` false (restoring an export), annotations keep the codebook version their
     /// records name, which must be registered, and are not checked against it.
-    public init(writer: any ProjectWriter, context: ChangeContext, allowsUncodedLayers: Bool = false, checksCodebooks: Bool = true) throws {
+    public init(writer: any ProjectWriter, context: ChangeContext, allowsUncodedLayers: Bool = false, checksCodebooks: Bool = true,
+                limits: InputLimits = .default) throws {
         self.writer = writer
+        self.limits = limits
         self.context = context
         self.codebooks = try writer.codebookRegistry()
         self.allowsUncodedLayers = allowsUncodedLayers
@@ -41,6 +44,7 @@ public final class AnnotationIngest {
 
     /// Resolves and stores one record. Errors carry no location: the caller knows the line.
     public func add(_ record: AnnotationRecord) throws -> Outcome {
+        try checkSizes(of: record.features, layer: record.layer)
         let text = try documentText(record.documentID)
         let span: TextSpan
         let quote: String
@@ -98,6 +102,7 @@ public final class AnnotationIngest {
         }
         for name in changes.unset { annotation.features[name] = nil }
         for (name, value) in changes.set { annotation.features[name] = value }
+        try checkSizes(of: changes.set, layer: annotation.layer)
         let text = try documentText(annotation.documentID)
         if let span = changes.span {
             do {
@@ -113,6 +118,18 @@ public final class AnnotationIngest {
         annotation.updatedAt = context.time
         try writer.update(annotation, context: context)
         return annotation
+    }
+
+    /// Refuses a feature value longer than the limit, unless the codebook sets the feature's own `max_length`.
+    private func checkSizes(of features: [String: JSONValue], layer: String) throws {
+        let governing = codebooks.current(forLayer: layer).map(\.layer)
+        for (name, value) in features {
+            if case .text(let maximumLength?)? = governing?.feature(name)?.kind, maximumLength > 0 { continue }
+            let bytes = value.canonicalJSON.utf8.count
+            guard bytes > limits.maximumFeatureBytes else { continue }
+            throw GlossError(.badData, "feature \(name) holds \(InputLimits.describe(bytes)), more than the limit of "
+                             + "\(InputLimits.describe(limits.maximumFeatureBytes)); raise it with --max-feature-bytes")
+        }
     }
 
     /// Checks an annotation against the codebook version that governs it and returns that version, or nil

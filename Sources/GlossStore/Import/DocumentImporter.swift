@@ -55,7 +55,8 @@ public struct DocumentImporter {
                 }
             case "jsonl":
                 let file = try InputFile(path: path)
-                try JSONLines(file: file).forEachRecord(decode: DocumentRecord.init(json:)) { line, parsed in
+                try JSONLines(file: file, maximumLineBytes: options.limits.maximumLineBytes)
+                    .forEachRecord(decode: DocumentRecord.init(json:)) { line, parsed in
                     switch parsed {
                     case .success(let record):
                         records.append((record, SourceLocation(file: path, line: line)))
@@ -79,6 +80,13 @@ public struct DocumentImporter {
                     try record.check()
                 } catch {
                     try options.handle(GlossError(.badData, error.message, at: location))
+                    report.invalid += 1
+                    continue
+                }
+                let textBytes = record.text.utf8.count
+                guard textBytes <= options.limits.maximumDocumentBytes else {
+                    try options.handle(GlossError(.badData, "the text holds \(InputLimits.describe(textBytes)), more than the limit of "
+                        + "\(InputLimits.describe(options.limits.maximumDocumentBytes)); raise it with --max-document-bytes", at: location))
                     report.invalid += 1
                     continue
                 }

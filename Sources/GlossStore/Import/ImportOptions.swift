@@ -12,6 +12,8 @@ public struct ImportOptions: Sendable {
     /// Store a changed text of a known document as its new revision and re-anchor its annotations, instead
     /// of refusing it.
     public var updatesDocuments: Bool
+    /// The largest lines, documents and feature values accepted.
+    public var limits: InputLimits
     /// Who imports, when, and the command (e.g. `import docs`), for the audit log; the importer adds the file.
     public var context: ChangeContext
     /// Called with each bad record that was skipped (only when `skipsInvalid`).
@@ -20,13 +22,14 @@ public struct ImportOptions: Sendable {
     public var reportProgress: @Sendable (Int) -> Void
 
     public init(skipsInvalid: Bool = false, allowsUncodedLayers: Bool = false, restoresExport: Bool = false, updatesDocuments: Bool = false,
-                context: ChangeContext,
+                limits: InputLimits = .default, context: ChangeContext,
                 reportSkipped: @escaping @Sendable (GlossError) -> Void = { _ in },
                 reportProgress: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.skipsInvalid = skipsInvalid
         self.allowsUncodedLayers = allowsUncodedLayers
         self.restoresExport = restoresExport
         self.updatesDocuments = updatesDocuments
+        self.limits = limits
         self.context = context
         self.reportSkipped = reportSkipped
         self.reportProgress = reportProgress

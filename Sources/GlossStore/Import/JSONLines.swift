@@ -7,6 +7,8 @@ import GlossCore
 /// the next lines are parsed and decoded while the current ones are written to the database.
 struct JSONLines {
     let file: InputFile
+    /// A longer line is refused (as that line's error, so that `--skip-invalid` can skip it).
+    var maximumLineBytes = InputLimits.default.maximumLineBytes
     private static let chunkSize = 4096
 
     /// Calls `body`, in file order, with each line's 1-based number and the record decoded from it, or the
@@ -17,7 +19,7 @@ struct JSONLines {
         _ body: (Int, Result<Record, GlossError>) throws -> Void
     ) throws {
         let lines = lineRanges()
-        let bytes = file.bytes, path = file.path
+        let bytes = file.bytes, path = file.path, maximumLineBytes = maximumLineBytes
         let queue = DispatchQueue(label: "gloss.jsonlines")
         func start(_ chunk: Int) -> Pending<Record>? {
             let lower = chunk * Self.chunkSize
@@ -25,7 +27,7 @@ struct JSONLines {
             let slice = Array(lines[lower..<min(lower + Self.chunkSize, lines.count)])
             let pending = Pending<Record>()
             queue.async {
-                pending.results = slice.map { line in Self.record(from: bytes, line: line, path: path, decode: decode) }
+                pending.results = slice.map { line in Self.record(from: bytes, line: line, path: path, maximumLineBytes: maximumLineBytes, decode: decode) }
                 pending.done.signal()
             }
             return pending
@@ -58,8 +60,13 @@ struct JSONLines {
     }
 
     private static func record<Record>(from bytes: [UInt8], line: (number: Int, range: Range<Int>), path: String,
+                                       maximumLineBytes: Int,
                                        decode: (JSONValue) throws(RecordError) -> Record) -> Result<Record, GlossError> {
         let location = SourceLocation(file: path, line: line.number)
+        guard line.range.count <= maximumLineBytes else {
+            return .failure(GlossError(.badData, "the line holds \(InputLimits.describe(line.range.count)), more than the limit of "
+                                       + "\(InputLimits.describe(maximumLineBytes)); raise it with --max-line-bytes", at: location))
+        }
         return bytes.withUnsafeBufferPointer { buffer in
             let text = UnsafeBufferPointer(rebasing: buffer[line.range])
             if text.allSatisfy(isBlank) {
