@@ -17,9 +17,10 @@ extension Gloss.Annotate {
             discussion: """
                 Offsets are half-open [start, end), in code points unless --unit says otherwise; they are \
                 stored as code points. Feature values given with --set are read as JSON when they parse as \
-                JSON (3, 2.5, true, ["a","b"], "quoted") and as plain text otherwise:
-                  gloss annotate add --doc kabul-01 --coder alice --layer statement --start 12 --end 40 \\
-                    --set stance=critical --set 'speaker=["russia.envoy"]'
+                JSON (3, 2.5, true, ["a","b"], "quoted") and as plain text otherwise. `gloss docs show ID \
+                --annotations` shows the offsets of a text.
+                  gloss annotate add --doc monitor-2018-kabul-reaction --coder dana --layer statement \\
+                    --start 736 --end 875 --set stance=neutral --set speaker=russia.foreign_ministry
                 """)
 
         @OptionGroup var project: ProjectOptions
@@ -75,7 +76,7 @@ extension Gloss.Annotate {
                 annotation has moved on, nothing is changed and the command exits with status 75, naming the \
                 current revision. The result is checked against the latest codebook version of its layer. \
                 Setting or removing a feature clears a "needs recoding" flag left by a codebook migration.
-                  gloss annotate update 12 --set stance=critical --if-revision 2
+                  gloss annotate update 29 --set stance=neutral --if-revision 1
                 """)
 
         @OptionGroup var project: ProjectOptions

@@ -89,8 +89,8 @@ struct InterchangeCLITests {
             R1\tsource Arg1:T2 Arg2:T1\t
 
             """)
-        #expect(try cli.run("export", "doccano", "--out", cli.folder.path("d.jsonl"), "--layer", "claim", "--feature", "kind").status == 0)
-        let record = try JSONParser.parse(try String(contentsOfFile: cli.folder.path("d.jsonl"), encoding: .utf8).trimmingCharacters(in: .newlines))
+        #expect(try cli.run("export", "doccano", "--out", cli.folder.path("doccano.jsonl"), "--layer", "claim", "--feature", "kind").status == 0)
+        let record = try JSONParser.parse(try String(contentsOfFile: cli.folder.path("doccano.jsonl"), encoding: .utf8).trimmingCharacters(in: .newlines))
         guard case .object(let fields) = record, case .array(let entities)? = fields["entities"] else { Issue.record("no entities"); return }
         let ranges = entities.compactMap { entity -> [JSONValue]? in
             if case .object(let entity) = entity { [entity["start_offset"] ?? .null, entity["end_offset"] ?? .null, entity["label"] ?? .null] } else { nil }

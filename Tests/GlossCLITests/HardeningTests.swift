@@ -1,0 +1,142 @@
+import Foundation
+import GlossCore
+import GlossTestSupport
+import Testing
+
+/// Inputs that try to read outside the folder a user named, files that are not files, exports that would
+/// overwrite, and sizes beyond the limits: each refused through `gloss` with one `error:` line, its exit status,
+/// and the database unchanged.
+@Suite("Paths, special files, overwrites and sizes")
+struct HardeningTests {
+    /// The refusal every case expects: status, one error line naming `path`, the reason, an unchanged dump.
+    static func expectRefused(_ result: ProcessResult, status: Int32, path: String, says reason: String, cli: CLI,
+                              before: String) throws {
+        #expect(result.status == status, "\(result.standardError)")
+        #expect(result.hasOneErrorLine, "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("error: \(path)"), "\(result.standardError)")
+        #expect(result.standardError.contains(reason), "\(result.standardError)")
+        #expect(try cli.snapshot() == before)
+    }
+
+    @Test func aFIFOIsNotARegularFile() throws {
+        let cli = try HostileInputTests.project()
+        let before = try cli.snapshot()
+        let path = cli.folder.path("pipe.jsonl")
+        try #require(mkfifo(path, 0o600) == 0)
+        // Opening a FIFO for reading with nobody writing would block; gloss must not wait for a writer.
+        let result = try cli.run("import", "annotations", path)
+        try Self.expectRefused(result, status: 66, path: path, says: "not a regular file but a FIFO", cli: cli, before: before)
+        let device = try cli.run("import", "annotations", "--format", "doccano", "/dev/zero")
+        try Self.expectRefused(device, status: 66, path: "/dev/zero", says: "not a regular file but a device", cli: cli,
+                               before: before)
+    }
+
+    @Test func aFileNameThatIsNotUTF8IsNamedByItsBytes() throws {
+        let cli = try HostileInputTests.project()
+        let before = try cli.snapshot()
+        let folder = cli.folder.path("docs")
+        try cli.folder.write("docs/ok.txt", "A text.")
+        // "café.txt" in Latin-1: é is the single byte E9, which is not UTF-8.
+        let name = folder + "/caf"
+        let bad = Array(name.utf8) + [0xE9] + Array(".txt".utf8) + [0]
+        let descriptor = bad.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { characters in
+                characters.baseAddress.map { open($0, O_CREAT | O_WRONLY, 0o600) } ?? -1
+            }
+        }
+        try #require(descriptor >= 0)
+        close(descriptor)
+        let result = try cli.run("import", "docs", folder)
+        try Self.expectRefused(result, status: 65, path: folder, says: "(bytes 63 61 66 E9 2E 74 78 74)", cli: cli,
+                               before: before)
+    }
+
+    /// A symbolic link inside the named folder that leads out of it, to a file holding a canary text.
+    @Test(arguments: ["docs", "brat"])
+    func aSymbolicLinkOutOfTheFolderIsRefused(kind: String) throws {
+        let cli = try HostileInputTests.project()
+        let before = try cli.snapshot()
+        let outside = try TemporaryDirectory()
+        let secret = try outside.write("secret.txt", "SECRET-CANARY-42")
+        let folder = cli.folder.path("in")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let link = folder + (kind == "docs" ? "/leak.txt" : "/doc.txt")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: secret)
+        let command: [String]
+        if kind == "docs" {
+            command = ["import", "docs", folder]
+        } else {
+            try cli.folder.write("in/doc.ann", "T1\tPerson 0 6\tSECRET\n")
+            command = ["import", "annotations", "--format", "brat", folder]
+        }
+        let result = try cli.run(contentsOf: command)
+        try Self.expectRefused(result, status: 65, path: link, says: "outside the folder", cli: cli, before: before)
+        #expect(!result.standardOutput.contains("SECRET-CANARY") && !result.standardError.contains("SECRET-CANARY"))
+    }
+
+    @Test func anExportRefusesFilesAlreadyThereUnlessForced() throws {
+        let cli = try HostileInputTests.project()
+        #expect(try cli.run("import", "annotations", try cli.folder.write("a.jsonl", HostileInputTests.good + "\n")).status == 0)
+        let before = try cli.snapshot()
+        let out = cli.folder.path("out")
+        #expect(try cli.run("export", "jsonl", "--out", out).status == 0)
+        let documents = out + "/documents.jsonl"
+        let written = try String(contentsOfFile: documents, encoding: .utf8)
+        try "edited by hand\n".write(toFile: documents, atomically: false, encoding: .utf8)
+        // A partial file of an export that was killed: its process (a finished child) no longer runs.
+        let child = try ProcessResult.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "echo $$"])
+        let deadPID = child.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stale = try cli.folder.write("out/annotations.jsonl.partial-\(deadPID)", "half")
+        let refused = try cli.run("export", "jsonl", "--out", out)
+        try Self.expectRefused(refused, status: 73, path: documents, says: "--force", cli: cli, before: before)
+        #expect(try String(contentsOfFile: documents, encoding: .utf8) == "edited by hand\n")
+        #expect(!FileManager.default.fileExists(atPath: stale), "the stale partial file is removed")
+        let forced = try cli.run("export", "jsonl", "--out", out, "--force")
+        #expect(forced.status == 0, "\(forced.standardError)")
+        #expect(try String(contentsOfFile: documents, encoding: .utf8) == written)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["annotations.jsonl", "codebooks", "documents.jsonl"])
+    }
+
+    /// The brat folder that was just imported: exporting into it would overwrite the user's files.
+    @Test func aBratExportIntoTheImportedFolderIsRefused() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let folder = cli.folder.path("brat")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["news-000-introduction.txt", "news-000-introduction.ann"] {
+            try FileManager.default.copyItem(atPath: TestPaths.resources.appendingPathComponent("interop/brat/\(name)").path,
+                                             toPath: folder + "/" + name)
+        }
+        #expect(try cli.run("import", "annotations", "--format", "brat", folder).status == 0)
+        let before = try cli.snapshot()
+        let original = try Data(contentsOf: URL(fileURLWithPath: folder + "/news-000-introduction.ann"))
+        let refused = try cli.run("export", "brat", "--out", folder)
+        try Self.expectRefused(refused, status: 73, path: folder + "/news-000-introduction.", says: "already exists", cli: cli,
+                               before: before)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/news-000-introduction.ann")) == original)
+        #expect(try cli.run("export", "brat", "--out", folder, "--force").status == 0)
+    }
+
+    @Test func aFeatureValueOverTheLimitIsRefusedAndTheLimitCanBeRaised() throws {
+        let cli = try HostileInputTests.project()
+        let before = try cli.snapshot()
+        let value = String(repeating: "x", count: 2 << 20)
+        let line = #"{"document":"kabul-1","coder":"alice","layer":"free","start":0,"end":7,"features":{"note":"\#(value)"}}"#
+        let path = try cli.folder.write("big.jsonl", line + "\n")
+        let refused = try cli.run("import", "annotations", "--allow-uncoded-layers", path)
+        try Self.expectRefused(refused, status: 65, path: path + ":1:", says: "more than the limit of 1 MiB; raise it with --max-feature-bytes",
+                               cli: cli, before: before)
+        #expect(try cli.run("import", "annotations", "--allow-uncoded-layers", "--max-feature-bytes", "3M", path).status == 0)
+    }
+
+    @Test func aDocumentOverTheLimitIsRefused() throws {
+        let cli = try HostileInputTests.project()
+        let before = try cli.snapshot()
+        let path = try cli.folder.write("long.txt", String(repeating: "word ", count: 1000))
+        let refused = try cli.run("import", "docs", "--max-document-bytes", "4K", path)
+        try Self.expectRefused(refused, status: 65, path: path, says: "the text holds 4.8 KiB, more than the limit of 4 KiB",
+                               cli: cli, before: before)
+        let bad = try cli.run("import", "docs", "--max-document-bytes", "lots", path)
+        #expect(bad.status == 64 && bad.hasOneErrorLine && bad.standardError.contains("not a size"))
+    }
+}
