@@ -221,6 +221,7 @@ extension Gloss.Codebook {
         @Option(help: ArgumentHelp("Write the draft here instead of printing it.", valueName: "file")) var out: String?
         @Argument(help: ArgumentHelp("The files or folders to read.", valueName: "path")) var paths: [String]
         @OptionGroup var overwrite: OverwriteOptions
+        @OptionGroup var archive: ArchiveOptions
 
         func validate() throws {
             if format == .native { throw ValidationError("native files name their layers; there is nothing to draft (use --format doccano, brat, label-studio or refi-qda)") }
@@ -232,7 +233,7 @@ extension Gloss.Codebook {
             if format == .refiQDA {
                 let files = try InputFile.expand(paths, extensions: ["qdpx"])
                 guard files.count == 1, let file = files.first else { throw GlossError(.usage, "give one .qdpx project") }
-                yaml = try REFIProject.read(path: file).codebookYAML(version: 1)
+                yaml = try REFIProject.read(path: file, limits: archive.limits).codebookYAML(version: 1)
             } else if let foreign = InterchangeFormat(rawValue: format.rawValue) {
                 let contents = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint)
                 yaml = try InterchangeImporter.draftCodebook(format: format.rawValue, documents: contents.documents, vocabulary: contents.vocabulary)

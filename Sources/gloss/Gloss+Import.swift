@@ -106,6 +106,7 @@ extension Gloss.Import {
         @OptionGroup var project: ProjectOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var importArguments: ImportArguments
+        @OptionGroup var archive: ArchiveOptions
 
         @Flag(help: "Accept annotations of layers that no registered codebook defines.")
         var allowUncodedLayers = false
@@ -142,6 +143,7 @@ extension Gloss.Import {
             if format == .refiQDA, coder != nil { throw ValidationError("--coder does not apply to refi-qda: its users are the coders") }
             if map != nil, format == .native || format == .refiQDA { throw ValidationError("--map goes with --format doccano, brat, label-studio, uima-xmi or webanno-tsv") }
             if offsets != nil, format != .doccano { throw ValidationError("--offsets goes with --format doccano") }
+            if archive.maxArchiveSize != nil, format != .refiQDA { throw ValidationError("--max-archive-size goes with --format refi-qda") }
         }
 
         func run() throws {
@@ -149,7 +151,7 @@ extension Gloss.Import {
             if format == .refiQDA {
                 let context = change.changeContext(source: "import annotations --format refi-qda")
                 for path in try InputFile.expand(paths, extensions: ["qdpx"]) {
-                    let project = try REFIProject.read(path: path)
+                    let project = try REFIProject.read(path: path, limits: archive.limits)
                     let report = try project.store(in: store, context: context, file: path)
                     var summary = "imported \(report.documents) documents and \(report.annotations) codings from \(path)"
                     if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {

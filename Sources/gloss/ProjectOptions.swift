@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GlossCore
+import GlossInterchange
 import GlossStore
 
 /// Options every command that opens the project accepts.
@@ -61,6 +62,16 @@ struct LimitOptions: ParsableArguments {
     var inputLimits: InputLimits {
         InputLimits(maximumLineBytes: maxLineBytes, maximumDocumentBytes: maxDocumentBytes, maximumFeatureBytes: maxFeatureBytes)
     }
+}
+
+/// How far a REFI-QDA archive (`.qdpx`) may expand: only the entries an import uses are expanded, in total at
+/// most this much, and none more than 1,000 times its compressed size.
+struct ArchiveOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("With .qdpx: the most its used entries may expand to, in total (default 1G).", valueName: "size"),
+            transform: ByteSize.parse)
+    var maxArchiveSize: Int?
+
+    var limits: ZipArchive.Limits { ZipArchive.Limits(maximumTotalSize: maxArchiveSize ?? ZipArchive.Limits.default.maximumTotalSize) }
 }
 
 /// A size given as bytes or with a binary suffix: 500K, 64M, 2G.

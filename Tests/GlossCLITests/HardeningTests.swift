@@ -140,3 +140,70 @@ struct HardeningTests {
         #expect(bad.status == 64 && bad.hasOneErrorLine && bad.standardError.contains("not a size"))
     }
 }
+
+/// ZIP bombs through `gloss import annotations --format refi-qda`: the real qc-demo project with six unused
+/// entries that each expand to 1 GiB of zeros (6 MB on disk), and the same with one source pointing at a bomb.
+@Suite("Archive bombs")
+struct ArchiveBombTests {
+    /// Writes the archive with Python's zlib: each bomb is one raw DEFLATE stream of 1,024 identical full-flushed
+    /// blocks of 1 MiB of zeros (1,061,890 bytes, 1,011 : 1), with its true CRC-32 and sizes.
+    static func bomb(in folder: TemporaryDirectory, pointingAtBomb: Bool) throws -> String {
+        let script = """
+            import struct, sys, zipfile, zlib
+            source, target, pointing = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+            chunk = bytes(1 << 20)
+            block = zlib.compressobj(9, zlib.DEFLATED, -15)
+            bomb = (block.compress(chunk) + block.flush(zlib.Z_FULL_FLUSH)) * 1024 + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+            crc = 0
+            for _ in range(1024): crc = zlib.crc32(chunk, crc)
+            entries = []
+            with zipfile.ZipFile(source) as demo:
+                for info in demo.infolist():
+                    data = demo.read(info.filename)
+                    if pointing and info.filename == "project.qde":
+                        data = data.replace(b'plainTextPath="board_2017.txt"', b'plainTextPath="bomb-1.bin"')
+                    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+                    entries.append((info.filename, packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)))
+            entries += [("bomb-%d.bin" % n, bomb, crc, 1 << 30) for n in range(1, 7)]
+            out, directory = bytearray(), bytearray()
+            for name, data, crc32, size in entries:
+                offset, encoded = len(out), name.encode()
+                out += struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 8, 0, 0, crc32, len(data), size, len(encoded), 0)
+                out += encoded + data
+                directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20, 0, 8, 0, 0, crc32, len(data), size,
+                                         len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+            start = len(out)
+            out += directory + struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, len(entries), len(entries), len(directory), start, 0)
+            open(target, "wb").write(out)
+            """
+        let target = folder.path(pointingAtBomb ? "pointing.qdpx" : "bomb.qdpx")
+        let demo = TestPaths.resources.appendingPathComponent("interop/refi-qda/qc-demo.qdpx").path
+        let made = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, demo, target, pointingAtBomb ? "1" : "0"])
+        try #require(made.status == 0, "\(made.standardError)")
+        return target
+    }
+
+    @Test func unusedBombEntriesAreNeverExpanded() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let path = try Self.bomb(in: cli.folder, pointingAtBomb: false)
+        let result = try MeasuredProcess.run(TestPaths.glossExecutable, ["import", "annotations", "--format", "refi-qda", path],
+                                             environment: ["GLOSS_DB": cli.database], in: cli.folder)
+        #expect(result.status == 0 && result.standardOutput.contains("imported 2 documents and 205 codings"), "\(result.standardError)")
+        #expect(result.seconds < 2 && result.peakMemory < 200 << 20, "\(result.seconds) s, \(result.peakMemory >> 20) MB")
+    }
+
+    @Test func aBombTheProjectUsesIsRefused() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let before = try cli.snapshot()
+        let path = try Self.bomb(in: cli.folder, pointingAtBomb: true)
+        let result = try MeasuredProcess.run(TestPaths.glossExecutable, ["import", "annotations", "--format", "refi-qda", path],
+                                             environment: ["GLOSS_DB": cli.database], in: cli.folder)
+        #expect(result.status == 65, "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("error: \(path)") && result.standardError.contains("ZIP bomb"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        #expect(result.seconds < 2 && result.peakMemory < 200 << 20, "\(result.seconds) s, \(result.peakMemory >> 20) MB")
+        #expect(try cli.snapshot() == before)
+    }
+}

@@ -88,3 +88,102 @@ struct REFIProjectTests {
         #expect(annotations[2].layer == REFIProject.documentLayer && annotations[3].span == end)
     }
 }
+
+/// `relative://` sources must stay in the folder of the `.qdpx`; `internal://` and bare names only match entries.
+@Suite("REFI-QDA source paths")
+struct REFIProjectPathTests {
+    /// A project with one text source at `path`.
+    static func project(_ path: String) -> String {
+        """
+        <Project xmlns="urn:QDA-XML:project:1.0" name="paths">
+        <CodeBook><Codes><Code guid="00000000-0000-0000-0000-0000000000c1" name="A" isCodable="true"/></Codes>
+        </CodeBook>
+        <Sources><TextSource guid="00000000-0000-0000-0000-0000000000a1" name="x" plainTextPath="\(path)"/></Sources>
+        </Project>
+        """
+    }
+
+    /// A folder `work/inner` holding `p.qdpx` (naming `path`, with `sources/a.txt` inside), `beside file.txt`
+    /// and `sub/deeper.txt`, and `work/outside.txt` beside that folder.
+    static func layout(_ path: String) throws -> (work: TemporaryDirectory, qdpx: String) {
+        let work = try TemporaryDirectory()
+        try work.write("outside.txt", "secret outside")
+        try work.write("inner/beside file.txt", "beside")
+        try work.write("inner/sub/deeper.txt", "deeper")
+        let qdpx = try work.write("inner/p.qdpx", bytes: ZipArchive.archive([
+            .init(name: "project.qde", data: Array(project(path).utf8)),
+            .init(name: "sources/a.txt", data: Array("inside".utf8)),
+        ]))
+        return (work, qdpx)
+    }
+
+    static func refusal(_ path: String, prepare: (TemporaryDirectory) throws -> Void = { _ in }) throws -> GlossError? {
+        let (work, qdpx) = try layout(path)
+        try prepare(work)
+        do { _ = try REFIProject.read(path: qdpx) } catch let error as GlossError { return error }
+        return nil
+    }
+
+    static func text(_ path: String, prepare: (TemporaryDirectory) throws -> Void = { _ in }) throws -> String? {
+        let (work, qdpx) = try layout(path)
+        try prepare(work)
+        return try REFIProject.read(path: qdpx).sources.first?.document.text
+    }
+
+    @Test(arguments: ["relative://../outside.txt", "relative://../../../../../../../../etc/passwd",
+                      "relative://sub/../../outside.txt", "relative:///etc/passwd", "relative://%2Fetc%2Fpasswd",
+                      "relative://%2E%2E/outside.txt"])
+    func pathsLeavingTheFolderAreRefused(path: String) throws {
+        let error = try #require(try Self.refusal(path))
+        #expect(error.code == .badData)
+        #expect(error.message == "source \"x\" names \(path), which lies outside the folder of the archive; "
+                + "put the file beside the archive or inside it")
+        #expect(error.location?.file.hasSuffix("inner/p.qdpx/project.qde") == true && error.location?.line == 4)
+    }
+
+    @Test func symbolicLinksOutOfTheFolderAreRefused() throws {
+        func link(_ name: String, to target: String) -> (TemporaryDirectory) throws -> Void {
+            { work in try FileManager.default.createSymbolicLink(atPath: work.path(name), withDestinationPath: target) }
+        }
+        let file = try #require(try Self.refusal("relative://link.txt", prepare: { work in
+            try link("inner/link.txt", to: work.path("outside.txt"))(work)
+        }))
+        #expect(file.code == .badData)
+        #expect(file.message.contains("relative://link.txt, which lies outside the folder of the archive"))
+        let folder = try #require(try Self.refusal("relative://up/outside.txt", prepare: link("inner/up", to: "..")))
+        #expect(folder.message.contains("which lies outside the folder of the archive"))
+        // A link that stays inside is followed.
+        let alias = try Self.text("relative://alias.txt", prepare: link("inner/alias.txt", to: "sub/deeper.txt"))
+        #expect(alias == "deeper")
+    }
+
+    @Test func filesInsideTheFolderImport() throws {
+        #expect(try Self.text("relative://beside%20file.txt") == "beside")
+        #expect(try Self.text("relative://sub/deeper.txt") == "deeper")
+        #expect(try Self.text("relative://./sub/../sub/deeper.txt") == "deeper")
+    }
+
+    @Test func emptyMissingAndNonRegularPathsAreRefused() throws {
+        #expect(try Self.refusal("relative://")?.message
+                == "source \"x\" names relative://, which has no path; name a file beside the archive")
+        let missing = try Self.refusal("relative://nothing.txt")
+        #expect(missing?.code == .missingInput && missing?.message.contains("no such file beside the archive") == true)
+        let folder = try Self.refusal("relative://sub")
+        #expect(folder?.code == .badData)
+        #expect(folder?.message == "source \"x\" names relative://sub, which is a folder, not a regular file")
+        for path in ["relative://%ZZ", "relative://a%00b", "relative://%FF.txt"] {
+            let error = try Self.refusal(path)
+            #expect(error?.message.contains("not a valid percent-encoded UTF-8 path") == true, "\(path)")
+        }
+    }
+
+    @Test func internalAndBareNamesOnlyMatchEntries() throws {
+        #expect(try Self.text("internal://a.txt") == "inside")
+        #expect(try Self.text("a.txt") == "inside")
+        for path in ["internal://../outside.txt", "internal:///etc/passwd", "../outside.txt", "/etc/passwd",
+                     "beside file.txt"] {
+            let error = try Self.refusal(path)
+            #expect(error?.message == "the source \(path) is not in the archive's sources/", "\(path)")
+        }
+    }
+}

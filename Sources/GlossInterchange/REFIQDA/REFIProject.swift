@@ -15,6 +15,12 @@ import GlossStore
 /// dropped. Some tools count a CRLF line end as one character: when the selections' names hold their text and
 /// more of them match that way, their positions are converted. What Gloss does not carry (notes, memos, links, sets, cases, variables,
 /// descriptions of selections, non-text sources) is listed, never silently dropped.
+///
+/// Only the entries the project uses (project.qde and the sources it names) are expanded, within
+/// `ZipArchive.Limits`; the others never are, whatever sizes they record, as long as the directory is sound.
+/// `internal://` and bare names only ever match entries of the archive, by name (nothing is extracted, so `..` in
+/// a name does not matter). A `relative://` path is percent-decoded and must name a regular file inside the
+/// folder of the `.qdpx`, once `..` and symbolic links are resolved.
 public struct REFIProject {
     public static let namespace = "urn:QDA-XML:project:1.0"
     public static let layer = "refi-qda"
@@ -45,26 +51,31 @@ public struct REFIProject {
     public var sources: [Source] = []
     public var notCarried: [String] = []
 
-    /// Reads `path`.
-    public static func read(path: String) throws -> REFIProject { try read(archive: try InputFile.rawBytes(path: path), path: path) }
+    /// Reads `path`, expanding its entries within `limits` (refused beyond them, 65).
+    public static func read(path: String, limits: ZipArchive.Limits = .default) throws -> REFIProject {
+        try read(archive: try InputFile.rawBytes(path: path), path: path, limits: limits)
+    }
 
-    /// The project in the bytes of a `.qdpx` (`path` names it, and locates `relative://` sources).
-    public static func read(archive: [UInt8], path: String) throws -> REFIProject {
-        let entries = try ZipArchive.entries(of: archive, file: path)
-        guard let qde = entries.first(where: { $0.name == "project.qde" }) else {
+    /// The project in the bytes of a `.qdpx` (`path` names it, and locates `relative://` sources), expanding
+    /// project.qde and the sources it names within `limits`.
+    public static func read(archive bytes: [UInt8], path: String,
+                            limits: ZipArchive.Limits = .default) throws -> REFIProject {
+        var archive = try ZipArchive(bytes: bytes, file: path, limits: limits)
+        guard let qde = try archive.data(named: "project.qde") else {
             throw GlossError(.badData, "the archive has no project.qde; this is not a REFI-QDA project (.qdpx)", at: SourceLocation(file: path))
         }
         let file = path + "/project.qde"
-        let tree = try XMLTree(bytes: qde.data, file: file)
+        let tree = try XMLTree(bytes: qde, file: file)
         return try withExtendedLifetime(tree) {
             guard let root = tree.root, root.name == "Project" else {
                 throw GlossError(.badData, "project.qde's root element is not Project", at: SourceLocation(file: file, line: 1))
             }
-            return try REFIProject(root: root, file: file, archive: entries, folder: (path as NSString).deletingLastPathComponent)
+            let folder = (path as NSString).deletingLastPathComponent
+            return try REFIProject(root: root, file: file, archive: &archive, folder: folder)
         }
     }
 
-    private init(root: xmlNodePtr, file: String, archive: [ZipArchive.Entry], folder: String) throws {
+    private init(root: xmlNodePtr, file: String, archive: inout ZipArchive, folder: String) throws {
         func fail(_ node: xmlNodePtr, _ message: String) -> GlossError { GlossError(.badData, message, at: SourceLocation(file: file, line: node.line)) }
         let normalized = Self.normalized
         var users: [String: String] = [:]
@@ -87,7 +98,7 @@ public struct REFIProject {
                 notCarried.append("the \(source.name) \(source.attribute("name") ?? "") (Gloss imports text sources)")
                 continue
             }
-            let text = try Self.text(of: source, archive: archive, folder: folder, file: file)
+            let text = try Self.text(of: source, archive: &archive, folder: folder, file: file)
             let name = source.attribute("name").flatMap { $0.isEmpty ? nil : $0 }
                 ?? source.attribute("plainTextPath").map { (($0.split(separator: "/").last.map(String.init) ?? $0) as NSString).deletingPathExtension } ?? "source"
             var id = name
@@ -153,27 +164,60 @@ public struct REFIProject {
     }
 
     /// The text of a source: inline, in the archive, or beside the project; without a byte order mark.
-    private static func text(of source: xmlNodePtr, archive: [ZipArchive.Entry], folder: String, file: String) throws -> String {
+    private static func text(of source: xmlNodePtr, archive: inout ZipArchive, folder: String,
+                             file: String) throws -> String {
         if let inline = source.element("PlainTextContent") { return inline.text }
         guard let path = source.attribute("plainTextPath") else {
             throw GlossError(.badData, "a TextSource has neither plainTextPath nor PlainTextContent", at: SourceLocation(file: file, line: source.line))
         }
         var bytes: [UInt8]
         if path.hasPrefix("relative://") {
-            let relative = String(path.dropFirst("relative://".count))
-            bytes = try InputFile.rawBytes(path: (folder as NSString).appendingPathComponent(relative))
+            bytes = try InputFile.rawBytes(path: try besideArchive(path, source: source, folder: folder, file: file))
         } else {
+            // Only ever an entry of the archive, matched by name: `..` in a name does not matter, as nothing is
+            // extracted. The name as written first, then percent-decoded.
             let name = path.hasPrefix("internal://") ? String(path.dropFirst("internal://".count)) : path
-            guard let entry = archive.first(where: { $0.name == "sources/" + name || $0.name == name }) else {
+            let names = [name] + (name.removingPercentEncoding.map { $0 == name ? [] : [$0] } ?? [])
+            let directory = archive.directory
+            let found = names.compactMap { name in directory.first { $0.name == "sources/" + name || $0.name == name } }
+            guard let entry = found.first else {
                 throw GlossError(.badData, "the source \(path) is not in the archive's sources/", at: SourceLocation(file: file, line: source.line))
             }
-            bytes = entry.data
+            bytes = try archive.data(of: entry)
         }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw GlossError(.badData, "the source \(path) is not UTF-8", at: SourceLocation(file: file, line: source.line))
         }
         return text
+    }
+
+    /// The canonical path of the file a `relative://` source `path` names, which must be a regular file inside
+    /// `folder` (the folder of the `.qdpx`) once percent-decoded and with `..` and symbolic links resolved.
+    private static func besideArchive(_ path: String, source: xmlNodePtr, folder: String,
+                                      file: String) throws -> String {
+        let label = source.attribute("name").flatMap { $0.isEmpty ? nil : $0 } ?? source.attribute("guid") ?? "?"
+        let start = "source \"\(label)\" names \(path)"
+        let location = SourceLocation(file: file, line: source.line)
+        do {
+            return try ContainedPath.resolve(String(path.dropFirst("relative://".count)), in: folder)
+        } catch {
+            switch error {
+            case .empty:
+                throw GlossError(.badData, "\(start), which has no path; name a file beside the archive", at: location)
+            case .undecodable:
+                throw GlossError(.badData, "\(start), which is not a valid percent-encoded UTF-8 path", at: location)
+            case .outside:
+                throw GlossError(.badData, "\(start), which lies outside the folder of the archive; "
+                                 + "put the file beside the archive or inside it", at: location)
+            case .missing:
+                throw GlossError(.missingInput, "\(start), but there is no such file beside the archive", at: location)
+            case .notRegular(let kind):
+                throw GlossError(.badData, "\(start), which is \(kind), not a regular file", at: location)
+            case .unreadable(let reason):
+                throw GlossError(.ioFailure, "\(start), which cannot be read: \(reason)", at: location)
+            }
+        }
     }
 
     /// A GUID as compared: lower case, without braces.

@@ -51,12 +51,19 @@ public struct InputFile {
             }
             throw GlossError(.missingInput, "not a regular file but \(kind); give a file", at: SourceLocation(file: path))
         }
+        // Read the size fstat gave, then until end of file (a file may grow while it is read).
         var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
         var filled = 0
+        var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count / 2))) }
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            let count: Int
+            if filled < bytes.count {
+                count = bytes.withUnsafeMutableBytes { buffer in
+                    read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+                }
+            } else {
+                count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 { bytes.append(contentsOf: chunk[..<count]) }
             }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -65,7 +72,7 @@ public struct InputFile {
             if count == 0 { break }
             filled += count
         }
-        bytes.removeSubrange(filled...)
+        if filled < bytes.count { bytes.removeSubrange(filled...) }
         return bytes
     }
 
@@ -75,7 +82,8 @@ public struct InputFile {
             throw GlossError(.missingInput, "no such folder", at: SourceLocation(file: folder))
         }
         guard let resolved = realPath(path) else { return }  // missing: reading it says so
-        guard resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/") else {
+        // Compared as bytes: String comparison would take canonically equivalent folder names as equal.
+        guard resolved.utf8.starts(with: (base.hasSuffix("/") ? base : base + "/").utf8) else {
             throw GlossError(.badData, "leads to \(resolved), outside the folder \(folder); put the file itself in the folder",
                              at: SourceLocation(file: path))
         }
