@@ -53,38 +53,14 @@ extension Continuum {
             for second in (first + 1)..<max(first + 1, coderCount) {
                 let a = spans.indices.filter { spans[$0].coder == first }
                 let b = spans.indices.filter { spans[$0].coder == second }
-                var candidates: [(ratio: Double, i: Int, j: Int)] = []
-                for i in a {
-                    for j in b {
-                        let (x, y) = (spans[i], spans[j])
-                        switch match {
-                        case .exact:
-                            if x.start == y.start && x.end == y.end { candidates.append((1, i, j)) }
-                        case .overlap(let minimum):
-                            let shared = min(x.end, y.end) - max(x.start, y.start)
-                            let union = max(x.end, y.end) - min(x.start, y.start)
-                            guard shared > 0, union > 0 else { continue }
-                            let ratio = Double(shared) / Double(union)
-                            if ratio >= minimum { candidates.append((ratio, i, j)) }
-                        }
-                    }
-                }
+                let candidates = matchCandidates(a, b, match)
                 var options: [Int: [Int]] = [:]
-                for candidate in candidates.sorted(by: { ($0.ratio, -$0.j) > ($1.ratio, -$1.j) }) { options[candidate.i, default: []].append(candidate.j) }
-                var partner: [Int: Int] = [:]  // second coder's span → first coder's span
-                func augment(_ i: Int, _ visited: inout Set<Int>) -> Bool {
-                    for j in options[i] ?? [] where visited.insert(j).inserted {
-                        if let other = partner[j] {
-                            guard augment(other, &visited) else { continue }
-                        }
-                        partner[j] = i
-                        return true
-                    }
-                    return false
+                for candidate in candidates.sorted(by: { ($0.ratio, -$0.j) > ($1.ratio, -$1.j) }) {
+                    options[candidate.i, default: []].append(candidate.j)
                 }
+                var partner: [Int: Int] = [:]  // second coder's span → first coder's span
                 for i in a.sorted(by: { (options[$0]?.count ?? 0, $0) < (options[$1]?.count ?? 0, $1) }) {
-                    var visited: Set<Int> = []
-                    _ = augment(i, &visited)
+                    _ = Self.augment(from: i, options: options, partner: &partner)
                 }
                 let matches = partner.map { ($0.value, $0.key) }.sorted { $0.0 < $1.0 }
                 reports.append(SpanMatchReport(first: first, second: second, firstSpans: a.count, secondSpans: b.count, matches: matches))
@@ -93,10 +69,101 @@ extension Continuum {
         return reports
     }
 
+    /// The pairs of a span of `a` and a span of `b` (indices into `spans`) that `match` allows, with their
+    /// overlap ratio (1 for an exact match).
+    ///
+    /// Exact matches are looked up by their bounds; overlapping pairs are found by sweeping the spans in order
+    /// of their start, each meeting only the other coder's spans still open there. Either way the work grows
+    /// with the spans and the pairs found, not with the product of the two coders' spans.
+    private func matchCandidates(_ a: [Int], _ b: [Int], _ match: SpanMatch) -> [(ratio: Double, i: Int, j: Int)] {
+        var candidates: [(ratio: Double, i: Int, j: Int)] = []
+        switch match {
+        case .exact:
+            var byBounds: [SpanBounds: [Int]] = [:]
+            for j in b { byBounds[SpanBounds(start: spans[j].start, end: spans[j].end), default: []].append(j) }
+            for i in a {
+                let same = byBounds[SpanBounds(start: spans[i].start, end: spans[i].end)] ?? []
+                candidates += same.map { (1, i, $0) }
+            }
+        case .overlap(let minimum):
+            func consider(_ i: Int, _ j: Int) {
+                let (x, y) = (spans[i], spans[j])
+                let shared = min(x.end, y.end) - max(x.start, y.start)
+                let union = max(x.end, y.end) - min(x.start, y.start)
+                guard shared > 0, union > 0 else { return }
+                let ratio = Double(shared) / Double(union)
+                if ratio >= minimum { candidates.append((ratio, i, j)) }
+            }
+            // Two spans share a code point exactly when the later one starts before both end. A span without
+            // code points shares none.
+            let events = (a.map { (index: $0, isFirst: true) } + b.map { (index: $0, isFirst: false) })
+                .filter { spans[$0.index].start < spans[$0.index].end }
+                .sorted { spans[$0.index].start < spans[$1.index].start }
+            var openFirst: [Int] = [], openSecond: [Int] = []
+            for event in events {
+                let start = spans[event.index].start
+                if event.isFirst {
+                    openSecond.removeAll { spans[$0].end <= start }
+                    for j in openSecond { consider(event.index, j) }
+                    openFirst.append(event.index)
+                } else {
+                    openFirst.removeAll { spans[$0].end <= start }
+                    for i in openFirst { consider(i, event.index) }
+                    openSecond.append(event.index)
+                }
+            }
+        }
+        return candidates
+    }
+
+    /// Looks for an augmenting path from the first coder's span `i` (Kuhn's depth-first search) and, when there
+    /// is one, flips it in `partner`, so `i` and every span moved along the path are matched.
+    ///
+    /// The search keeps its own stack rather than recursing, as a path may run through every span.
+    private static func augment(from i: Int, options: [Int: [Int]], partner: inout [Int: Int]) -> Bool {
+        var visited: Set<Int> = []
+        // The first coder's spans on the path, each with the index of its next option to try.
+        var stack: [(i: Int, next: Int)] = [(i, 0)]
+        // path[k]: the second coder's span that stack[k] tries to take from stack[k + 1].
+        var path: [Int] = []
+        while let (current, next) = stack.last {
+            let choices = options[current] ?? []
+            var position = next
+            var descended = false
+            while position < choices.count {
+                let j = choices[position]
+                position += 1
+                guard visited.insert(j).inserted else { continue }
+                guard let other = partner[j] else {
+                    // j is free: every span on the path takes the span it was trying for.
+                    partner[j] = current
+                    for (frame, taken) in zip(stack, path) { partner[taken] = frame.i }
+                    return true
+                }
+                stack[stack.count - 1].next = position
+                path.append(j)
+                stack.append((other, 0))
+                descended = true
+                break
+            }
+            if !descended {
+                stack.removeLast()
+                if !path.isEmpty { path.removeLast() }
+            }
+        }
+        return false
+    }
+
     /// Cohen's κ on the labels of matched spans (Cohen 1960), over all labels used.
     public func kappaOnMatches(_ report: SpanMatchReport) -> AgreementValue {
         let rows = report.matches.map { [spans[$0.0].label as String?, spans[$0.1].label as String?] }
         guard !rows.isEmpty, let data = try? ReliabilityData(values: rows) else { return .undefined(reason: "no matched spans") }
         return data.cohenKappa()
     }
+}
+
+/// A span's bounds, as a dictionary key.
+private struct SpanBounds: Hashable {
+    var start: Int
+    var end: Int
 }

@@ -119,7 +119,8 @@ private struct CodebookBuilder {
             return nil
         }
         var seen: Set<String> = []
-        let roots = items.compactMap { code($0, seen: &seen) }
+        var tooDeep = false
+        let roots = items.compactMap { code($0, level: 1, seen: &seen, tooDeep: &tooDeep) }
         let tree = CodeTree(roots)
         if !roots.isEmpty && tree.codableIDs.isEmpty {
             reader.report("\(what) has no codable code; every code is a grouping node (codable: false)", at: node)
@@ -127,7 +128,19 @@ private struct CodebookBuilder {
         return tree
     }
 
-    private func code(_ node: Node, seen: inout Set<String>) -> Code? {
+    /// The code at `node`, `level` levels down its tree (the roots are level 1), with its children.
+    ///
+    /// A code below `CodeTree.maximumCodeDepth` levels is reported once per tree (`tooDeep` records it) and
+    /// nothing under it is read, so no deeper tree reaches the model.
+    private func code(_ node: Node, level: Int, seen: inout Set<String>, tooDeep: inout Bool) -> Code? {
+        guard level <= CodeTree.maximumCodeDepth else {
+            if !tooDeep {
+                reader.report("this code is nested \(level) levels deep; a code tree may have at most "
+                    + "\(CodeTree.maximumCodeDepth) levels of codes", at: node)
+                tooDeep = true
+            }
+            return nil
+        }
         guard let entries = reader.mapping(node, allowed: ["id", "label", "definition", "include", "exclude", "examples", "codable", "color", "guid", "codes"], what: "a code") else { return nil }
         let id = required("id", in: entries, at: node).flatMap { reader.identifier($0, what: "code id") }
         let label = required("label", in: entries, at: node).flatMap { reader.text($0, what: "label") }
@@ -145,7 +158,7 @@ private struct CodebookBuilder {
         var children: [Code] = []
         if let entry = entries["codes"], let items = reader.sequence(entry.value, what: "codes") {
             if items.isEmpty { reader.report("codes is empty; remove it or list child codes", at: entry.value) }
-            children = items.compactMap { code($0, seen: &seen) }
+            children = items.compactMap { code($0, level: level + 1, seen: &seen, tooDeep: &tooDeep) }
         }
         let isCodable = entries["codable"].flatMap { reader.boolean($0.value, what: "codable") } ?? true
         guard let id, let label else { return nil }

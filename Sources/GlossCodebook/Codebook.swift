@@ -119,7 +119,13 @@ public struct Code: Sendable {
 }
 
 /// A tree of codes, with lookups by id.
+///
+/// A codebook's code trees nest at most `maximumCodeDepth` levels (`Codebook.parse(_:file:)` refuses deeper
+/// ones), so code that walks a parsed tree recursively, as the exports do, stays shallow.
 public struct CodeTree: Sendable {
+    /// The most levels of nested codes a codebook's tree may have: its roots are level 1.
+    public static let maximumCodeDepth = 64
+
     public let roots: [Code]
     /// Depth-first order of every code, with its parent's id.
     public let flattened: [(code: Code, parent: String?)]
@@ -129,12 +135,14 @@ public struct CodeTree: Sendable {
 
     public init(_ roots: [Code]) {
         self.roots = roots
+        // Depth first with an explicit stack (children pushed in reverse), so a tree built in code, deeper than
+        // a codebook allows, still cannot exhaust the call stack here.
         var flattened: [(code: Code, parent: String?)] = []
-        func visit(_ code: Code, parent: String?) {
+        var pending: [(code: Code, parent: String?)] = roots.reversed().map { ($0, nil) }
+        while let (code, parent) = pending.popLast() {
             flattened.append((code, parent))
-            for child in code.children { visit(child, parent: code.id) }
+            pending.append(contentsOf: code.children.reversed().map { ($0, code.id) })
         }
-        for root in roots { visit(root, parent: nil) }
         self.flattened = flattened
         var index: [[UInt8]: Int] = [:]
         for (offset, entry) in flattened.enumerated() where index[Array(entry.code.id.utf8)] == nil { index[Array(entry.code.id.utf8)] = offset }

@@ -5,8 +5,8 @@ extension Expression {
     /// unordered codes. Empty when it is well-typed.
     func problems(in layer: Layer) -> [String] {
         switch self {
-        case .or(let a, let b), .and(let a, let b):
-            return a.problems(in: layer) + b.problems(in: layer)
+        case .or(let operands), .and(let operands):
+            return operands.flatMap { $0.problems(in: layer) }
         case .not(let inner):
             return inner.problems(in: layer)
         case .isSet:
@@ -67,8 +67,8 @@ extension Expression {
     /// against their types; a test on a feature that is not set is false.
     func evaluate(_ features: [String: JSONValue], in layer: Layer) -> Bool {
         switch self {
-        case .or(let a, let b): return a.evaluate(features, in: layer) || b.evaluate(features, in: layer)
-        case .and(let a, let b): return a.evaluate(features, in: layer) && b.evaluate(features, in: layer)
+        case .or(let operands): return operands.contains { $0.evaluate(features, in: layer) }
+        case .and(let operands): return operands.allSatisfy { $0.evaluate(features, in: layer) }
         case .not(let inner): return !inner.evaluate(features, in: layer)
         case .isSet(let name, let expected): return (features[name] != nil) == expected
         case .member(let name, let values, let negated):

@@ -7,9 +7,15 @@
 ///             | feature ["not"] "in" "[" value {"," value} "]" | feature "under" code
 /// ```
 /// A test on a feature that is not set is false; `is set` tests presence.
+///
+/// `or` and `and` hold all their operands in one node, so a long chain of terms is a flat list, not a deep tree;
+/// the parser bounds the nesting of `not` and parentheses (`ExpressionParser.maximumNesting`) and the number of
+/// terms (`ExpressionParser.maximumTerms`), so no walk over an expression recurses deeply.
 public indirect enum Expression: Sendable {
-    case or(Expression, Expression)
-    case and(Expression, Expression)
+    /// True when any operand is true (two or more operands, evaluated in order until one is true).
+    case or([Expression])
+    /// True when every operand is true (two or more operands, evaluated in order until one is false).
+    case and([Expression])
     case not(Expression)
     /// `feature is set` (true) or `feature is not set` (false).
     case isSet(feature: String, Bool)

@@ -1,5 +1,13 @@
 /// Parses rule expressions. Bare words are features when the layer has a feature of that name, codes otherwise.
+///
+/// The parser descends once per `not` and `(`, so it refuses nesting deeper than `maximumNesting`; and it refuses
+/// more than `maximumTerms` terms, so that checking and evaluating an expression stays small work.
 struct ExpressionParser {
+    /// The most levels of `not` and parentheses one expression may nest.
+    static let maximumNesting = 100
+    /// The most terms (tests such as `x == a`, and values listed after `in`) one expression may hold.
+    static let maximumTerms = 10_000
+
     struct Failure: Error {
         /// 0-based code-point offset in the expression.
         var offset: Int
@@ -16,13 +24,15 @@ struct ExpressionParser {
 
     private var tokens: [(token: Token, offset: Int)] = []
     private var position = 0
+    /// Terms read so far, against `maximumTerms`.
+    private var terms = 0
     private let features: Set<String>
 
     /// Parses `source`, resolving bare words against `features`.
     static func parse(_ source: String, features: Set<String>) throws(Failure) -> Expression {
         var parser = ExpressionParser(features: features)
         try parser.tokenize(source)
-        let expression = try parser.parseOr()
+        let expression = try parser.parseOr(depth: 0)
         guard parser.current == .end else { throw parser.failure("unexpected \(parser.describe(parser.current)) after the expression") }
         return expression
     }
@@ -83,40 +93,53 @@ struct ExpressionParser {
         tokens.append((.end, scalars.count))
     }
 
-    private mutating func parseOr() throws(Failure) -> Expression {
-        var left = try parseAnd()
+    /// `and` terms joined by `or`, at `depth` levels of `not` and parentheses.
+    private mutating func parseOr(depth: Int) throws(Failure) -> Expression {
+        var operands = [try parseAnd(depth: depth)]
         while current == .word("or") {
             position += 1
-            left = .or(left, try parseAnd())
+            operands.append(try parseAnd(depth: depth))
         }
-        return left
+        return operands.count == 1 ? operands[0] : .or(operands)
     }
 
-    private mutating func parseAnd() throws(Failure) -> Expression {
-        var left = try parseUnary()
+    /// Unary terms joined by `and`, at `depth` levels of `not` and parentheses.
+    private mutating func parseAnd(depth: Int) throws(Failure) -> Expression {
+        var operands = [try parseUnary(depth: depth)]
         while current == .word("and") {
             position += 1
-            left = .and(left, try parseUnary())
+            operands.append(try parseUnary(depth: depth))
         }
-        return left
+        return operands.count == 1 ? operands[0] : .and(operands)
     }
 
-    private mutating func parseUnary() throws(Failure) -> Expression {
-        if current == .word("not") {
-            position += 1
-            return .not(try parseUnary())
+    /// A `not`, a parenthesized expression or a test; each `not` and `(` adds one level to `depth`.
+    private mutating func parseUnary(depth: Int) throws(Failure) -> Expression {
+        let isNot = current == .word("not")
+        guard isNot || current == .symbol("(") else { return try parseTest() }
+        guard depth < Self.maximumNesting else {
+            throw failure("the expression nests more than \(Self.maximumNesting) levels of 'not' and parentheses; "
+                + "simplify it")
         }
-        if current == .symbol("(") {
-            position += 1
-            let inner = try parseOr()
-            guard current == .symbol(")") else { throw failure("expected ')' to close '(', found \(describe(current))") }
-            position += 1
-            return inner
+        position += 1
+        if isNot { return .not(try parseUnary(depth: depth + 1)) }
+        let inner = try parseOr(depth: depth + 1)
+        guard current == .symbol(")") else { throw failure("expected ')' to close '(', found \(describe(current))") }
+        position += 1
+        return inner
+    }
+
+    /// Counts one more term, refusing more than `maximumTerms`.
+    private mutating func countTerm() throws(Failure) {
+        terms += 1
+        guard terms <= Self.maximumTerms else {
+            throw failure("the expression has more than \(Self.maximumTerms) terms (tests and listed values); "
+                + "split it into several rules, or group the codes in the code tree and test them with 'under'")
         }
-        return try parseTest()
     }
 
     private mutating func parseTest() throws(Failure) -> Expression {
+        try countTerm()
         let leftOffset = tokens[position].offset
         let left = try parseOperand()
         switch current {
@@ -180,6 +203,7 @@ struct ExpressionParser {
         position += 1
         var values: [Value] = []
         while true {
+            try countTerm()
             guard case .value(let value) = try parseOperand() else {
                 throw Failure(offset: tokens[position - 1].offset, message: "a list holds codes or values, not features")
             }

@@ -19,6 +19,8 @@ struct CATMACollection {
         var parent: String?
         var tagset: Int
         var color: String?
+        /// The line of the tag's declaration, for errors.
+        var line: Int
     }
 
     var title: String
@@ -75,6 +77,7 @@ struct CATMACollection {
         if let twice = tags.first(where: { !seenTags.insert($0.id).inserted }) {
             throw TEIReadError(root, "the CATMA collection declares tag \(twice.id) twice; each tag needs an id of its own")
         }
+        try checkTagHierarchy(root)
         let known = Set(tags.map(\.id))
         for fs in text.elements where fs.name == "fs" && fsdDecls.isEmpty == false {
             guard let id = fs.xmlAttribute("id"), let type = fs.attribute("type") else { throw TEIReadError(fs, "a tag instance (<fs>) needs an xml:id and a type") }
@@ -120,7 +123,7 @@ struct CATMACollection {
                 }
                 let parent = fsDecl.attribute("baseTypes").flatMap { $0 == Self.baseTag ? nil : $0 }
                 tags.append(Tag(id: id, name: fsDecl.element("fsDescr").map { TEIPlainText.collapse($0.text) } ?? id, parent: parent,
-                                tagset: tagsets.count - 1, color: color))
+                                tagset: tagsets.count - 1, color: color, line: fsDecl.line))
             }
         }
     }
@@ -147,7 +150,7 @@ struct CATMACollection {
                         case nil: break
                         }
                     }
-                    tags.append(Tag(id: id, name: name, parent: parent, tagset: tagset, color: color))
+                    tags.append(Tag(id: id, name: name, parent: parent, tagset: tagset, color: color, line: child.line))
                     instances[id] = (id, values, child.line)
                     for f in child.elements where f.name == "f" { visit(f, parent: id, tagset: tagset) }
                 default:
@@ -203,21 +206,81 @@ struct CATMACollection {
         return result
     }
 
+    /// The most levels of tags under a tagset: the tagset is a grouping code above them in the draft codebook,
+    /// whose code tree may be `CodeTree.maximumCodeDepth` levels deep.
+    static let maximumTagDepth = CodeTree.maximumCodeDepth - 1
+
+    /// The tag hierarchy: the top tags of each tagset, and the children of each tag by its id, as indices into
+    /// `tags` in declaration order. A tag's parent is the tag of its own tagset that `baseTypes` names; a tag
+    /// without one is a top tag.
+    private var tagHierarchy: (tops: [[Int]], children: [String: [Int]], parents: [Int?]) {
+        var indexByID: [String: Int] = [:]
+        for (index, tag) in tags.enumerated() { indexByID[tag.id] = index }
+        let parents = tags.map { tag in
+            tag.parent.flatMap { indexByID[$0] }.flatMap { tags[$0].tagset == tag.tagset ? $0 : nil }
+        }
+        var tops = Array(repeating: [Int](), count: tagsets.count)
+        var children: [String: [Int]] = [:]
+        for (index, tag) in tags.enumerated() {
+            if let parent = parents[index] {
+                children[tags[parent].id, default: []].append(index)
+            } else if tops.indices.contains(tag.tagset) {
+                tops[tag.tagset].append(index)
+            }
+        }
+        return (tops, children, parents)
+    }
+
+    /// Refuses tag parents that form a cycle, and tags nested deeper than `maximumTagDepth`, naming the tag
+    /// (at its declaration's line when known, else at `root`).
+    private func checkTagHierarchy(_ root: xmlNodePtr) throws(TEIReadError) {
+        let (tops, children, parents) = tagHierarchy
+        func failure(_ tag: Tag, _ message: String) -> TEIReadError {
+            var error = TEIReadError(root, message)
+            if tag.line > 0 { error.line = tag.line }
+            return error
+        }
+        // Breadth first from the top tags, one level at a time.
+        var reached = Array(repeating: false, count: tags.count)
+        var level = tops.flatMap { $0 }
+        var depth = 1
+        while let first = level.first {
+            if depth > Self.maximumTagDepth {
+                let tag = tags[first]
+                throw failure(tag, "CATMA tag \(tag.name) (\(tag.id)) is nested \(depth) levels deep in its tagset; "
+                    + "Gloss takes at most \(Self.maximumTagDepth) levels of tags (its codebook has at most "
+                    + "\(CodeTree.maximumCodeDepth) levels of codes, the tagset being the first)")
+            }
+            for index in level { reached[index] = true }
+            level = level.flatMap { children[tags[$0].id] ?? [] }
+            depth += 1
+        }
+        // A tag not reached lies on, or under, a cycle of parents: follow its parents until one repeats.
+        guard let start = reached.firstIndex(of: false) else { return }
+        var seen: Set<Int> = [start]
+        var current = start
+        while let parent = parents[current], seen.insert(parent).inserted { current = parent }
+        let tag = tags[parents[current] ?? current]
+        throw failure(tag, "CATMA tag \(tag.name) (\(tag.id)) is its own ancestor: the parents that baseTypes names "
+            + "lead back to it; give one tag of the cycle a parent outside it, or none")
+    }
+
     /// The draft codebook `catma` (version `version`), with one layer, `catma`.
     func codebookDraft(version: Int) -> String {
         let ids = codeIDs
         var usedTagsetIDs: Set<String> = []
-        // Tag ids are unique (checked on reading); `placed` keeps a parent cycle from recursing forever.
-        var placed: Set<String> = []
-        func code(_ tag: Tag) -> Code {
-            placed.insert(tag.id)
+        // Reading refused cycles and tags deeper than `maximumTagDepth`; `depth` bounds the recursion regardless.
+        let (tops, children, _) = tagHierarchy
+        func code(_ tag: Tag, depth: Int) -> Code {
+            let uuid = String(tag.id.dropFirst(6))
+            let below = depth < Self.maximumTagDepth ? children[tag.id] ?? [] : []
             return Code(id: ids[tag.id] ?? tag.id, label: tag.name, color: tag.color,
-                        guid: tag.id.hasPrefix("CATMA_") && UUID(uuidString: String(tag.id.dropFirst(6))) != nil ? String(tag.id.dropFirst(6)) : nil,
-                        children: tags.filter { $0.parent == tag.id && $0.tagset == tag.tagset && !placed.contains($0.id) }.map(code))
+                        guid: tag.id.hasPrefix("CATMA_") && UUID(uuidString: uuid) != nil ? uuid : nil,
+                        children: below.map { code(tags[$0], depth: depth + 1) })
         }
         let roots = tagsets.enumerated().map { index, name in
             Code(id: CodebookDraft.uniqueID(for: name, used: &usedTagsetIDs), label: name, isCodable: false,
-                 children: tags.filter { tag in tag.tagset == index && !tags.contains { $0.id == tag.parent && $0.tagset == index } }.map(code))
+                 children: (tops.indices.contains(index) ? tops[index] : []).map { code(tags[$0], depth: 1) })
         }
         return CodebookDraft.yaml(id: "catma", version: version, title: "CATMA tags",
                                   comment: "Draft codebook made by `gloss import tei` from the CATMA collection \"\(title)\" and registered with it.\nRevise it as a new version (`gloss codebook add`, `gloss codebook migrate`).", layer: "catma", roots: roots,

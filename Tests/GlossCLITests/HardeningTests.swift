@@ -207,3 +207,48 @@ struct ArchiveBombTests {
         #expect(try cli.snapshot() == before)
     }
 }
+
+/// Codebook rules nested far beyond any real one, in a codebook file and inside a Gloss TEI file: refused with
+/// located errors, never a crash from a too-deep recursion.
+@Suite("Deeply nested input")
+struct DeepNestingTests {
+    static let minimal = TestPaths.packageRoot.appendingPathComponent("Codebooks/example-minimal.yaml").path
+    static let rule = "when: named == false"
+
+    static let deepRules: [(name: String, expression: String)] = [
+        ("30,000 not", String(repeating: "not ", count: 30_000) + "named == false"),
+        ("30,000 or", Array(repeating: "named == false", count: 30_000).joined(separator: " or ")),
+        ("100,000 parentheses", String(repeating: "(", count: 100_000) + "named == false" + String(repeating: ")", count: 100_000)),
+    ]
+
+    @Test(arguments: deepRules.indices)
+    func aDeepRuleIsRefusedByCodebookCheck(_ index: Int) throws {
+        let folder = try TemporaryDirectory()
+        let source = try String(contentsOfFile: Self.minimal, encoding: .utf8)
+        try #require(source.contains(Self.rule))
+        let path = try folder.write("deep.yaml", source.replacingOccurrences(of: Self.rule, with: "when: " + Self.deepRules[index].expression))
+        let result = try MeasuredProcess.run(TestPaths.glossExecutable, ["codebook", "check", path], in: folder)
+        #expect(result.status == 65, "\(Self.deepRules[index].name): status \(result.status)")
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("error: \(path):"), "\(result.standardError.prefix(300))")
+        #expect(result.seconds < 5 && result.peakMemory < 200 << 20, "\(result.seconds) s, \(result.peakMemory >> 20) MB")
+    }
+
+    @Test func aDeepRuleInsideATEIFileIsRefusedByTheImport() throws {
+        let cli = try HostileInputTests.project()
+        let tei = cli.folder.path("project.xml")
+        #expect(try cli.run("export", "tei", "--single", "--out", tei).status == 0)
+        let exported = try String(contentsOfFile: tei, encoding: .utf8)
+        try #require(exported.contains(Self.rule))
+        try exported.replacingOccurrences(of: Self.rule, with: "when: " + Self.deepRules[0].expression)
+            .write(toFile: tei, atomically: false, encoding: .utf8)
+        let other = cli.folder.path("other.sqlite")
+        #expect(try cli.run("init", "--db", other).status == 0)
+        let before = try databaseDump(at: other)
+        let result = try MeasuredProcess.run(TestPaths.glossExecutable, ["import", "tei", tei, "--db", other], in: cli.folder)
+        #expect(result.status == 65, "status \(result.status): \(result.standardError.prefix(300))")
+        #expect(result.standardError.split(separator: "\n").count == 1 && result.standardError.hasPrefix("error: \(tei)"),
+                "\(result.standardError.prefix(300))")
+        #expect(try databaseDump(at: other) == before)
+    }
+}
