@@ -234,6 +234,22 @@ struct DeepNestingTests {
         #expect(result.seconds < 5 && result.peakMemory < 200 << 20, "\(result.seconds) s, \(result.peakMemory >> 20) MB")
     }
 
+    /// 100,000 open brackets as a JSON Lines record and as a codebook's YAML: the JSON parser stops at 256 levels,
+    /// libyaml at 1,000.
+    @Test(arguments: ["jsonl", "yaml"])
+    func aDeepDocumentIsRefusedByItsParser(_ kind: String) throws {
+        let cli = try HostileInputTests.project()
+        let before = try cli.snapshot()
+        let path = try cli.folder.write("deep.\(kind)", String(repeating: "[", count: 100_000) + "\n")
+        let arguments = kind == "jsonl" ? ["import", "annotations", path] : ["codebook", "add", path]
+        let result = try MeasuredProcess.run(TestPaths.glossExecutable, arguments, environment: ["GLOSS_DB": cli.database],
+                                             in: cli.folder)
+        #expect(result.status == 65, "status \(result.status): \(result.standardError.prefix(300))")
+        #expect(result.standardError.split(separator: "\n").count == 1 && result.standardError.hasPrefix("error: \(path):1:"),
+                "\(result.standardError.prefix(300))")
+        #expect(try cli.snapshot() == before)
+    }
+
     @Test func aDeepRuleInsideATEIFileIsRefusedByTheImport() throws {
         let cli = try HostileInputTests.project()
         let tei = cli.folder.path("project.xml")
