@@ -218,6 +218,8 @@ extension Gloss.Codebook {
 
         @Option(help: "The format of the files: doccano, brat, label-studio, refi-qda or uima-xmi.") var format: Gloss.Import.Annotations.AnnotationFormat
         @Option(help: "With --format doccano: what the offsets count (default utf16).") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
+        @Option(help: ArgumentHelp("With --format label-studio: the field of each task's data that holds the text.", valueName: "name"))
+        var textField: String?
         @Option(help: ArgumentHelp("Write the draft here instead of printing it.", valueName: "file")) var out: String?
         @Argument(help: ArgumentHelp("The files or folders to read.", valueName: "path")) var paths: [String]
         @OptionGroup var overwrite: OverwriteOptions
@@ -235,7 +237,7 @@ extension Gloss.Codebook {
                 guard files.count == 1, let file = files.first else { throw GlossError(.usage, "give one .qdpx project") }
                 yaml = try REFIProject.read(path: file, limits: archive.limits).codebookYAML(version: 1)
             } else if let foreign = InterchangeFormat(rawValue: format.rawValue) {
-                let contents = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint)
+                let contents = try foreign.read(paths, offsets: offsets == .utf16 ? .utf16 : .codepoint, textField: textField)
                 yaml = try InterchangeImporter.draftCodebook(format: format.rawValue, documents: contents.documents, vocabulary: contents.vocabulary)
             } else {
                 return

@@ -123,6 +123,9 @@ extension Gloss.Import {
         @Option(help: "With --format doccano: what the offsets count (default utf16: doccano's web front end counts UTF-16 units).")
         var offsets: ForeignOffsets?
 
+        @Option(help: ArgumentHelp("With --format label-studio: the field of each task's data that holds the text (default: the one the labeling config names, else text, else the only text field).", valueName: "name"))
+        var textField: String?
+
         @Option(help: ArgumentHelp("With a foreign format: a YAML file that maps its labels, attributes, relations and categories onto a registered codebook (see the README).", valueName: "file"))
         var map: String?
 
@@ -143,6 +146,7 @@ extension Gloss.Import {
             if format == .refiQDA, coder != nil { throw ValidationError("--coder does not apply to refi-qda: its users are the coders") }
             if map != nil, format == .native || format == .refiQDA { throw ValidationError("--map goes with --format doccano, brat, label-studio, uima-xmi or webanno-tsv") }
             if offsets != nil, format != .doccano { throw ValidationError("--offsets goes with --format doccano") }
+            if textField != nil, format != .labelStudio { throw ValidationError("--text-field goes with --format label-studio") }
             if archive.maxArchiveSize != nil, format != .refiQDA { throw ValidationError("--max-archive-size goes with --format refi-qda") }
         }
 
@@ -164,7 +168,7 @@ extension Gloss.Import {
                 return
             }
             if format != .native, let foreign = InterchangeFormat(rawValue: format.rawValue) {
-                let contents = try foreign.read(paths, offsets: offsets == .codepoint ? .codepoint : .utf16)
+                let contents = try foreign.read(paths, offsets: offsets == .codepoint ? .codepoint : .utf16, textField: textField)
                 let (documents, vocabulary) = (contents.documents, contents.vocabulary)
                 for item in contents.notCarried { printError("warning: not imported: \(item)") }
                 let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,

@@ -136,3 +136,41 @@ struct InceptionProjectCLITests {
         #expect(try cli.snapshot() == before)
     }
 }
+
+@Suite("Label Studio tasks whose text is in another field")
+struct LabelStudioTextFieldTests {
+    /// A task with its text in `article` and a title beside it; "Kabulov" is [0, 7) and "Taliban" [12, 19).
+    static let task = #"[{"id":7,"data":{"article":"Kabulov met Taliban envoys.","title":"Envoys"},"annotations":[{"id":1,"#
+        + #""result":[{"id":"r1","from_name":"l","to_name":"text","type":"labels","value":{"start":12,"end":19,"#
+        + #""text":"Taliban","labels":["ORG"]}}]}]}]"#
+    static let config = #"<View><Text name="text" value="$article"/><Labels name="l" toName="text"><Label value="ORG"/></Labels></View>"#
+
+    @Test func theFieldTheConfigNamesHoldsTheText() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let folder = cli.folder.path("ls")
+        try cli.folder.write("ls/tasks.json", Self.task)
+        try cli.folder.write("ls/config.xml", Self.config)
+        let imported = try cli.run("import", "annotations", "--format", "label-studio", folder)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        let listed = try cli.run("annotations", "list", "--format", "jsonl")
+        #expect(listed.standardOutput.contains(#""start":12,"end":19,"unit":"codepoint","text":"Taliban""#), "\(listed.standardOutput)")
+        #expect(try cli.run("docs", "show", "tasks").standardOutput == "Kabulov met Taliban envoys.")
+    }
+
+    @Test func withoutAConfigSeveralTextFieldsAreNamedAndTextFieldChooses() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let before = try cli.snapshot()
+        let path = try cli.folder.write("tasks.json", Self.task)
+        let refused = try cli.run("import", "annotations", "--format", "label-studio", path)
+        #expect(refused.status == 65 && refused.hasOneErrorLine, "\(refused.standardError)")
+        #expect(refused.standardError.contains("several text fields (article, title)") && refused.standardError.contains("--text-field")
+                && !refused.standardError.contains("dialogue"), "\(refused.standardError)")
+        #expect(try cli.snapshot() == before)
+        let chosen = try cli.run("import", "annotations", "--format", "label-studio", "--text-field", "article", path)
+        #expect(chosen.status == 0, "\(chosen.standardError)")
+        let wrong = try cli.run("import", "annotations", "--format", "label-studio", "--text-field", "body", path)
+        #expect(wrong.status == 65 && wrong.standardError.contains("no text field \"body\""), "\(wrong.standardError)")
+    }
+}

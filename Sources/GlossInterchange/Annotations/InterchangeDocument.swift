@@ -96,6 +96,8 @@ public struct InterchangeVocabulary: Sendable {
     public var attributes: [(name: String, values: [String])] = []
     /// Attributes that hold free text (notes) rather than codes.
     public var textAttributes: Set<String> = []
+    /// The field of a task's data that holds the text, as a Label Studio config names it (`<Text value="$article"/>`).
+    public var textField: String?
 
     public init() {}
 }

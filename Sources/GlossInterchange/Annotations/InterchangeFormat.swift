@@ -21,8 +21,9 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
     /// The documents in `paths` (files, or folders of the format's files), and what the tool's configuration
     /// declares (brat's `annotation.conf` beside the files, a Label Studio labeling config given as a `.xml`).
     /// A UIMA type system (`TypeSystem.xml`) is recognised and noted: the XMI carries its types' names.
-    /// `offsets` is what doccano's offsets count.
-    public func read(_ paths: [String], offsets: OffsetUnit = .utf16) throws -> Contents {
+    /// `offsets` is what doccano's offsets count; `textField` the field of a Label Studio task that holds its text
+    /// (by default, the one a labeling config given with the export names).
+    public func read(_ paths: [String], offsets: OffsetUnit = .utf16, textField: String? = nil) throws -> Contents {
         if let project = paths.first(where: { $0.hasSuffix(".exportedproject.json") }) {
             throw GlossError(.badData, "this is an INCEpTION project description (layers, tag sets, users, no annotations); export the project's documents as WebAnno TSV or UIMA XMI and import those, and import its texts with `gloss import docs`",
                              at: SourceLocation(file: project))
@@ -47,16 +48,19 @@ public enum InterchangeFormat: String, CaseIterable, Sendable {
         case .doccano:
             for path in try InputFile.expand(paths, extensions: ["jsonl", "json"]) { documents += try DoccanoFormat.read(try InputFile(path: path), offsets: offsets) }
         case .labelStudio:
-            for path in try InputFile.expand(paths, extensions: ["json", "xml"]) {
-                if path.lowercased().hasSuffix(".xml") {
-                    let declared = try LabelStudioFormat.vocabulary(config: try InputFile(path: path))
-                    vocabulary.labels += declared.labels
-                    vocabulary.relationTypes += declared.relationTypes
-                    vocabulary.categories += declared.categories
-                    vocabulary.attributes += declared.attributes
-                } else {
-                    documents += try LabelStudioFormat.read(try InputFile(path: path))
-                }
+            // The configs first: one may name the field that holds the tasks' text.
+            let files = try InputFile.expand(paths, extensions: ["json", "xml"])
+            let configs = files.filter { $0.lowercased().hasSuffix(".xml") }
+            for path in configs {
+                let declared = try LabelStudioFormat.vocabulary(config: try InputFile(path: path))
+                vocabulary.labels += declared.labels
+                vocabulary.relationTypes += declared.relationTypes
+                vocabulary.categories += declared.categories
+                vocabulary.attributes += declared.attributes
+                vocabulary.textField = vocabulary.textField ?? declared.textField
+            }
+            for path in files where !configs.contains(path) {
+                documents += try LabelStudioFormat.read(try InputFile(path: path), textField: textField ?? vocabulary.textField)
             }
         case .brat:
             var folders: [String] = []

@@ -14,10 +14,17 @@ import GlossStore
 ///   (named by the result's `from_name`).
 ///
 /// Each annotation's coder is its annotator: `completed_by.email`, else `user-ID`, else `annotation-ID`. The text
-/// is `data.text`, or the task's only string in `data`; the document id is `data.gloss_document` (which `gloss
+/// is the field of `data` that `textField` names (`--text-field`, or the labeling config's `<Text value="$NAME"/>`),
+/// else `data.text`, else the task's only string in `data`; the document id is `data.gloss_document` (which `gloss
 /// export label-studio` writes), else the file name, with the task id when the file holds several tasks. Positions in dialogues (`paragraphlabels`) and HTML
 /// (`hypertextlabels`, XPath ranges) are not positions in a plain text: such results are refused, with the reason.
 public enum LabelStudioFormat {
+    /// A `Paragraphs` dialogue: a list of utterances, objects with a `text`.
+    static func isDialogue(_ value: JSONValue) -> Bool {
+        guard case .array(let items) = value, !items.isEmpty else { return false }
+        return items.allSatisfy { if case .object(let utterance) = $0, case .string? = utterance["text"] { true } else { false } }
+    }
+
     /// What a Label Studio labeling config (`<View>…</View>`) declares: `Label`s of `Labels` (and of
     /// `HyperTextLabels`, `ParagraphLabels`) as labels, `Relation`s as relation types, and `Choice`s as
     /// document categories, or, under `Choices perRegion="true"`, values of an attribute named by the
@@ -37,6 +44,8 @@ public enum LabelStudioFormat {
                     switch element.name {
                     case "Labels", "HyperTextLabels", "ParagraphLabels": vocabulary.labels += values(element, "Label")
                     case "Relations": vocabulary.relationTypes += values(element, "Relation")
+                    case "Text":
+                        if let value = element.attribute("value"), value.hasPrefix("$") { vocabulary.textField = String(value.dropFirst()) }
                     case "Choices":
                         if element.attribute("perRegion") == "true" {
                             vocabulary.attributes.append((name: element.attribute("name") ?? "choice", values: values(element, "Choice")))
@@ -52,7 +61,8 @@ public enum LabelStudioFormat {
         }
     }
 
-    public static func read(_ file: InputFile) throws -> [InterchangeDocument] {
+    /// The tasks of `file`; `textField` names the field of each task's data that holds the text.
+    public static func read(_ file: InputFile, textField: String? = nil) throws -> [InterchangeDocument] {
         let root: JSONValue
         do { root = try JSONParser.parse(file.text) } catch { throw GlossError(.badData, "invalid JSON: \(error.message)", at: file.location(ofByte: error.byteOffset)) }
         let tasks: [JSONValue]
@@ -67,11 +77,23 @@ public enum LabelStudioFormat {
             func fail(_ message: String) -> GlossError { GlossError(.badData, "task \(number + 1): \(message)", at: location) }
             guard case .object(let fields) = task, case .object(let data)? = fields["data"] else { throw fail("a task needs a \"data\" object") }
             let strings = data.compactMap { key, value -> (String, String)? in if case .string(let text) = value { (key, text) } else { nil } }
-            guard let text = data["text"].flatMap({ if case .string(let text) = $0 { text } else { nil } }) ?? (strings.count == 1 ? strings[0].1 : nil) else {
-                if data.values.contains(where: { if case .array = $0 { true } else { false } }) {
-                    throw fail("the task's data holds a list (a dialogue of utterances), not a text; Gloss imports tasks on one plain text")
+                .filter { $0.0 != "gloss_document" }.sorted { $0.0 < $1.0 }
+            let text: String
+            if let textField {
+                guard case .string(let named)? = data[textField] else {
+                    throw fail("the task's data has no text field \"\(textField)\" (its text fields: \(strings.map(\.0).joined(separator: ", ")))")
                 }
-                throw fail("the task's data has no \"text\" (and not exactly one text field)")
+                text = named
+            } else if case .string(let named)? = data["text"] {
+                text = named
+            } else if strings.count == 1 {
+                text = strings[0].1
+            } else if data.values.contains(where: Self.isDialogue) {
+                throw fail("the task's data holds a dialogue (a list of utterances with \"text\"), not a text; Gloss imports tasks on one plain text")
+            } else {
+                let found = strings.isEmpty ? "no text field" : "several text fields (\(strings.map(\.0).joined(separator: ", ")))"
+                throw fail("the task's data has \(found); name the one that holds the text with --text-field NAME, or give the "
+                           + "labeling config (.xml) with the export")
             }
             let id: String
             if case .string(let name)? = data["gloss_document"] {
