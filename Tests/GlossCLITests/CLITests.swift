@@ -230,3 +230,67 @@ struct ConcurrentWritersTests {
 }
 
 extension CLI: @unchecked Sendable {}
+
+@Suite("What a new user reaches for")
+struct NewUserTests {
+    /// The fixture project with its codebook.
+    static func fixtureProject() throws -> CLI {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let fixtures = TestPaths.fixtures.path
+        #expect(try cli.run("import", "docs", fixtures + "/documents.jsonl", fixtures + "/articles").status == 0)
+        #expect(try cli.run("import", "annotations", fixtures + "/annotations").status == 0)
+        return cli
+    }
+
+    @Test func docsEditIsAuditedAndLeavesTheText() throws {
+        let cli = try Self.fixtureProject()
+        let text = try cli.run("docs", "show", "monitor-2018-kabul-reaction").standardOutput
+        let edited = try cli.run("docs", "edit", "monitor-2018-kabul-reaction", "--title", "Kabul reacts", "--outlet", "")
+        #expect(edited.status == 0, "\(edited.standardError)")
+        let listed = try cli.run("docs", "list", "--format", "jsonl").standardOutput
+        let line = try #require(listed.split(separator: "\n").first { $0.contains("monitor-2018-kabul-reaction") })
+        #expect(line.contains(#""title":"Kabul reacts""#) && !line.contains(#""outlet""#), "\(line)")
+        #expect(try cli.run("docs", "show", "monitor-2018-kabul-reaction").standardOutput == text)
+        #expect(try databaseInteger(at: cli.database, "SELECT COUNT(*) FROM audit_log WHERE source = 'docs edit' AND action = 'update'") == 1)
+        let bad = try cli.run("docs", "edit", "monitor-2018-kabul-reaction", "--published", "last week")
+        #expect(bad.status == 64 && bad.hasOneErrorLine)
+    }
+
+    @Test func updateWithoutARevisionAndTheRevisionColumn() throws {
+        let cli = try Self.fixtureProject()
+        let updated = try cli.run("annotate", "update", "29", "--set", "stance=neutral")
+        #expect(updated.status == 0 && updated.standardOutput.contains("to revision 2"), "\(updated.standardError)")
+        let stale = try cli.run("annotate", "update", "29", "--set", "stance=critical", "--if-revision", "1")
+        #expect(stale.status == 75 && stale.hasOneErrorLine)
+        let table = try cli.run("annotations", "list", "--coder", "alice", "--layer", "statement").standardOutput
+        let row = try #require(table.split(separator: "\n").first { $0.hasPrefix("29 ") })
+        #expect(table.hasPrefix("ID  REV  DOCUMENT") && row.split(separator: " ", omittingEmptySubsequences: true)[1] == "2", "\(row)")
+        // Piped, a long quote is printed whole (the fixture's statement 28 is 279 code points).
+        #expect(table.contains("“Kabul values its relations with Moscow, but the peace process must remain in Afghan hands,” the statement continued."))
+    }
+
+    @Test func unknownNamesAndEmptyListingsAreExplained() throws {
+        let cli = try Self.fixtureProject()
+        let agree = try cli.run("agree", "--layer", "statment", "--feature", "stance")
+        #expect(agree.status == 65 && agree.hasOneErrorLine && agree.standardError.contains("did you mean statement?"), "\(agree.standardError)")
+        let listed = try cli.run("annotations", "list", "--layer", "statment")
+        #expect(listed.status == 0 && listed.standardError.contains("there is no annotated layer statment; did you mean statement?"))
+        let none = try cli.run("codebook", "list")
+        #expect(none.standardError.contains("no codebook is registered"))
+    }
+
+    @Test func codebookAddTakesSeveralFilesAllOrNone() throws {
+        let cli = try Self.fixtureProject()
+        let folder = cli.folder
+        let minimal = try String(contentsOfFile: TestPaths.packageRoot.appendingPathComponent("Codebooks/example-minimal.yaml").path, encoding: .utf8)
+        let broken = try folder.write("broken.yaml", "id: [unclosed\n")
+        let before = try cli.snapshot()
+        let refused = try cli.run("codebook", "add", try folder.write("minimal.yaml", minimal), broken)
+        #expect(refused.status == 65 && refused.standardError.hasPrefix("error: \(broken)"), "\(refused.standardError)")
+        #expect(try cli.snapshot() == before)
+        let added = try cli.run("codebook", "add", TestPaths.packageRoot.appendingPathComponent("Codebooks/russia-taliban-coverage.yaml").path,
+                                folder.path("minimal.yaml"))
+        #expect(added.status == 0 && added.standardOutput.split(separator: "\n").count == 2, "\(added.standardError)")
+    }
+}
