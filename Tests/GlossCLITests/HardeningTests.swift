@@ -268,3 +268,35 @@ struct DeepNestingTests {
         #expect(try databaseDump(at: other) == before)
     }
 }
+
+/// A REFI-QDA project whose source names a file outside the archive's folder, through `gloss`.
+@Suite("Paths inside a REFI-QDA project")
+struct REFIPathTests {
+    @Test(arguments: ["relative://../../../../../../etc/passwd", "relative:///etc/passwd", "relative://link.txt"])
+    func aSourceOutsideTheFolderIsRefused(_ reference: String) throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let before = try cli.snapshot()
+        let folder = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: folder.path("link.txt"), withDestinationPath: "/etc/passwd")
+        let target = folder.path("escape.qdpx")
+        let script = """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1]) as demo, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as out:
+                for info in demo.infolist():
+                    data = demo.read(info.filename)
+                    if info.filename == "project.qde":
+                        data = data.replace(b'plainTextPath="board_2017.txt"', b'plainTextPath="' + sys.argv[3].encode() + b'"')
+                    out.writestr(info.filename, data)
+            """
+        let demo = TestPaths.resources.appendingPathComponent("interop/refi-qda/qc-demo.qdpx").path
+        let made = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, demo, target, reference])
+        try #require(made.status == 0, "\(made.standardError)")
+        let result = try cli.run("import", "annotations", "--format", "refi-qda", target)
+        #expect(result.status == 65 && result.hasOneErrorLine, "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("error: \(target)") && result.standardError.contains("outside the folder"),
+                "\(result.standardError)")
+        #expect(!result.standardError.contains("root:"))
+        #expect(try cli.snapshot() == before)
+    }
+}
