@@ -45,6 +45,23 @@ struct BratTests {
         #expect(news.contains("E1\tTransfer-money:T3 Giver-Arg:T1 Money-Arg:T2 Beneficiary-Arg:T4 Recipient-Arg:T6"))
     }
 
+    /// The real news-110 sample with its relation note, and two notes of other types added (one on a span, one on
+    /// the relation), come back with their types; an AnnotatorNotes text with a tab keeps it.
+    @Test func noteTypesComeBack() throws {
+        let work = try TemporaryDirectory()
+        let name = "news-110-note_annotation"
+        try FileManager.default.copyItem(atPath: Self.folder.appendingPathComponent(name + ".txt").path, toPath: work.path(name + ".txt"))
+        let original = try String(contentsOf: Self.folder.appendingPathComponent(name + ".ann"), encoding: .utf8)
+        try (original + "#4\tLemma T2\tyoutube\n#5\tComment R1\tsiblings\n#6\tAnnotatorNotes T6\ttab\there\n")
+            .write(toFile: work.path(name + ".ann"), atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try Self.importing(work.url.path, names: [name], into: store)
+        let exported = BratFormat.annotations(try InterchangeExporter(store: store, format: "brat").documents()[0])
+        #expect(exported.contains("\tLemma T2\tyoutube\n"), "\(exported)")
+        #expect(exported.contains("\tComment R1\tsiblings\n") && exported.contains("\tAnnotatorNotes R1\tShould this be marked?"))
+        #expect(exported.contains("\tAnnotatorNotes T6\ttab\there\n") && exported.contains("\tAnnotatorNotes T1\tShould fictional places"))
+    }
+
     @Test func exportImportExportIsExact() throws {
         let work = try TemporaryDirectory()
         let first = try SQLiteStore(path: work.path("first.sqlite"), creating: true)

@@ -14,7 +14,8 @@ import GlossStore
 ///   spaces) of the trigger; attributes,
 ///   notes and relations of an event go to its trigger (so two events of one type on one trigger come back as
 ///   one);
-/// - `#` notes (`AnnotatorNotes`) as the text attribute `AnnotatorNotes` of a span, or the note of a relation;
+/// - `#` notes as the text attribute `AnnotatorNotes` of a span, or the note of a relation, one line each; a note of
+///   another type (`#1 Lemma T3 …`), or one whose text holds a tab, is kept as `TYPE<TAB>TEXT` and goes out as it came;
 /// - `N` normalizations as the text attribute `Normalization` (`TYPE RID:EID<TAB>TEXT`).
 ///
 /// `annotation.conf` in the folder declares entity, event, relation and attribute types; they go into the draft
@@ -120,7 +121,8 @@ public enum BratFormat {
             if let trigger = eventTriggers[target] { target = trigger }
             switch fields[0].first {
             case "#":
-                let note = fields.count > 2 ? String(fields[2]) : ""
+                let text = fields.count > 2 ? String(fields[2]) : ""
+                let note = parts[0] == "AnnotatorNotes" && !text.contains("\t") ? text : "\(parts[0])\t\(text)"
                 if let index = spanIndex[target] {
                     document.spans[index].attributes["AnnotatorNotes"] = .string(Self.joined(document.spans[index].attributes["AnnotatorNotes"], note))
                 } else if let index = relationIndex[target] {
@@ -156,6 +158,14 @@ public enum BratFormat {
         text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             Substring(line.last == "\r" ? line.dropLast() : line)
         }
+    }
+
+    /// The `#` line of a stored note: `TYPE<TAB>TEXT` keeps its type, any other is an `AnnotatorNotes`.
+    private static func noteLine(_ number: Int, target: String, _ note: Substring) -> String {
+        if let tab = note.firstIndex(of: "\t") {
+            return "#\(number)\t\(note[..<tab]) \(target)\t\(note[note.index(after: tab)...])"
+        }
+        return "#\(number)\tAnnotatorNotes \(target)\t\(note)"
     }
 
     /// A second note or normalization of one span goes on a line of its own.
@@ -224,7 +234,7 @@ public enum BratFormat {
                 case ("AnnotatorNotes", .string(let notes)):
                     for note in notes.split(separator: "\n", omittingEmptySubsequences: false) {
                         noteNumber += 1
-                        lines.append("#\(noteNumber)\tAnnotatorNotes \(id)\t" + note.replacingOccurrences(of: "\t", with: " "))
+                        lines.append(Self.noteLine(noteNumber, target: id, note))
                     }
                 case ("Normalization", .string(let normalizations)):
                     for normalization in normalizations.split(separator: "\n") {
@@ -256,7 +266,7 @@ public enum BratFormat {
             lines.append("R\(relationNumber)\t\(relation.type) Arg1:\(from) Arg2:\(to)\t")
             for note in relation.note.map({ $0.split(separator: "\n", omittingEmptySubsequences: false) }) ?? [] {
                 noteNumber += 1
-                lines.append("#\(noteNumber)\tAnnotatorNotes R\(relationNumber)\t" + note.replacingOccurrences(of: "\t", with: " "))
+                lines.append(Self.noteLine(noteNumber, target: "R\(relationNumber)", note))
             }
         }
         for span in document.spans {
