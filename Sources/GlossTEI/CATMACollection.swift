@@ -38,9 +38,17 @@ struct CATMACollection {
     private var usedFeatures: Set<String> = ["code"]
 
     /// The feature id for a CATMA property name, made on first use.
+    /// The feature of a tag property: its own name, case kept (`ID_number`), when that is a valid feature name not
+    /// yet taken, else a slug of it.
     private mutating func feature(for property: String) -> String {
         if let known = propertyFeatures[property] { return known }
-        let id = CodebookDraft.uniqueID(for: property, used: &usedFeatures)
+        let id: String
+        if Name.problem(with: property, as: .feature) == nil, !usedFeatures.contains(property) {
+            id = property
+            usedFeatures.insert(id)
+        } else {
+            id = CodebookDraft.uniqueID(for: property, used: &usedFeatures)
+        }
         propertyFeatures[property] = id
         properties.append((property, id))
         return id
@@ -116,7 +124,7 @@ struct CATMACollection {
                 for fDecl in fsDecl.elements where fDecl.name == "fDecl" {
                     guard let name = fDecl.attribute("name") else { continue }
                     if name == Self.colorFeature {
-                        color = fDecl.element("vRange")?.element("numeric")?.attribute("value").flatMap(Self.hexColor)
+                        color = fDecl.element("vRange").flatMap(Self.color)
                     } else {
                         _ = feature(for: name)
                     }
@@ -144,7 +152,7 @@ struct CATMACollection {
                     for f in child.elements where f.name == "f" {
                         switch f.attribute("name") {
                         case "catma_tagname": name = f.element("string").map { TEIPlainText.collapse($0.text) } ?? id
-                        case Self.colorFeature: color = f.element("numeric")?.attribute("value").flatMap(Self.hexColor)
+                        case Self.colorFeature: color = Self.color(in: f)
                         case let property?:
                             if let value = f.element("string") { values[feature(for: property)] = value.text }
                         case nil: break
@@ -190,6 +198,17 @@ struct CATMACollection {
     }
 
     /// CATMA's signed ARGB integer as `#RRGGBB`.
+    /// The colour an element gives as CATMA writes it: `<numeric value="-16777216"/>` (CATMA 3 to 5), or a
+    /// `<string>` holding the number, alone or in a `<vColl>` (CATMA 5 and 6).
+    static func color(in element: xmlNodePtr) -> String? {
+        if let numeric = TEIImporterSearch.all(in: element, named: "numeric").first {
+            return numeric.attribute("value").flatMap(hexColor)
+        }
+        return TEIImporterSearch.all(in: element, named: "string").first.flatMap {
+            hexColor($0.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     static func hexColor(_ value: String) -> String? {
         guard let number = Int64(value) else { return nil }
         let rgb = UInt32(truncatingIfNeeded: number) & 0xFF_FFFF

@@ -65,8 +65,26 @@ struct TEISourceTests {
         #expect(annotations.map { [$0.span.start, $0.span.end] } == [[36, 44], [61, 65], [181, 190], [216, 221]])
         #expect(annotations.map(\.quote) == ["Grierson", "town", "curiosity", "house"])
         #expect(annotations.map { $0.features["code"] } == [.string("tag_in_stdts"), .string("tag_in_testts"), .string("childtag_in_stdts"), .string("child_tag_in_testts")])
-        #expect(annotations[0].features["myprop"] == .string("myPropValue"))
+        #expect(annotations[0].features["myProp"] == .string("myPropValue"))
         #expect(annotations.allSatisfy { $0.codebook == CodebookReference(id: "catma", version: 1) })
+    }
+
+    /// The real collection with a property renamed `ID_number` and one colour written as CATMA 5 writes it
+    /// (`<vColl><string>`): the property keeps its case and the colour is kept (-13369498 is 0x33FF66 in RGB).
+    @Test func catmaPropertyCaseAndStringColoursAreKept() throws {
+        let folder = try TemporaryDirectory()
+        let original = try String(contentsOfFile: TestPaths.resources.appendingPathComponent(
+            "interop/catma-tei/rose_for_emily_user_simpleV3.xml").path, encoding: .utf8)
+        try #require(original.contains(#"name="myProp""#) && original.contains(#"<numeric value="-13369498"/>"#))
+        let edited = original.replacingOccurrences(of: #"name="myProp""#, with: #"name="ID_number""#)
+            .replacingOccurrences(of: #"<numeric value="-13369498"/>"#, with: "<vColl><string>-13369498</string></vColl>")
+        let path = try folder.write("collection.xml", edited)
+        let text = TestPaths.resources.appendingPathComponent("interop/catma-tei/rose_for_emily.txt").path
+        let (store, _, _) = try Self.importing([path], document: text)
+        let annotations = try store.read { try $0.annotations() }
+        #expect(annotations[0].features["ID_number"] == .string("myPropValue"))
+        let codebook = try #require(try store.read { try $0.registeredCodebooks() }.first)
+        #expect(codebook.source.contains("id: ID_number") && codebook.source.contains("#33FF66"), "\(codebook.source)")
     }
 
     @Test func catmaStructureMarkupIsRefusedWithItsReason() throws {
