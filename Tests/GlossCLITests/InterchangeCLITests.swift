@@ -174,3 +174,39 @@ struct LabelStudioTextFieldTests {
         #expect(wrong.status == 65 && wrong.standardError.contains("no text field \"body\""), "\(wrong.standardError)")
     }
 }
+
+@Suite("REFI-QDA projects as NVivo writes them")
+struct REFINVivoTests {
+    /// The real qc-demo project with its first selection written as NVivo writes selections: the creating user
+    /// (a second user) and the creation time on the PlainTextSelection, not on its Coding.
+    @Test func usersAndTimesOnTheSelectionAreKept() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let target = cli.folder.path("nvivo.qdpx")
+        let script = """
+            import sys, zipfile
+            first = b'<PlainTextSelection guid="37323865-3734-6533-3337-623138653238"'
+            with zipfile.ZipFile(sys.argv[1]) as demo, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as out:
+                for info in demo.infolist():
+                    data = demo.read(info.filename)
+                    if info.filename == "project.qde":
+                        data = data.replace(b'<User name="cp"', b'<User name="nvivo-coder" guid="AAAA0000-0000-0000-0000-000000000001" />'
+                                            + b'<User name="cp"')
+                        start = data.index(first)
+                        end = data.index(b'</PlainTextSelection>', start)
+                        selection = data[start:end].replace(b' creatingUser="39633935-3331-3962-6632-373436373264"', b'')
+                        selection = selection.replace(first, first + b' creatingUser="{AAAA0000-0000-0000-0000-000000000001}"'
+                                                      + b' creationDateTime="2019-05-02T10:11:12Z"')
+                        data = data[:start] + selection + data[end:]
+                    out.writestr(info.filename, data)
+            """
+        let demo = TestPaths.resources.appendingPathComponent("interop/refi-qda/qc-demo.qdpx").path
+        let made = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, demo, target])
+        try #require(made.status == 0, "\(made.standardError)")
+        let imported = try cli.run("import", "annotations", "--format", "refi-qda", target)
+        #expect(imported.status == 0 && imported.standardOutput.contains("205 codings"), "\(imported.standardError)")
+        #expect(imported.standardError.contains("not imported: the GUIDs of text sources"), "\(imported.standardError)")
+        let listed = try cli.run("annotations", "list", "--coder", "nvivo-coder", "--format", "jsonl").standardOutput
+        #expect(listed.contains(#""start":320,"end":400"#) && listed.contains(#""created":"2019-05-02T10:11:12Z""#), "\(listed)")
+    }
+}

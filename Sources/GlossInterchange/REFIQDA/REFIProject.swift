@@ -34,13 +34,15 @@ public struct REFIProject {
         public var line: Int
         /// The selection's name, which some tools fill with the selected text.
         public var name: String?
+        /// When the coding (or else its selection) was made (`creationDateTime`), if an RFC 3339 time.
+        public var createdAt: String?
     }
 
     public struct Source: Sendable {
         public var document: DocumentRecord
         public var selections: [Selection]
         /// Codings of the whole source: coder and code id.
-        public var codings: [(coder: String, code: String)]
+        public var codings: [(coder: String, code: String, createdAt: String?)]
         public var line: Int
     }
 
@@ -99,19 +101,27 @@ public struct REFIProject {
                 continue
             }
             let text = try Self.text(of: source, archive: &archive, folder: folder, file: file)
+            if source.attribute("guid") != nil { notCarried.append("the GUIDs of text sources (each document is named after its source)") }
             let name = source.attribute("name").flatMap { $0.isEmpty ? nil : $0 }
                 ?? source.attribute("plainTextPath").map { (($0.split(separator: "/").last.map(String.init) ?? $0) as NSString).deletingPathExtension } ?? "source"
             var id = name
             var number = 2
             while !usedIDs.insert(id).inserted { id = "\(name)-\(number)"; number += 1 }
             var selections: [Selection] = []
-            var codings: [(String, String)] = []
-            func coding(_ node: xmlNodePtr) throws -> (String, String) {
+            var codings: [(coder: String, code: String, createdAt: String?)] = []
+            /// The coder, code and time of a Coding; its creating user and time, else those of `selection` (NVivo
+            /// puts them on the selection).
+            func coding(_ node: xmlNodePtr, in selection: xmlNodePtr? = nil) throws -> (coder: String, code: String, createdAt: String?) {
                 guard let target = node.element("CodeRef")?.attribute("targetGUID"), let code = codeIDs[normalized(target)] else {
                     throw fail(node, "a Coding refers to a code the code book does not have")
                 }
-                let user = node.attribute("creatingUser").map(normalized)
-                return (user.flatMap { users[$0] } ?? user.map { "user-\($0.prefix(8))" } ?? "refi-qda", code)
+                let user = (node.attribute("creatingUser") ?? selection?.attribute("creatingUser")).map(normalized)
+                var createdAt = node.attribute("creationDateTime") ?? selection?.attribute("creationDateTime")
+                if let time = createdAt, !Timestamp.isValid(time) {
+                    notCarried.append("creation times that are not RFC 3339 date-times (such as \(time))")
+                    createdAt = nil
+                }
+                return (user.flatMap { users[$0] } ?? user.map { "user-\($0.prefix(8))" } ?? "refi-qda", code, createdAt)
             }
             for child in source.elements {
                 switch child.name {
@@ -120,8 +130,9 @@ public struct REFIProject {
                           0 <= start, start <= end else { throw fail(child, "a PlainTextSelection needs whole-number startPosition ≤ endPosition") }
                     if child.element("Description") != nil { notCarried.append("descriptions of selections") }
                     for node in child.elements where node.name == "Coding" {
-                        let (coder, code) = try coding(node)
-                        selections.append(Selection(start: start, end: end, coder: coder, code: code, line: child.line, name: child.attribute("name")))
+                        let (coder, code, createdAt) = try coding(node, in: child)
+                        selections.append(Selection(start: start, end: end, coder: coder, code: code, line: child.line,
+                                                    name: child.attribute("name"), createdAt: createdAt))
                     }
                 case "Coding":
                     codings.append(try coding(child))
@@ -293,9 +304,11 @@ extension REFIProject {
                 }
                 let length = document.text.unicodeScalars.count
                 let records = entry.selections.map { ($0.line, AnnotationRecord(documentID: document.externalID, coder: $0.coder, layer: Self.layer,
-                                                                                 start: $0.start, end: $0.end, features: ["code": .string(codeIDs[$0.code] ?? $0.code)])) }
+                                                                                 start: $0.start, end: $0.end, features: ["code": .string(codeIDs[$0.code] ?? $0.code)],
+                                                                                 createdAt: $0.createdAt)) }
                     + entry.codings.map { (entry.line, AnnotationRecord(documentID: document.externalID, coder: $0.coder, layer: Self.documentLayer,
-                                                                       start: 0, end: length, features: ["code": .string(codeIDs[$0.code] ?? $0.code)])) }
+                                                                       start: 0, end: length, features: ["code": .string(codeIDs[$0.code] ?? $0.code)],
+                                                                       createdAt: $0.createdAt)) }
                 for (line, record) in records {
                     do {
                         switch try ingest.add(record) {
