@@ -7,7 +7,7 @@ extension Gloss {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the project.",
-            subcommands: [JSONLines.self, TEI.self, CSV.self, Doccano.self, Brat.self, LabelStudio.self, REFIQDA.self, WebAnnoTSV.self])
+            subcommands: [JSONLines.self, TEI.self, CSV.self, Doccano.self, Brat.self, LabelStudio.self, REFIQDA.self, WebAnnoTSV.self, UIMAXMI.self])
     }
 }
 

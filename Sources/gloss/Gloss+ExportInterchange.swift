@@ -301,4 +301,50 @@ extension Gloss.Export {
             print(InterchangeExportOptions.summary(documents, to: out))
         }
     }
+
+    struct UIMAXMI: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "uima-xmi",
+            abstract: "Write UIMA CAS XMI for INCEpTION and dkpro-cassis: DOC.xmi for every document and TypeSystem.xml, into a folder.",
+            discussion: """
+                What `gloss import annotations --format uima-xmi` stored is written back: each span as a feature \
+                structure of its type with its features, each relation with Governor and Dependent. Offsets count \
+                UTF-16 units; the text is the Sofa's sofaString, exactly; a DocumentMetaData carries the document \
+                id. TypeSystem.xml declares every type and feature the files use (features as strings). Slot links \
+                and discontinuous pieces are not written (the command says how many).
+
+                With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
+                Gloss), each layer as the type webanno.custom.L (capitalised: statement becomes Statement) with every \
+                feature a string feature. --coder keeps \
+                one coder's annotations. In INCEpTION, import the files with the format "UIMA CAS XMI (XML 1.0)" \
+                into a project whose layers match the type system; dkpro-cassis loads them with load_typesystem \
+                and load_cas_from_xmi.
+
+                Examples:
+                  gloss export uima-xmi --out xmi/
+                  gloss export uima-xmi --out alice-xmi/ --layer statement --coder alice
+                """)
+
+        @OptionGroup var options: InterchangeExportOptions
+        @OptionGroup var selection: LayerExportOptions
+        @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
+
+        func validate() throws {
+            if selection.feature != nil { throw ValidationError("UIMA XMI writes every feature of --layer as a feature of its own; leave out --feature") }
+        }
+
+        func run() throws {
+            let documents = try selection.documents(options, format: "uima-xmi", labelsByType: true)
+            let export = try UIMAXMIFormat.export(documents)
+            let typeSystem = (out as NSString).appendingPathComponent("TypeSystem.xml")
+            try OutputFile.prepare([typeSystem], overwriting: options.overwrite.force)
+            try options.prepareFolder(out, for: documents, extensions: ["xmi"])
+            for file in export.files {
+                try InterchangeExportOptions.write(file.xml, to: (out as NSString).appendingPathComponent(file.name))
+            }
+            try InterchangeExportOptions.write(export.typeSystem, to: typeSystem)
+            if export.leftOut > 0 { printError("warning: \(export.leftOut) slot links and discontinuous pieces are not in the export") }
+            print(InterchangeExportOptions.summary(documents, to: out))
+        }
+    }
 }

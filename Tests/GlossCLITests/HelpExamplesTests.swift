@@ -39,7 +39,7 @@ struct HelpExamplesTests {
     }
 
     /// The fixture project (documents, three coders' annotations, the codebook, CATMA's source text, and
-    /// annotations imported from brat, doccano, Label Studio, WebAnno TSV and REFI-QDA, which their exports write
+    /// annotations imported from brat, doccano, Label Studio, WebAnno TSV, UIMA XMI and REFI-QDA, which their exports write
     /// back) and the files the examples name, made once.
     static func template() throws -> TemporaryDirectory {
         let folder = try TemporaryDirectory()
@@ -69,7 +69,8 @@ struct HelpExamplesTests {
         for (format, path) in [("brat", folder.path("brat-project")), ("refi-qda", folder.path("interviews.qdpx")),
                                ("doccano", interop + "/doccano/import-sequence_labeling.jsonl"),
                                ("label-studio", interop + "/label-studio/named_entity.annotation.json"),
-                               ("webanno-tsv", interop + "/webanno-tsv3/example2.tsv")] {
+                               ("webanno-tsv", interop + "/webanno-tsv3/example2.tsv"),
+                               ("uima-xmi", interop + "/uima-xmi/inception-emoji-testSentenceWithEmoji.xmi")] {
             try gloss("import", "annotations", "--format", format, path)
         }
         try gloss("export", "tei", "--out", folder.path("export"))

@@ -210,3 +210,60 @@ struct REFINVivoTests {
         #expect(listed.contains(#""start":320,"end":400"#) && listed.contains(#""created":"2019-05-02T10:11:12Z""#), "\(listed)")
     }
 }
+
+@Suite("UIMA CAS XMI export")
+struct UIMAXMIExportTests {
+    /// What `annotations list --format jsonl` prints without ids, times and relation ends (ids differ by project).
+    static func comparable(_ cli: CLI, db: String) throws -> [String] {
+        let listed = try cli.run("annotations", "list", "--format", "jsonl", "--db", db).standardOutput
+        return listed.split(separator: "\n").map {
+            $0.replacingOccurrences(of: #""id":[0-9]+,"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #""(created|updated)":"[^"]*","#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #""(source|target)":[0-9]+,"#, with: "", options: .regularExpression)
+        }.sorted()
+    }
+
+    /// INCEpTION's and dkpro-cassis's samples (an emoji, CRLF, stacked spans with relations) go out and come back
+    /// the same; the emoji sample's NamedEntity covers 😊, UTF-16 units [10, 12) of "I like it 😊 .".
+    @Test func exportImportIsExactOnTheRealSamples() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let samples = TestPaths.resources.appendingPathComponent("interop/uima-xmi")
+        let names = ["inception-emoji-testSentenceWithEmoji.xmi", "cassis-inception-export-cas_with_smileys.xmi", "inception-curation-stackedrel1.xmi"]
+        #expect(try cli.run(contentsOf: ["import", "annotations", "--format", "uima-xmi"] + names.map { samples.appendingPathComponent($0).path }).status == 0)
+        let out = cli.folder.path("xmi")
+        let exported = try cli.run("export", "uima-xmi", "--out", out)
+        #expect(exported.status == 0, "\(exported.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["TypeSystem.xml", "anno1.xmi", "doc.xmi", "huggingface.txt.xmi"])
+        let emoji = try String(contentsOfFile: out + "/doc.xmi", encoding: .utf8)
+        #expect(emoji.contains(#"<type2:NamedEntity xmi:id="3" sofa="1" begin="10" end="12"/>"#) && emoji.contains(#"sofaString="I like it 😊 .""#), "\(emoji)")
+        let other = cli.folder.path("other.sqlite")
+        #expect(try cli.run("init", "--db", other).status == 0)
+        let again = try cli.run("import", "annotations", "--format", "uima-xmi", out, "--db", other)
+        #expect(again.status == 0 && again.standardOutput.contains("3 documents and 10 annotations, 2 relations"), "\(again.standardError)")
+        #expect(try Self.comparable(cli, db: cli.database) == Self.comparable(cli, db: other))
+        #expect(try cli.run("export", "uima-xmi", "--out", out).status == 73)
+    }
+
+    /// A layer coded in Gloss goes out as webanno.custom.Layer (capitalised, as INCEpTION names custom layers) with its features; offsets over an astral emoji,
+    /// a combining mark and ZWNJ are UTF-16 units.
+    @Test func aGlossLayerGoesOutAsACustomType() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        // Code points: "😀 " 0–1, "cafe\u{301}" 2–6, " " 7, "نمی\u{200C}خواهم" 8–16; UTF-16: 😀 is two units.
+        let text = "😀 cafe\u{301} نمی\u{200C}خواهم"
+        #expect(try cli.run("import", "docs", try cli.folder.write("d.jsonl", JSONValue.object(["id": .string("d"), "text": .string(text)]).canonicalJSON + "\n")).status == 0)
+        #expect(try cli.run("annotate", "add", "--doc", "d", "--coder", "alice", "--layer", "claim", "--start", "2", "--end", "7",
+                            "--set", "kind=shelling", "--allow-uncoded-layers").status == 0)
+        #expect(try cli.run("annotate", "add", "--doc", "d", "--coder", "alice", "--layer", "claim", "--start", "8", "--end", "17",
+                            "--set", "kind=other", "--allow-uncoded-layers").status == 0)
+        let out = cli.folder.path("xmi")
+        #expect(try cli.run("export", "uima-xmi", "--out", out, "--layer", "claim").status == 0)
+        let xmi = try String(contentsOfFile: out + "/d.xmi", encoding: .utf8)
+        // By hand in UTF-16 units: cafe + U+0301 is [3, 8); the Persian word with ZWNJ is [9, 18).
+        #expect(xmi.contains(#"<custom:Claim xmi:id="3" sofa="1" begin="3" end="8" kind="shelling"/>"#), "\(xmi)")
+        #expect(xmi.contains(#"<custom:Claim xmi:id="4" sofa="1" begin="9" end="18" kind="other"/>"#), "\(xmi)")
+        let typeSystem = try String(contentsOfFile: out + "/TypeSystem.xml", encoding: .utf8)
+        #expect(typeSystem.contains("<name>webanno.custom.Claim</name>") && typeSystem.contains("<name>kind</name>"))
+    }
+}

@@ -3,7 +3,8 @@ import Foundation
 import GlossCore
 import GlossStore
 
-/// UIMA CAS XMI as INCEpTION exports it (XMI 2.0 with ecore namespaces), read only.
+/// UIMA CAS XMI as INCEpTION exports it (XMI 2.0 with ecore namespaces); `gloss export uima-xmi` writes it
+/// (`UIMAXMIFormat+Export.swift`).
 ///
 /// The text is the `sofaString` of the initial view's `cas:Sofa`; offsets (`begin`, `end`) count UTF-16 code
 /// units. Every feature structure on that view becomes a span labelled with its type name (the namespace as a
@@ -16,7 +17,7 @@ import GlossStore
 /// reference when every value names an xmi:id (`value` never is), so a number that happens to equal an id is
 /// listed as a reference not carried.
 public enum UIMAXMIFormat {
-    static let skippedTypes: Set = ["uima.tcas.DocumentAnnotation", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence",
+    static let skippedTypes: Set = ["uima.tcas.DocumentAnnotation", "uima.cas.View", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence",
                                     "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData", "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.TagsetDescription"]
 
     /// The type name of an element: `http:///webanno/custom.ecore` and `Span` give `webanno.custom.Span`.
