@@ -28,10 +28,12 @@ public struct AnnotatedTextView: Sendable {
             return "\u{1B}[1;\(Self.colours[index % Self.colours.count])m\(mark)\u{1B}[0m"
         }
         // Openings in start order (longer spans first, so they enclose); closings in the reverse order.
-        let opening = Dictionary(grouping: annotations.sorted { ($0.span.start, -$0.span.end, $0.id) < ($1.span.start, -$1.span.end, $1.id) },
-                                 by: \.span.start)
-        let closing = Dictionary(grouping: annotations.sorted { ($0.span.start, -$0.span.end, $0.id) > ($1.span.start, -$1.span.end, $1.id) },
-                                 by: \.span.end)
+        let nested = annotations.sorted { ($0.span.start, -$0.span.end, $0.id) < ($1.span.start, -$1.span.end, $1.id) }
+        let opening = Dictionary(grouping: nested, by: \.span.start)
+        let closing = Dictionary(grouping: nested.reversed(), by: \.span.end)
+        func close(at offset: Int) -> String {
+            (closing[offset] ?? []).filter { $0.span.start < offset }.map { marker($0, opening: false) }.joined()
+        }
         func prefix(_ offset: Int) -> String {
             let number = String(offset)
             return String(repeating: " ", count: width - number.count) + number + " │ "
@@ -39,7 +41,7 @@ public struct AnnotatedTextView: Sendable {
         var output = prefix(0)
         var offset = 0
         for scalar in text.unicodeScalars {
-            for annotation in closing[offset] ?? [] where annotation.span.start < offset { output += marker(annotation, opening: false) }
+            output += close(at: offset)
             for annotation in opening[offset] ?? [] {
                 output += marker(annotation, opening: true)
                 if annotation.span.end == offset { output += marker(annotation, opening: false) }
@@ -48,12 +50,13 @@ public struct AnnotatedTextView: Sendable {
             if scalar == "\n" {
                 output += "\n" + prefix(offset)
             } else if scalar.value < 0x20 || scalar.value == 0x7F {
+                // Control Pictures: U+2400 + the control's value, and U+2421 for DEL.
                 output.unicodeScalars.append(Unicode.Scalar(scalar.value == 0x7F ? 0x2421 : 0x2400 + scalar.value) ?? scalar)
             } else {
                 output.unicodeScalars.append(scalar)
             }
         }
-        for annotation in closing[offset] ?? [] where annotation.span.start < offset { output += marker(annotation, opening: false) }
+        output += close(at: offset)
         for annotation in opening[offset] ?? [] { output += marker(annotation, opening: true) + marker(annotation, opening: false) }
         return output + "\n"
     }

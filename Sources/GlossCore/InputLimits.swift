@@ -10,7 +10,8 @@ public struct InputLimits: Sendable, Equatable {
     /// The longest feature value, in bytes of its JSON form, unless the codebook sets `max_length` for the feature.
     public var maximumFeatureBytes: Int
 
-    public init(maximumLineBytes: Int = 32 << 20, maximumDocumentBytes: Int = 16 << 20, maximumFeatureBytes: Int = 1 << 20) {
+    public init(maximumLineBytes: Int = 32 << 20, maximumDocumentBytes: Int = 16 << 20,
+                maximumFeatureBytes: Int = 1 << 20) {
         self.maximumLineBytes = maximumLineBytes
         self.maximumDocumentBytes = maximumDocumentBytes
         self.maximumFeatureBytes = maximumFeatureBytes

@@ -33,7 +33,8 @@ public enum OutputFile {
             try Data(bytes).write(to: URL(fileURLWithPath: temporary))
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)", at: SourceLocation(file: path))
+            throw GlossError(.ioFailure, "cannot write the file: \(error.localizedDescription)",
+                             at: SourceLocation(file: path))
         }
         try moveIntoPlace(temporary, path)
     }
@@ -43,7 +44,8 @@ public enum OutputFile {
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
-            throw GlossError(.ioFailure, "cannot move the finished file into place: \(reason)", at: SourceLocation(file: path))
+            throw GlossError(.ioFailure, "cannot move the finished file into place: \(reason)",
+                             at: SourceLocation(file: path))
         }
     }
 
