@@ -158,6 +158,31 @@ struct LabelStudioTextFieldTests {
         #expect(try cli.run("docs", "show", "tasks").standardOutput == "Kabulov met Taliban envoys.")
     }
 
+    /// The real named_entity sample and its config, with the task's text moved to `article` beside a `title`, as
+    /// a project whose config reads `$article`: the span "February 22" at [343, 354) comes in as from the original.
+    @Test func theRealSampleWithItsTextInAnotherField() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let samples = TestPaths.resources.appendingPathComponent("interop/label-studio")
+        let task = try JSONParser.parse(String(contentsOf: samples.appendingPathComponent("named_entity.annotation.json"), encoding: .utf8))
+        guard case .object(var fields) = task, case .object(var data)? = fields["data"], let text = data["text"] else {
+            Issue.record("the sample changed")
+            return
+        }
+        data["text"] = nil
+        data["article"] = text
+        data["title"] = .string("A headline")
+        fields["data"] = .object(data)
+        try cli.folder.write("ls/task.json", JSONValue.object(fields).canonicalJSON)
+        let config = try String(contentsOf: samples.appendingPathComponent("named_entity.config.xml"), encoding: .utf8)
+        try #require(config.contains("$text"))
+        try cli.folder.write("ls/config.xml", config.replacingOccurrences(of: "$text", with: "$article"))
+        let imported = try cli.run("import", "annotations", "--format", "label-studio", cli.folder.path("ls"))
+        #expect(imported.status == 0, "\(imported.standardError)")
+        let listed = try cli.run("annotations", "list", "--format", "jsonl").standardOutput
+        #expect(listed.contains(#""start":343,"end":354,"unit":"codepoint","text":"February 22""#), "\(listed)")
+    }
+
     @Test func withoutAConfigSeveralTextFieldsAreNamedAndTextFieldChooses() throws {
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
