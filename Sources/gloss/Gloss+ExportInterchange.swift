@@ -20,15 +20,14 @@ struct InterchangeExportOptions: ParsableArguments {
         try OutputFile.prepare([path], overwriting: overwrite.force)
     }
 
-    /// Creates the folder `out` for one file per document and extension, after checking that every document id can
-    /// name a file and that no file is in the way (unless --force).
-    func prepareFolder(_ out: String, for documents: [InterchangeDocument], extensions: [String]) throws {
+    /// Creates the folder `out` for one file per document and extension (and the files named `shared`), after
+    /// checking that every document id can name a file and that no file is in the way (unless --force).
+    func prepareFolder(_ out: String, for documents: [InterchangeDocument], extensions: [String], shared: [String] = []) throws {
         if let bad = documents.first(where: { $0.id.contains("/") || $0.id.hasPrefix(".") }) {
             throw GlossError(.badData, "document id \"\(bad.id)\" cannot be a file name; export the others with --doc")
         }
-        try OutputFile.prepare(documents.flatMap { document in
-            extensions.map { (out as NSString).appendingPathComponent(document.id + "." + $0) }
-        }, overwriting: overwrite.force)
+        let names = documents.flatMap { document in extensions.map { document.id + "." + $0 } } + shared
+        try OutputFile.prepare(names.map { (out as NSString).appendingPathComponent($0) }, overwriting: overwrite.force)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
@@ -336,13 +335,11 @@ extension Gloss.Export {
         func run() throws {
             let documents = try selection.documents(options, format: "uima-xmi", labelsByType: true)
             let export = try UIMAXMIFormat.export(documents)
-            let typeSystem = (out as NSString).appendingPathComponent("TypeSystem.xml")
-            try OutputFile.prepare([typeSystem], overwriting: options.overwrite.force)
-            try options.prepareFolder(out, for: documents, extensions: ["xmi"])
+            try options.prepareFolder(out, for: documents, extensions: ["xmi"], shared: ["TypeSystem.xml"])
             for file in export.files {
                 try InterchangeExportOptions.write(file.xml, to: (out as NSString).appendingPathComponent(file.name))
             }
-            try InterchangeExportOptions.write(export.typeSystem, to: typeSystem)
+            try InterchangeExportOptions.write(export.typeSystem, to: (out as NSString).appendingPathComponent("TypeSystem.xml"))
             if export.leftOut > 0 { printError("warning: \(export.leftOut) slot links and discontinuous pieces are not in the export") }
             print(InterchangeExportOptions.summary(documents, to: out))
         }

@@ -46,12 +46,12 @@ extension UIMAXMIFormat {
         return result
     }
 
-    /// The UIMA type name of a label: itself when it is a dotted Java name, else `webanno.custom.` and the label
-    /// made a Java identifier.
+    /// The UIMA type name of a label: itself when it is a dotted Java name, else the custom layer type WebAnno TSV
+    /// gives it too (`InterchangeExporter.LayerSelection.typeName`).
     static func exportTypeName(_ label: String) -> String {
-        let isJavaName = label.split(separator: ".", omittingEmptySubsequences: false).count > 1
-            && label.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isJavaIdentifier(String($0)) }
-        return isJavaName ? label : "webanno.custom." + javaIdentifier(label)
+        let parts = label.split(separator: ".", omittingEmptySubsequences: false)
+        let isJavaName = parts.count > 1 && parts.allSatisfy { isJavaIdentifier(String($0)) }
+        return isJavaName ? label : InterchangeExporter.LayerSelection.typeName(label)
     }
 
     static func isJavaIdentifier(_ text: String) -> Bool {
@@ -82,7 +82,7 @@ extension UIMAXMIFormat {
         }
         // Feature structures in order: metadata, spans, relations. Ids start at 2 (0 is cas:NULL, 1 the Sofa).
         var structures: [(type: String, attributes: [(String, String)])] = []
-        var spanIDs: [String: (id: Int, type: String)] = [:]
+        var spanIDs: [String: (id: Int, type: String, begin: String, end: String)] = [:]
         structures.append((metadataType, [("begin", "0"), ("end", String(index.length(in: .utf16))),
                                           ("documentId", document.id), ("documentTitle", document.id)]))
         for span in document.spans {
@@ -97,7 +97,7 @@ extension UIMAXMIFormat {
             types[type, default: ExportType(name: type)].name = type
             if !span.fragments.isEmpty { leftOut += span.fragments.count }
             structures.append((type, attributes))
-            spanIDs[span.key] = (structures.count + 1, type)
+            spanIDs[span.key] = (structures.count + 1, type, attributes[0].1, attributes[1].1)
         }
         for relation in document.relations {
             guard !relation.type.contains(":"), let from = spanIDs[relation.from], let to = spanIDs[relation.to] else {
@@ -105,9 +105,8 @@ extension UIMAXMIFormat {
                 continue
             }
             let type = exportTypeName(relation.type)
-            var attributes = [("begin", try utf16(document.spans.first { $0.key == relation.to }?.start ?? 0)),
-                              ("end", try utf16(document.spans.first { $0.key == relation.to }?.end ?? 0)),
-                              ("Governor", String(from.id)), ("Dependent", String(to.id))]
+            // Like INCEpTION, a relation covers its dependent.
+            var attributes = [("begin", to.begin), ("end", to.end), ("Governor", String(from.id)), ("Dependent", String(to.id))]
             var entry = types[type] ?? ExportType(name: type)
             entry.isRelation = true
             entry.endpointTypes.formUnion([from.type, to.type])
@@ -177,7 +176,7 @@ extension UIMAXMIFormat {
                         try writer.element("supertypeName", text: type.name == metadataType ? "uima.tcas.DocumentAnnotation" : "uima.tcas.Annotation")
                         var features = type.features.sorted().map { ($0, "uima.cas.String") }
                         if type.isRelation {
-                            let range = type.endpointTypes.count == 1 ? type.endpointTypes.first ?? "uima.tcas.Annotation" : "uima.tcas.Annotation"
+                            let range = (type.endpointTypes.count == 1 ? type.endpointTypes.first : nil) ?? "uima.tcas.Annotation"
                             features += [("Dependent", range), ("Governor", range)]
                         }
                         guard !features.isEmpty else { return }
