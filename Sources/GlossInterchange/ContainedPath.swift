@@ -1,4 +1,5 @@
 import Foundation
+import GlossStore
 
 /// A file that an input names relative to a folder (a REFI-QDA `relative://` source beside its `.qdpx`), which
 /// must stay inside that folder once `..` and symbolic links are resolved, and be a regular file.
@@ -39,14 +40,8 @@ enum ContainedPath {
         guard real.utf8.elementsEqual(base.utf8) || real.utf8.starts(with: prefix.utf8) else { throw .outside }
         var status = stat()
         guard stat(real, &status) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: return real
-        case S_IFDIR: throw .notRegular("a folder")
-        case S_IFIFO: throw .notRegular("a FIFO (named pipe)")
-        case S_IFCHR, S_IFBLK: throw .notRegular("a device")
-        case S_IFSOCK: throw .notRegular("a socket")
-        default: throw .notRegular("not a regular file")
-        }
+        if let kind = InputFile.kind(ofNonRegular: status.st_mode) { throw .notRegular(kind) }
+        return real
     }
 
     /// The canonical absolute path of an existing file (realpath(3)), which must be UTF-8.

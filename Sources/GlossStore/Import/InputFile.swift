@@ -40,15 +40,7 @@ public struct InputFile {
         guard fstat(descriptor, &status) == 0 else {
             throw GlossError(.ioFailure, "cannot read the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
         }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            let kind: String
-            switch status.st_mode & S_IFMT {
-            case S_IFDIR: kind = "a folder"
-            case S_IFIFO: kind = "a FIFO (named pipe)"
-            case S_IFCHR, S_IFBLK: kind = "a device"
-            case S_IFSOCK: kind = "a socket"
-            default: kind = "something else"
-            }
+        if let kind = kind(ofNonRegular: status.st_mode) {
             throw GlossError(.missingInput, "not a regular file but \(kind); give a file", at: SourceLocation(file: path))
         }
         // Read the size fstat gave, then until end of file (a file may grow while it is read).
@@ -74,6 +66,18 @@ public struct InputFile {
         }
         if filled < bytes.count { bytes.removeSubrange(filled...) }
         return bytes
+    }
+
+    /// What a file of `mode` is, for messages ("a folder", "a FIFO (named pipe)", …), or nil for a regular file.
+    public static func kind(ofNonRegular mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "something else"
+        }
     }
 
     /// Refuses (65) a `path` that, once symbolic links and `..` are resolved, lies outside `folder`.
