@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "GlossAgreement", targets: ["GlossAgreement"]),
         .library(name: "GlossTEI", targets: ["GlossTEI"]),
         .library(name: "GlossInterchange", targets: ["GlossInterchange"]),
+        .library(name: "GlossWorkflow", targets: ["GlossWorkflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -36,10 +37,11 @@ let package = Package(
                 "GlossAgreement",
             ]
         ),
+        .target(name: "GlossWorkflow", dependencies: ["GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore"]),
         .executableTarget(
             name: "gloss",
             dependencies: [
-                "GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange", "GlossTEI",
+                "GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange", "GlossTEI", "GlossWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +69,7 @@ let package = Package(
             dependencies: ["GlossCore", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "GlossTEITests", dependencies: ["GlossCore", "GlossStore", "GlossInterchange", "GlossTEI", "GlossTestSupport"]),
+        .testTarget(name: "GlossWorkflowTests", dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossTestSupport"]),
         .testTarget(name: "GlossCLITests", dependencies: ["GlossCore", "GlossTestSupport", "gloss"]),
     ],
     swiftLanguageModes: [.v6]

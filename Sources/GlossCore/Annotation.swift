@@ -19,10 +19,13 @@ public struct Annotation: Sendable, Equatable {
     public var codebook: CodebookReference?
     /// Why the annotation must be recoded by a person (set by a codebook migration that splits a code), or nil.
     public var needsRecoding: String?
+    /// How a gold annotation came about (a JSON object: its source annotations, the rule or person that decided,
+    /// and when), or nil for a coder's own annotation.
+    public var provenance: JSONValue?
 
     public init(id: Int64, documentID: String, coder: String, layer: String, span: TextSpan, quote: String,
                 features: [String: JSONValue], createdAt: String, updatedAt: String, revision: Int,
-                codebook: CodebookReference? = nil, needsRecoding: String? = nil) {
+                codebook: CodebookReference? = nil, needsRecoding: String? = nil, provenance: JSONValue? = nil) {
         self.id = id
         self.documentID = documentID
         self.coder = coder
@@ -35,6 +38,7 @@ public struct Annotation: Sendable, Equatable {
         self.revision = revision
         self.codebook = codebook
         self.needsRecoding = needsRecoding
+        self.provenance = provenance
     }
 }
 

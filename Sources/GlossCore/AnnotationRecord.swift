@@ -6,13 +6,13 @@
 /// ```
 /// `document`, `coder`, `layer`, `start` and `end` are required; `unit` is `codepoint` (default), `utf16`
 /// or `utf8`; `text`, when given, must equal the covered text. Exports add `id`, `created`, `updated`,
-/// `revision`, and, when set, `codebook` (`id@version`) and `needs_recoding`, which an import keeps, so
+/// `revision`, and, when set, `codebook` (`id@version`), `needs_recoding` and a gold annotation's `provenance`, which an import keeps, so
 /// that export → import → export is byte-identical.
 public struct AnnotationRecord: Sendable, Equatable {
     /// The largest annotation id: 2^53 − 1, the largest integer JavaScript and JSON tools keep exactly.
     public static let maximumID: Int64 = (1 << 53) - 1
 
-    public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision", "codebook", "needs_recoding"]
+    public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision", "codebook", "needs_recoding", "provenance"]
 
     public var id: Int64?
     public var documentID: String
@@ -29,6 +29,8 @@ public struct AnnotationRecord: Sendable, Equatable {
     /// The codebook version the annotation was made under, when the record says so.
     public var codebook: CodebookReference?
     public var needsRecoding: String?
+    /// A gold annotation's provenance (an object), kept as it is.
+    public var provenance: JSONValue?
 
     public init(id: Int64? = nil, documentID: String, coder: String, layer: String, start: Int, end: Int,
                 unit: OffsetUnit = .codepoint, text: String? = nil, features: [String: JSONValue] = [:],
@@ -75,6 +77,7 @@ public struct AnnotationRecord: Sendable, Equatable {
             codebook = CodebookReference(id: String(reference[..<at]), version: version)
         }
         needsRecoding = try fields.optionalString("needs_recoding")
+        provenance = try fields.optionalObject("provenance").map(JSONValue.object)
         try check()
     }
 
@@ -134,6 +137,10 @@ extension Annotation {
         if let needsRecoding {
             line += ",\"needs_recoding\":"
             JSONValue.writeString(needsRecoding, to: &line)
+        }
+        if let provenance {
+            line += ",\"provenance\":"
+            provenance.write(to: &line)
         }
         line += "}"
         return line

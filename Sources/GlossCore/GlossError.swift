@@ -17,6 +17,8 @@ public struct GlossError: Error, Sendable, Equatable, CustomStringConvertible {
         case ioFailure = 74
         /// 75 (`EX_TEMPFAIL`): the input conflicts with what the database holds.
         case conflict = 75
+        /// 77 (`EX_NOPERM`): the action is not permitted, e.g. a coder writing on a document not assigned to them.
+        case notPermitted = 77
     }
 
     public var code: Code

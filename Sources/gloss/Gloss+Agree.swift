@@ -3,6 +3,7 @@ import Foundation
 import GlossAgreement
 import GlossCore
 import GlossStore
+import GlossWorkflow
 
 extension Gloss {
     struct Agree: ParsableCommand {
@@ -32,6 +33,10 @@ extension Gloss {
                 interval and the probability that α is below --alpha-min; --diagnostics adds the coincidence \
                 matrix, per-category and per-pair agreement, and every disagreement with the coders' spans.
 
+                --against NAME compares each coder with the gold coder NAME (made by `gloss adjudicate`) on the \
+                documents NAME has coded, one coder at a time. Gold coders are left out of the other comparisons \
+                unless --coders names them.
+
                 Examples:
                   gloss agree --layer statement --feature stance --unit paragraph
                   gloss agree --layer allegation --feature evidence --coders alice,bob
@@ -40,6 +45,7 @@ extension Gloss {
                   gloss agree --layer statement --feature stance --bootstrap 2000
                   gloss agree --layer statement --feature stance --match overlap:0.5
                   gloss agree --layer statement --feature stance --coefficient gamma
+                  gloss agree --layer statement --feature stance --unit paragraph --against gold
                   gloss agree --spans-data s.csv --length 5000 --coefficient alpha_u
                 """)
 
@@ -71,6 +77,8 @@ extension Gloss {
         @Flag(help: "Also show the coincidence matrix, agreement per category and per pair of coders, and the disagreements.")
         var diagnostics = false
         @Option(help: "Output format.") var format: AgreementFormat = .table
+        @Option(help: ArgumentHelp("Compare each coder with this gold coder instead of with each other.", valueName: "name"))
+        var against: String?
 
         enum AlphaMetric: String, ExpressibleByArgument, CaseIterable { case nominal, ordinal, interval, ratio }
         enum WeightSource: String, ExpressibleByArgument, CaseIterable { case values, ranks }
@@ -108,6 +116,13 @@ extension Gloss {
             if match != nil || spansData != nil {
                 try refuse([("--bootstrap", bootstrap != nil), ("--diagnostics", diagnostics), ("--order", order != nil), ("--data", data != nil)],
                            with: match != nil ? "--match" : "--spans-data")
+            }
+            if against != nil {
+                guard layer != nil, feature != nil, data == nil, match == nil, spansData == nil else {
+                    throw ValidationError("--against compares the project's spans: give --layer and --feature, without --data, --match or --spans-data")
+                }
+                if requested.contains(where: Coefficient.onSpans.contains) { throw ValidationError("--against takes coding coefficients, not alpha_u or gamma") }
+                if diagnostics || bootstrap != nil { throw ValidationError("--against goes without --diagnostics and --bootstrap") }
             }
             if spansData != nil {
                 if feature != nil { throw ValidationError("--feature does not apply to --spans-data: its labels are the categories") }
@@ -164,6 +179,14 @@ extension Gloss {
                 return
             }
             let requested = try coefficients()
+            if let against, let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
+                let rows = try GoldComparison.measure(
+                    store: try project.openStore(), layer: layer, feature: feature, unit: unitKind, gold: against,
+                    coders: coders.map(Self.items), documents: docs.map(Self.items), presence: presence, coefficients: requested,
+                    metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
+                    weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
+                return reportAgainst(against, rows)
+            }
             var unitizing: [AgreementResult] = []
             if requested.contains(where: Coefficient.onSpans.contains) {
                 let continuum = try spans().continuum
@@ -216,6 +239,32 @@ extension Gloss {
             }
             return try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
                                            coders: coders.map(Self.items), documents: docs.map(Self.items))
+        }
+
+        /// Each coder's results against the gold coder, one block per coder.
+        private func reportAgainst(_ gold: String, _ rows: [GoldComparison.Row]) {
+            switch format {
+            case .json:
+                let items = rows.map { JSONValue.object(["coder": .string($0.coder), "results": .array($0.results.map(\.json))]) }
+                print(JSONValue.object(["against": .string(gold), "coders": .array(items)]).canonicalJSON)
+            case .csv:
+                print("coder,against,coefficient,metric,value,units,pairable_values")
+                for row in rows {
+                    for result in row.results {
+                        print("\"\(row.coder)\",\"\(gold)\",\(result.coefficient.rawValue),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.pairableValues)")
+                    }
+                }
+            case .table:
+                var table = TextTable(columns: ["CODER", "AGAINST", "COEFFICIENT", "METRIC", "VALUE", "UNITS", "PAIRABLE"])
+                for row in rows {
+                    for result in row.results {
+                        table.add([row.coder, gold, result.coefficient.rawValue, result.metric ?? "",
+                                   result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description,
+                                   String(result.units), String(result.pairableValues)], wrapping: 4)
+                    }
+                }
+                print(table.rendered, terminator: "")
+            }
         }
 
         private func reportMatches(_ reports: [SpanMatchReport], continuum: Continuum, coders: [String], withKappa: Bool) throws {

@@ -35,6 +35,7 @@ extension Gloss.Annotate {
         @Option(name: .customLong("set"), help: ArgumentHelp("A feature value, feature=value (repeatable).", valueName: "feature=value"))
         var settings: [String] = []
         @Flag(help: "Accept a layer that no registered codebook defines.") var allowUncodedLayers = false
+        @OptionGroup var blindCoding: BlindCodingOptions
         @OptionGroup var limits: LimitOptions
 
         func validate() throws {
@@ -58,7 +59,7 @@ extension Gloss.Annotate {
             let context = change.changeContext(source: "annotate add")
             let outcome = try store.write { writer in
                 try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers,
-                                     limits: limits.inputLimits).add(record)
+                                     limits: limits.inputLimits, allowsUnassigned: blindCoding.allowUnassigned).add(record)
             }
             switch outcome {
             case .inserted(let annotation): print(annotation.id)
@@ -90,6 +91,7 @@ extension Gloss.Annotate {
         @Option(help: "The unit of --start and --end.") var unit: OffsetUnit = .codepoint
         @Option(help: ArgumentHelp("The revision you last saw; a newer one refuses the change.", valueName: "n")) var ifRevision: Int?
         @Flag(help: "Accept a layer that no registered codebook defines.") var allowUncodedLayers = false
+        @OptionGroup var blindCoding: BlindCodingOptions
         @OptionGroup var limits: LimitOptions
 
         func validate() throws {
@@ -106,7 +108,7 @@ extension Gloss.Annotate {
             let context = change.changeContext(source: "annotate update")
             let updated = try store.write { writer in
                 try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers,
-                                     limits: limits.inputLimits)
+                                     limits: limits.inputLimits, allowsUnassigned: blindCoding.allowUnassigned)
                     .update(id: annotationID, changes: changes, ifRevision: ifRevision)
             }
             print("updated annotation \(updated.id) to revision \(updated.revision)")
@@ -121,11 +123,14 @@ extension Gloss.Annotate {
         @OptionGroup var change: ChangeOptions
 
         @Argument(help: ArgumentHelp("The annotation's id.", valueName: "annotation-id")) var annotationID: Int64
+        @OptionGroup var blindCoding: BlindCodingOptions
 
         func run() throws {
             let store = try project.openStore()
             let context = change.changeContext(source: "annotate delete")
-            let deleted = try store.write { writer in try writer.deleteAnnotation(id: annotationID, context: context) }
+            let deleted = try store.write { writer in
+                try AnnotationIngest(writer: writer, context: context, allowsUnassigned: blindCoding.allowUnassigned).delete(id: annotationID)
+            }
             print("deleted annotation \(deleted.id) (\(deleted.coder), \(deleted.layer), \(deleted.span) in \(deleted.documentID))")
         }
     }

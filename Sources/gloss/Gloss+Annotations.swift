@@ -28,9 +28,10 @@ extension Gloss.Annotations {
         @Option(help: ArgumentHelp("Only this layer.", valueName: "layer")) var layer: String?
         @Option(help: "Output format.") var format: OutputFormat = .table
         @Flag(help: "Show long texts and features whole on a terminal too.") var wide = false
+        @OptionGroup var viewer: ViewerOptions
 
         func run() throws {
-            let filter = AnnotationFilter(documentID: doc, coder: coder, layer: layer)
+            let filter = AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer)
             let store = try project.openStore()
             switch format {
             case .table:

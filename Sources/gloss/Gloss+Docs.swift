@@ -60,6 +60,7 @@ extension Gloss.Docs {
         @Flag(help: "Mark the annotations in the text, with line offsets.") var annotations = false
         @Option(help: ArgumentHelp("With --annotations: only this coder's.", valueName: "name")) var coder: String?
         @Option(help: ArgumentHelp("With --annotations: only this layer's.", valueName: "layer")) var layer: String?
+        @OptionGroup var viewer: ViewerOptions
 
         func validate() throws {
             if (coder != nil || layer != nil) && !annotations { throw ValidationError("--coder and --layer go with --annotations") }
@@ -79,7 +80,7 @@ extension Gloss.Docs {
                 return
             }
             if annotations {
-                let marked = try store.read { try $0.annotations(matching: AnnotationFilter(documentID: id, coder: coder, layer: layer)) }
+                let marked = try store.read { try $0.annotations(matching: AnnotationFilter(documentID: id, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer)) }
                 let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 print(AnnotatedTextView(text: current.text, annotations: marked).rendered(colour: colour))
                 var table = TextTable(columns: ["ID", "REV", "CODER", "LAYER", "START", "END", "FEATURES"])

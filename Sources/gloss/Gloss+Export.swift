@@ -29,9 +29,11 @@ extension Gloss.Export {
         @OptionGroup var project: ProjectOptions
         @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
         @OptionGroup var overwrite: OverwriteOptions
+        @OptionGroup var viewer: ViewerOptions
 
         func run() throws {
-            let report = try NativeExporter(store: try project.openStore()).export(to: out, overwriting: overwrite.force)
+            let report = try NativeExporter(store: try project.openStore(), coder: try viewer.coders(asked: nil)?.first)
+                .export(to: out, overwriting: overwrite.force)
             let codebooks = report.codebooks > 0 ? " and \(report.codebooks) codebook version\(report.codebooks == 1 ? "" : "s")" : ""
             print("exported \(report.documents) documents, \(report.annotations) annotations\(codebooks) to \(out)")
         }
@@ -65,12 +67,13 @@ extension Gloss.Export {
         @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
         @Option(help: ArgumentHelp("Only this document's annotations.", valueName: "id")) var doc: String?
         @Option(help: ArgumentHelp("Only this coder's annotations.", valueName: "name")) var coder: String?
+        @OptionGroup var viewer: ViewerOptions
         @Option(help: ArgumentHelp("Only this layer's annotations.", valueName: "layer")) var layer: String?
         @Flag(help: "Start the file with a UTF-8 byte order mark, which Excel needs to read UTF-8.") var bom = false
         @OptionGroup var overwrite: OverwriteOptions
 
         func run() throws {
-            let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: coder, layer: layer),
+            let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer),
                                          startsWithByteOrderMark: bom)
                 .export(to: out, overwriting: overwrite.force)
             print("exported \(report.rows) annotations with \(report.featureColumns.count) feature columns to \(out)")

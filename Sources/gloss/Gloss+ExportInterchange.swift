@@ -49,6 +49,7 @@ struct LayerExportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With one --layer: the feature whose code labels each span (default: the layer's name labels them).", valueName: "feature"))
     var feature: String?
     @Option(help: ArgumentHelp("Only this coder's annotations.", valueName: "name")) var coder: String?
+    @OptionGroup var viewer: ViewerOptions
 
     var layers: [String]? { layer.map { $0.split(separator: ",").map(String.init) } }
 
@@ -62,6 +63,7 @@ struct LayerExportOptions: ParsableArguments {
         let store = try options.project.openStore()
         let wanted = options.doc.map { $0.split(separator: ",").map(String.init) }
         let exporter = InterchangeExporter(store: store, format: format)
+        let coder = try viewer.coders(asked: self.coder.map { [$0] })?.first
         if let coder {
             let known = try store.read { try $0.coderNames() }
             guard known.contains(where: { $0.isIdentical(to: coder) }) else {

@@ -36,6 +36,7 @@ extension Gloss.Export {
         @Flag(name: .customLong("validate"), help: "Validate the files written against the TEI schema; invalid output exits 65.") var validatesOutput = false
         @Option(help: ArgumentHelp("The RELAX NG schema for --validate (default: $GLOSS_TEI_SCHEMA).", valueName: "file")) var schema: String?
         @OptionGroup var overwrite: OverwriteOptions
+        @OptionGroup var viewer: ViewerOptions
 
         var schemaPath: String? { schema ?? ProcessInfo.processInfo.environment["GLOSS_TEI_SCHEMA"] }
 
@@ -61,7 +62,7 @@ extension Gloss.Export {
                 validator = nil
             }
             let exporter = TEIExporter(store: try project.openStore(), options: TEIExporter.Options(
-                documents: doc.map(Self.items), coders: coder.map(Self.items), isSingleFile: single, applicationVersion: Gloss.version))
+                documents: doc.map(Self.items), coders: try viewer.coders(asked: coder.map(Self.items)), isSingleFile: single, applicationVersion: Gloss.version))
             let progress = Progress.report("documents exported:")
             let report = try exporter.export(to: out, overwriting: overwrite.force) { progress($0) }
             Progress.finish()

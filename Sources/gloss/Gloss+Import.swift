@@ -18,9 +18,10 @@ struct ImportArguments: ParsableArguments {
     var skipInvalid = false
     @OptionGroup var limits: LimitOptions
 
-    func options(_ change: ChangeOptions, source: String, allowsUncodedLayers: Bool = false, restoresExport: Bool = false) -> ImportOptions {
+    func options(_ change: ChangeOptions, source: String, allowsUncodedLayers: Bool = false, restoresExport: Bool = false,
+                 allowsUnassigned: Bool = false) -> ImportOptions {
         ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowsUncodedLayers, restoresExport: restoresExport,
-                      limits: limits.inputLimits, context: change.changeContext(source: source),
+                      allowsUnassigned: allowsUnassigned, limits: limits.inputLimits, context: change.changeContext(source: source),
                       reportSkipped: { printError("warning: \($0) (skipped)") },
                       reportProgress: Progress.report("read"))
     }
@@ -107,6 +108,7 @@ extension Gloss.Import {
         @OptionGroup var change: ChangeOptions
         @OptionGroup var importArguments: ImportArguments
         @OptionGroup var archive: ArchiveOptions
+        @OptionGroup var blindCoding: BlindCodingOptions
 
         @Flag(help: "Accept annotations of layers that no registered codebook defines.")
         var allowUncodedLayers = false
@@ -143,6 +145,7 @@ extension Gloss.Import {
             if format != .native, restore || allowUncodedLayers || importArguments.skipInvalid {
                 throw ValidationError("--restore, --allow-uncoded-layers and --skip-invalid go with native files")
             }
+            if format != .native, blindCoding.allowUnassigned { throw ValidationError("--allow-unassigned goes with native files") }
             if format == .refiQDA, coder != nil { throw ValidationError("--coder does not apply to refi-qda: its users are the coders") }
             if map != nil, format == .native || format == .refiQDA { throw ValidationError("--map goes with --format doccano, brat, label-studio, uima-xmi or webanno-tsv") }
             if offsets != nil, format != .doccano { throw ValidationError("--offsets goes with --format doccano") }
@@ -182,7 +185,8 @@ extension Gloss.Import {
                 print(summary)
                 return
             }
-            let importer = AnnotationImporter(store: store, options: importArguments.options(change, source: "import annotations", allowsUncodedLayers: allowUncodedLayers, restoresExport: restore))
+            let importer = AnnotationImporter(store: store, options: importArguments.options(change, source: "import annotations", allowsUncodedLayers: allowUncodedLayers, restoresExport: restore,
+                                                                                    allowsUnassigned: blindCoding.allowUnassigned))
             let report = try importer.importAnnotations(from: paths)
             Progress.finish()
             var summary = "imported \(report.imported) annotation\(report.imported == 1 ? "" : "s") from \(report.files) file\(report.files == 1 ? "" : "s")"

@@ -42,6 +42,34 @@ extension ChangeOptions {
     }
 }
 
+/// The escape from blind coding for commands that write annotations.
+struct BlindCodingOptions: ParsableArguments {
+    @Flag(help: "Write for a coder on documents not assigned to them, or marked done (refused by default once the project has assignments, exit 77).")
+    var allowUnassigned = false
+}
+
+/// Whose annotations a reading command may show: with --as CODER (or $GLOSS_CODER) only that coder's, so that a
+/// coder of the reliability sample does not see the others' codes.
+struct ViewerOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp("Show only this coder's annotations (default: $GLOSS_CODER; unset shows all).", valueName: "coder"))
+    var viewer: String?
+
+    /// The coder the command reads as, or nil to show everyone's annotations.
+    var coder: String? {
+        viewer ?? ProcessInfo.processInfo.environment["GLOSS_CODER"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The coders a command may show given the ones asked for: as a coder, only that coder (asking for another is
+    /// refused, exit 77); otherwise what was asked.
+    func coders(asked: [String]?) throws -> [String]? {
+        guard let coder else { return asked }
+        if let other = asked?.first(where: { !$0.isIdentical(to: coder) }) {
+            throw GlossError(.notPermitted, "reading as \(coder) (--as or GLOSS_CODER), the annotations of \(other) stay hidden (blind coding); drop --coder or --as")
+        }
+        return [coder]
+    }
+}
+
 /// The `--force` of commands that write files: without it, a file already at the destination is refused (exit 73).
 struct OverwriteOptions: ParsableArguments {
     @Flag(help: "Replace files that are already at the destination (without it the command refuses, exit 73).")

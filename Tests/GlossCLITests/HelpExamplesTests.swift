@@ -4,7 +4,9 @@ import GlossTestSupport
 import Testing
 
 /// Every example in every `--help` runs: each line of a command's discussion that starts with `gloss ` is run by
-/// the shell, in a folder of its own holding a copy of the fixture project and the files the examples name.
+/// the shell, in a folder of its own holding a copy of the fixture project and the files the examples name. The
+/// examples of the team commands run on `team.sqlite`, the same project with assignments (alice, bob and chen on
+/// every document) and the statements adjudicated into `gold`; the others on `gloss.sqlite`, which has no assignments.
 @Suite("The --help examples", .serialized)
 struct HelpExamplesTests {
     /// The examples of every command, from `gloss --experimental-dump-help` (continuation lines joined).
@@ -78,6 +80,9 @@ struct HelpExamplesTests {
         let alice = try ProcessResult.run(TestPaths.glossExecutable, ["annotations", "list", "--coder", "alice", "--format", "jsonl"],
                                           environment: environment, currentDirectory: folder.url)
         try folder.write("alice.jsonl", alice.standardOutput)
+        try gloss("backup", folder.path("team.sqlite"))
+        try gloss("assign", "--coders", "alice,bob,chen", "--overlap", "1", "--db", folder.path("team.sqlite"))
+        try gloss("adjudicate", "--layer", "statement", "--gold", "gold", "--db", folder.path("team.sqlite"))
         return folder
     }
 
@@ -87,11 +92,14 @@ struct HelpExamplesTests {
         let template = try Self.template()
         let names = try FileManager.default.contentsOfDirectory(atPath: template.url.path)
         let binFolder = TestPaths.glossExecutable.deletingLastPathComponent().path
+        let teamCommands: Set = ["assign", "assignments", "status", "done", "reopen", "adjudicate", "report"]
         for example in examples {
+            let command = example.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+            let database = teamCommands.contains(command) || example.contains("--against") ? "team.sqlite" : "gloss.sqlite"
             let folder = try TemporaryDirectory()
             for name in names { try FileManager.default.copyItem(atPath: template.path(name), toPath: folder.path(name)) }
             let result = try ProcessResult.run(URL(fileURLWithPath: "/bin/sh"), ["-c", example],
-                                               environment: ["GLOSS_DB": folder.path("gloss.sqlite"), "GLOSS_ACTOR": "tester",
+                                               environment: ["GLOSS_DB": folder.path(database), "GLOSS_ACTOR": "tester",
                                                              "PATH": binFolder + ":/usr/bin:/bin"],
                                                currentDirectory: folder.url)
             #expect(result.status == 0, "\(example)\n\(result.standardError)")

@@ -1,7 +1,7 @@
 import GlossCore
 
 /// The annotations, coders and documents an agreement is computed on, checked: every named coder and
-/// document must exist, and the feature must be used on the layer.
+/// document must exist, and the feature must be used on the layer. Gold coders take part only when named.
 struct AgreementSelection {
     let annotations: [Annotation]
     let coders: [String]
@@ -33,9 +33,12 @@ struct AgreementSelection {
         if let feature, !annotations.contains(where: { $0.features[feature] != nil }) {
             throw GlossError(.badData, "no annotation of layer \(layer) in the selected documents has the feature \(feature)")
         }
-        let present = Array(Set(annotations.map(\.coder))).sorted()
+        // Gold coders (made by `gloss adjudicate`) are compared only when named.
+        let gold = Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
+        let annotating = Array(Set(annotations.map(\.coder))).sorted()
+        let present = annotating.filter { !gold.contains(ExactKey($0)) }
         if let wantedCoders {
-            for coder in wantedCoders where !present.contains(where: { $0.isIdentical(to: coder) }) {
+            for coder in wantedCoders where !annotating.contains(where: { $0.isIdentical(to: coder) }) {
                 throw GlossError(.badData, "coder \"\(coder)\" has no annotation of layer \(layer) in the selected documents; coders: \(present.joined(separator: ", "))")
             }
         }

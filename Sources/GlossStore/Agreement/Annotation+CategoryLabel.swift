@@ -3,7 +3,7 @@ import GlossCore
 extension Annotation {
     /// The annotation's value of `feature` as a category label (codes as they are, numbers and booleans
     /// written out), nil when unset; refuses a list or object, which is not one category.
-    func categoryLabel(of feature: String) throws -> String? {
+    public func categoryLabel(of feature: String) throws -> String? {
         switch features[feature] {
         case nil: return nil
         case .string(let code): return code

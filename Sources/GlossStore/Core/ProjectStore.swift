@@ -39,6 +39,12 @@ public protocol ProjectReader {
     /// Ids of the annotations by the same coder, in the same document and layer, whose spans overlap
     /// `annotation`'s (sharing at least one code point), other than `annotation` itself.
     func overlappingAnnotationIDs(with annotation: Annotation) throws -> [Int64]
+    /// The assignments (of one coder, or all), ordered by document id and coder.
+    func assignments(coder: String?) throws -> [Assignment]
+    /// The adjudication records of a gold coder and layer (either nil for all), in id order.
+    func adjudications(gold: String?, layer: String?) throws -> [Adjudication]
+    /// The adjudication record with this id, or nil.
+    func adjudication(id: Int64) throws -> Adjudication?
 }
 
 /// Write access within one transaction. Every change appends its own entry to the audit log.
@@ -64,6 +70,18 @@ public protocol ProjectWriter: ProjectReader {
     /// Removes an annotation, keeping it whole in the audit log; refuses an unknown id (exit 65).
     @discardableResult
     func deleteAnnotation(id: Int64, context: ChangeContext) throws -> Annotation
+    /// Stores new assignments (each document and coder pair must be new; coders are created on first use) and
+    /// audits them as one entry.
+    func insert(_ assignments: [Assignment], context: ChangeContext) throws
+    /// Changes a stored assignment's start and done times, auditing before and after.
+    func update(_ assignment: Assignment, context: ChangeContext) throws
+    /// Records when a coder first annotated an assigned document, if not recorded yet (derived state: not audited
+    /// apart from the annotation itself).
+    func markStarted(documentID: String, coder: String, at time: String) throws
+    /// Stores an adjudication record, audits it, and returns its id.
+    func insert(_ adjudication: Adjudication, context: ChangeContext) throws -> Int64
+    /// Changes a stored adjudication record's state, decision and gold annotation, auditing before and after.
+    func update(_ adjudication: Adjudication, context: ChangeContext) throws
 }
 
 extension ProjectReader {

@@ -16,8 +16,13 @@ public struct NativeExporter {
     }
 
     public let store: any ProjectStore
+    /// Only this coder's annotations (a coder reading blind), or nil for all.
+    public let coder: String?
 
-    public init(store: any ProjectStore) { self.store = store }
+    public init(store: any ProjectStore, coder: String? = nil) {
+        self.store = store
+        self.coder = coder
+    }
 
     /// Writes the export into `folder`; refuses (exit 73) when one of its files is already there, unless `overwriting`.
     @discardableResult
@@ -54,7 +59,7 @@ public struct NativeExporter {
             let annotations: LineFileWriter.Partial
             do {
                 annotations = try LineFileWriter.write(to: (folder as NSString).appendingPathComponent("annotations.jsonl")) { output in
-                    try reader.forEachAnnotation(matching: AnnotationFilter()) { annotation in
+                    try reader.forEachAnnotation(matching: AnnotationFilter(coder: coder)) { annotation in
                         try output.writeLine(annotation.nativeJSONLine)
                         report.annotations += 1
                     }

@@ -28,7 +28,8 @@ public struct AnnotationImporter {
         let options = options
         try store.write { writer in
             let ingest = try AnnotationIngest(writer: writer, context: options.context, allowsUncodedLayers: options.allowsUncodedLayers,
-                                              checksCodebooks: !options.restoresExport, limits: options.limits)
+                                              checksCodebooks: !options.restoresExport, limits: options.limits,
+                                              allowsUnassigned: options.allowsUnassigned)
             var linesRead = 0
             for path in files {
                 let file = try InputFile(path: path)
@@ -46,6 +47,8 @@ public struct AnnotationImporter {
                     } catch let error as GlossError where error.code == .badData || error.code == .conflict {
                         try options.handle(error.located(at: location))
                         report.invalid += 1
+                    } catch let error as GlossError where error.code == .notPermitted {
+                        throw error.located(at: location)  // not a bad record: --skip-invalid does not skip it
                     }
                 }
             }

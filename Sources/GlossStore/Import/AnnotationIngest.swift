@@ -29,13 +29,16 @@ public final class AnnotationIngest {
     private let allowsUncodedLayers: Bool
     private let checksCodebooks: Bool
     private let limits: InputLimits
+    private var blindCoding: BlindCoding
 
     /// With `checksCodebooks` false (restoring an export), annotations keep the codebook version their
-    /// records name, which must be registered, and are not checked against it.
+    /// records name, which must be registered, and are not checked against it. Once the project has assignments,
+    /// a coder may only write on documents assigned to them and not marked done, unless `allowsUnassigned`.
     public init(writer: any ProjectWriter, context: ChangeContext, allowsUncodedLayers: Bool = false, checksCodebooks: Bool = true,
-                limits: InputLimits = .default) throws {
+                limits: InputLimits = .default, allowsUnassigned: Bool = false) throws {
         self.writer = writer
         self.limits = limits
+        self.blindCoding = try BlindCoding(reader: writer, allowsUnassigned: allowsUnassigned)
         self.context = context
         self.codebooks = try writer.codebookRegistry()
         self.allowsUncodedLayers = allowsUncodedLayers
@@ -44,6 +47,7 @@ public final class AnnotationIngest {
 
     /// Resolves and stores one record. Errors carry no location: the caller knows the line.
     public func add(_ record: AnnotationRecord) throws -> Outcome {
+        try blindCoding.permit(coder: record.coder, documentID: record.documentID, writer: writer, time: context.time)
         try checkSizes(of: record.features, layer: record.layer)
         let text = try documentText(record.documentID)
         let span: TextSpan
@@ -61,7 +65,7 @@ public final class AnnotationIngest {
         var annotation = Annotation(
             id: record.id ?? 0, documentID: record.documentID, coder: record.coder, layer: record.layer, span: span,
             quote: quote, features: record.features, createdAt: createdAt, updatedAt: record.updatedAt ?? createdAt,
-            revision: record.revision ?? 1, needsRecoding: record.needsRecoding)
+            revision: record.revision ?? 1, needsRecoding: record.needsRecoding, provenance: record.provenance)
         if let id = record.id, let stored = try writer.annotation(id: id) {
             guard Self.isSame(stored, as: annotation, record: record) else {
                 throw GlossError(.conflict, "annotation \(id) already exists with different content (\(stored.coder), \(stored.layer), \(stored.span) in \"\(stored.documentID)\"); remove the \"id\" fields to import these as new annotations")
@@ -97,6 +101,7 @@ public final class AnnotationIngest {
         guard var annotation = try writer.annotation(id: id) else {
             throw GlossError(.badData, "no annotation with id \(id); list ids with `gloss annotations list`")
         }
+        try blindCoding.permit(coder: annotation.coder, documentID: annotation.documentID, writer: writer, time: context.time)
         if let revision, annotation.revision != revision {
             throw GlossError(.conflict, "annotation \(id) is at revision \(annotation.revision), not \(revision): someone changed it since you read it; look at it again (`gloss annotations list --format jsonl`) and retry with --if-revision \(annotation.revision)")
         }
@@ -118,6 +123,14 @@ public final class AnnotationIngest {
         annotation.updatedAt = context.time
         try writer.update(annotation, context: context)
         return annotation
+    }
+
+    /// Deletes a stored annotation, if its coder may still write on its document (the store keeps it in the audit log).
+    public func delete(id: Int64) throws -> Annotation {
+        if let annotation = try writer.annotation(id: id) {
+            try blindCoding.permit(coder: annotation.coder, documentID: annotation.documentID, writer: writer, time: context.time)
+        }
+        return try writer.deleteAnnotation(id: id, context: context)
     }
 
     /// Refuses a feature value longer than the limit, unless the codebook sets the feature's own `max_length`.

@@ -12,6 +12,8 @@ public struct ImportOptions: Sendable {
     /// Store a changed text of a known document as its new revision and re-anchor its annotations, instead
     /// of refusing it.
     public var updatesDocuments: Bool
+    /// Write annotations of coders on documents not assigned to them, or marked done (see `BlindCoding`).
+    public var allowsUnassigned: Bool
     /// The largest lines, documents and feature values accepted.
     public var limits: InputLimits
     /// Who imports, when, and the command (e.g. `import docs`), for the audit log; the importer adds the file.
@@ -22,13 +24,14 @@ public struct ImportOptions: Sendable {
     public var reportProgress: @Sendable (Int) -> Void
 
     public init(skipsInvalid: Bool = false, allowsUncodedLayers: Bool = false, restoresExport: Bool = false, updatesDocuments: Bool = false,
-                limits: InputLimits = .default, context: ChangeContext,
+                allowsUnassigned: Bool = false, limits: InputLimits = .default, context: ChangeContext,
                 reportSkipped: @escaping @Sendable (GlossError) -> Void = { _ in },
                 reportProgress: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.skipsInvalid = skipsInvalid
         self.allowsUncodedLayers = allowsUncodedLayers
         self.restoresExport = restoresExport
         self.updatesDocuments = updatesDocuments
+        self.allowsUnassigned = allowsUnassigned
         self.limits = limits
         self.context = context
         self.reportSkipped = reportSkipped

@@ -86,6 +86,58 @@ extension DatabaseMigrator {
                 );
                 """)
         }
+        migrator.registerMigration("v4: assignments, adjudication, provenance of gold annotations") { db in
+            // The audit log's CHECK on entities is rebuilt to admit assignments and adjudications; its rows are
+            // copied unchanged (ids kept), and the triggers that keep it append-only are recreated.
+            try db.execute(sql: """
+                CREATE TABLE assignment (
+                    document_id INTEGER NOT NULL REFERENCES document(id),
+                    coder_id INTEGER NOT NULL REFERENCES coder(id),
+                    role TEXT NOT NULL CHECK (role IN ('reliability', 'single')),
+                    assigned_at TEXT NOT NULL,
+                    started_at TEXT,
+                    done_at TEXT,
+                    PRIMARY KEY (document_id, coder_id)
+                );
+                CREATE INDEX assignment_by_coder ON assignment(coder_id);
+                CREATE TABLE adjudication (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    gold TEXT NOT NULL,
+                    document_id INTEGER NOT NULL REFERENCES document(id),
+                    layer TEXT NOT NULL,
+                    candidates TEXT NOT NULL CHECK (json_valid(candidates)),
+                    state TEXT NOT NULL CHECK (state IN ('merged', 'open', 'accepted', 'rejected')),
+                    reason TEXT,
+                    decided_by TEXT,
+                    decided_at TEXT,
+                    gold_annotation_id INTEGER,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX adjudication_by_gold ON adjudication(gold, layer, state);
+                ALTER TABLE annotation ADD COLUMN provenance TEXT CHECK (provenance IS NULL OR json_valid(provenance));
+                DROP TRIGGER audit_log_is_append_only_update;
+                DROP TRIGGER audit_log_is_append_only_delete;
+                CREATE TABLE audit_log_v4 (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+                    entity TEXT NOT NULL
+                        CHECK (entity IN ('document', 'coder', 'annotation', 'codebook', 'assignment', 'adjudication')),
+                    entity_id TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    before TEXT,
+                    after TEXT
+                );
+                INSERT INTO audit_log_v4 SELECT id, at, actor, action, entity, entity_id, source, before, after FROM audit_log;
+                DROP TABLE audit_log;
+                ALTER TABLE audit_log_v4 RENAME TO audit_log;
+                CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -3,7 +3,7 @@ import GlossCore
 
 /// Reads and writes of one SQLite transaction, with prepared statements and id caches kept for its length.
 final class SQLiteTransaction: ProjectWriter {
-    private let db: Database
+    let db: Database
     private var coderRowIDs: [ExactKey: Int64] = [:]
     private var documentRowIDs: [ExactKey: Int64] = [:]
     /// Whether any annotation was stored before this transaction's first insert (nil until asked).
@@ -62,7 +62,7 @@ final class SQLiteTransaction: ProjectWriter {
 
     private static let annotationSelect = """
         SELECT a.id, d.external_id, c.name, a.layer, a.start, a."end", a.quote, a.features, a.created_at, a.updated_at, a.revision,
-               a.codebook_id, a.codebook_version, a.needs_recoding
+               a.codebook_id, a.codebook_version, a.needs_recoding, a.provenance
         FROM annotation a JOIN document d ON d.id = a.document_id JOIN coder c ON c.id = a.coder_id
         """
 
@@ -76,10 +76,18 @@ final class SQLiteTransaction: ProjectWriter {
         }
         let codebookID: String? = row[11]
         let codebookVersion: Int? = row[12]
+        let provenanceText: String? = row[14]
+        var provenance: JSONValue?
+        if let provenanceText {
+            guard let parsed = try? JSONParser.parse(provenanceText) else {
+                throw GlossError(.badData, "annotation \(row[0] as Int64) has an unreadable provenance in the database: \(provenanceText)")
+            }
+            provenance = parsed
+        }
         return Annotation(id: row[0], documentID: row[1], coder: row[2], layer: row[3], span: span, quote: row[6],
                           features: features, createdAt: row[8], updatedAt: row[9], revision: row[10],
                           codebook: codebookID.flatMap { id in codebookVersion.map { CodebookReference(id: id, version: $0) } },
-                          needsRecoding: row[13])
+                          needsRecoding: row[13], provenance: provenance)
     }
 
     func annotation(id: Int64) throws -> Annotation? {
@@ -177,8 +185,8 @@ final class SQLiteTransaction: ProjectWriter {
         _ = try annotationsWereStored()  // settle it before this transaction adds any
         let insert = try insertAnnotationStatement ?? BoundStatement(db, sql: """
             INSERT INTO annotation (id, document_id, coder_id, layer, start, "end", quote, features, created_at, updated_at, revision,
-                                    codebook_id, codebook_version, needs_recoding)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    codebook_id, codebook_version, needs_recoding, provenance)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertAnnotationStatement = insert
         try insert.execute([
@@ -188,6 +196,7 @@ final class SQLiteTransaction: ProjectWriter {
             .text(annotation.createdAt), .text(annotation.updatedAt), .integer(Int64(annotation.revision)),
             annotation.codebook.map { .text($0.id) } ?? .null, annotation.codebook.map { .integer(Int64($0.version)) } ?? .null,
             annotation.needsRecoding.map { .text($0) } ?? .null,
+            annotation.provenance.map { .text($0.canonicalJSON) } ?? .null,
         ])
         let id = db.lastInsertedRowID
         if insertedContentHashes.isEmpty { insertedContentHashes.reserveCapacity(1 << 16) }
@@ -293,12 +302,12 @@ final class SQLiteTransaction: ProjectWriter {
         }
         try db.execute(sql: """
             UPDATE annotation SET layer = ?, start = ?, "end" = ?, quote = ?, features = ?, created_at = ?, updated_at = ?,
-                revision = ?, codebook_id = ?, codebook_version = ?, needs_recoding = ?
+                revision = ?, codebook_id = ?, codebook_version = ?, needs_recoding = ?, provenance = ?
             WHERE id = ?
             """, arguments: [annotation.layer, annotation.span.start, annotation.span.end, annotation.quote,
                              JSONValue.object(annotation.features).canonicalJSON, annotation.createdAt, annotation.updatedAt,
                              annotation.revision, annotation.codebook?.id, annotation.codebook?.version, annotation.needsRecoding,
-                             annotation.id])
+                             annotation.provenance?.canonicalJSON, annotation.id])
         try appendAudit(context, action: .update, entity: .annotation, entityID: String(annotation.id),
                         before: before.nativeJSONLine, after: annotation.nativeJSONLine)
     }
@@ -330,7 +339,7 @@ final class SQLiteTransaction: ProjectWriter {
             """), arguments: [annotation.documentID, annotation.coder, annotation.layer, annotation.span.end, annotation.span.start, annotation.id])
     }
 
-    private func appendAudit(_ context: ChangeContext, action: AuditEntry.Action, entity: AuditEntry.Entity, entityID: String,
+    func appendAudit(_ context: ChangeContext, action: AuditEntry.Action, entity: AuditEntry.Entity, entityID: String,
                              before: String?, after: String?) throws {
         try writePendingAudit()
         try insertAuditRow(context, action: action, entity: entity, entityID: entityID, before: before, after: after)
@@ -345,7 +354,7 @@ final class SQLiteTransaction: ProjectWriter {
 
     // MARK: Id caches
 
-    private func documentRowID(_ externalID: String) throws -> Int64 {
+    func documentRowID(_ externalID: String) throws -> Int64 {
         let key = ExactKey(externalID)
         if let id = documentRowIDs[key] { return id }
         guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM document WHERE external_id = ?"), arguments: [externalID]) else {
@@ -355,7 +364,7 @@ final class SQLiteTransaction: ProjectWriter {
         return id
     }
 
-    private func existingCoderRowID(_ name: String) throws -> Int64? {
+    func existingCoderRowID(_ name: String) throws -> Int64? {
         let key = ExactKey(name)
         if let id = coderRowIDs[key] { return id }
         let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM coder WHERE name = ?"), arguments: [name])
@@ -364,7 +373,7 @@ final class SQLiteTransaction: ProjectWriter {
     }
 
     /// Creates (and audits) a coder.
-    private func createCoder(_ name: String, context: ChangeContext) throws -> Int64 {
+    func createCoder(_ name: String, context: ChangeContext) throws -> Int64 {
         try db.execute(sql: "INSERT INTO coder (name, created_at) VALUES (?, ?)", arguments: [name, context.time])
         let id = db.lastInsertedRowID
         coderRowIDs[ExactKey(name)] = id

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import GlossCore
+import GlossStore
+import GlossWorkflow
+
+extension Gloss {
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Split the documents not yet assigned among coders, with a reliability sample coded by several.",
+            discussion: """
+                A random share --overlap of the documents (drawn with --seed) goes to --reliability-coders coders \
+                each (default: all listed): the reliability sample, coded independently and compared by `gloss \
+                agree`. Every other document goes to one coder. Documents are handed out longest first to whoever \
+                has the least text so far, so the coders' loads in code points stay close. The plan is printed and \
+                stored in one transaction (--dry-run only prints it). Running it again assigns only new documents, \
+                and keeps the reliability share over the whole project at --overlap.
+
+                From the first assignment on, a coder may only write annotations on their own documents, until \
+                they mark them done (`gloss done`); see `gloss status`.
+
+                Examples:
+                  gloss assign --coders alice,bob,chen --overlap 0.25 --dry-run
+                  gloss assign --coders alice,bob,chen --overlap 0.25 --reliability-coders 2 --seed 7
+                  gloss assign --coders alice,bob --overlap 1 --doc monitor-2018-kabul-reaction
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
+        @Option(help: ArgumentHelp("The coders, comma-separated.", valueName: "a,b,c")) var coders: String
+        @Option(help: ArgumentHelp("The share of documents coded by several coders, 0 to 1.", valueName: "share")) var overlap: Double
+        @Option(help: ArgumentHelp("Coders per reliability document (default: all listed).", valueName: "n")) var reliabilityCoders: Int?
+        @Option(help: ArgumentHelp("Only these documents, comma-separated (default: all).", valueName: "id,...")) var doc: String?
+        @Option(help: ArgumentHelp("Seed of the random draw of the reliability sample.", valueName: "s")) var seed: UInt64 = 1
+        @Flag(help: "Print the plan without storing it.") var dryRun = false
+        @Option(help: "Output format.") var format: PlanFormat = .table
+
+        enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+        var coderList: [String] { Self.items(coders) }
+
+        static func items(_ list: String) -> [String] {
+            list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
+        func validate() throws {
+            let names = coderList
+            guard !names.isEmpty else { throw ValidationError("--coders names nobody") }
+            for name in names {
+                if let problem = Name.problem(with: name, as: .coder) { throw ValidationError("--coders: \(problem)") }
+            }
+            if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+                throw ValidationError("--coders names \(twice) twice")
+            }
+            guard overlap.isFinite, (0...1).contains(overlap) else { throw ValidationError("--overlap takes a share from 0 to 1, e.g. 0.2") }
+            if overlap > 0 && names.count < 2 { throw ValidationError("a reliability sample (--overlap above 0) needs at least two coders") }
+            if let reliabilityCoders, !(2...max(2, names.count)).contains(reliabilityCoders) || names.count < 2 {
+                throw ValidationError("--reliability-coders takes 2 to \(names.count) (the number of coders listed)")
+            }
+            if let doc, Self.items(doc).isEmpty { throw ValidationError("--doc names nothing") }
+        }
+
+        func run() throws {
+            let request = AssignmentPlanner.Request(coders: coderList, overlap: overlap, reliabilityCoders: reliabilityCoders,
+                                                    documents: doc.map(Self.items), seed: seed)
+            let plan = try AssignmentPlanner.assign(request, store: try project.openStore(), context: change.changeContext(source: "assign"),
+                                                    dryRun: dryRun)
+            if format == .json { return try printJSON(plan) }
+            var table = TextTable(columns: ["CODER", "DOCUMENTS", "CODE POINTS", "RELIABILITY", "TOTAL DOCUMENTS", "TOTAL CODE POINTS"])
+            for load in plan.coders {
+                table.add([load.coder, String(load.documents), String(load.codePoints), String(load.reliabilityDocuments),
+                           String(load.totalDocuments), String(load.totalCodePoints)])
+            }
+            print(table.rendered, terminator: "")
+            let new = Set(plan.assignments.map(\.documentID)).count
+            var summary = (plan.stored ? "assigned" : "would assign (dry run, nothing stored):") + " \(new) document\(new == 1 ? "" : "s")"
+            summary += "; the reliability sample is \(plan.reliabilityDocuments) of \(plan.assignedDocuments) assigned documents"
+            if plan.alreadyAssigned > 0 { summary += "; \(plan.alreadyAssigned) selected documents already had coders and were left as they are" }
+            print(summary)
+        }
+    }
+
+    struct Done: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a coder's assigned document done: no more writes by that coder on it until reopened.",
+            discussion: """
+                  gloss done monitor-2018-kabul-reaction --coder alice
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: ArgumentHelp("The document's id.", valueName: "document-id")) var document: String
+        @Option(help: ArgumentHelp("The coder.", valueName: "name")) var coder: String
+
+        func run() throws {
+            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: true, store: try project.openStore(),
+                                                    context: change.changeContext(source: "done"))
+            print("\(assignment.documentID) is done for \(coder) since \(assignment.doneAt ?? "")")
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reopen a document a coder marked done, so that they can change their annotations again.",
+            discussion: """
+                  gloss reopen monitor-2018-kabul-reaction --coder alice
+                """)
+
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: ArgumentHelp("The document's id.", valueName: "document-id")) var document: String
+        @Option(help: ArgumentHelp("The coder.", valueName: "name")) var coder: String
+
+        func run() throws {
+            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: false, store: try project.openStore(),
+                                                    context: change.changeContext(source: "reopen"))
+            print("\(assignment.documentID) is open for \(coder) (\(assignment.state.rawValue))")
+        }
+    }
+}
+
+/// Prints a result as one JSON document: sorted keys, snake_case names, feature values as they are.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
