@@ -44,6 +44,7 @@ public struct ReliabilityReport: Sendable, Codable, Equatable {
     /// One coder's progress on their assignments, and their annotations.
     public struct CoderProgress: Sendable, Codable, Equatable {
         public var coder: String
+        /// Assigned documents not started yet (state `assigned`).
         public var assigned: Int
         public var inProgress: Int
         public var done: Int
