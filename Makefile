@@ -3,12 +3,13 @@ SWIFT ?= swift
 OUT := out
 GLOSS := .build/debug/gloss
 DEMO_DB := $(OUT)/gloss.sqlite
+TEAM_DB := $(OUT)/team.sqlite
 
 PREFIX ?= /usr/local
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps tei-schema build test stress fuzz demo bench install uninstall clean
+.PHONY: deps tei-schema build test stress fuzz demo report-check bench install uninstall clean
 
 deps:
 	@bash .ci/install-deps
@@ -58,6 +59,33 @@ demo: build
 	$(GLOSS) import tei $(OUT)/tei --db $(OUT)/from-tei.sqlite
 	$(GLOSS) export jsonl --out $(OUT)/export-from-tei --db $(OUT)/from-tei.sqlite
 	diff -r $(OUT)/export $(OUT)/export-from-tei && echo "identical"
+	@echo "== working as a team: a new project, split among alice, bob and chen with a reliability sample"
+	$(GLOSS) init --db $(TEAM_DB)
+	$(GLOSS) import docs Fixtures/documents.jsonl Fixtures/articles --db $(TEAM_DB)
+	$(GLOSS) assign --coders alice,bob,chen --overlap 0.25 --seed 1 --dry-run --db $(TEAM_DB)
+	@echo "-- the fixture coders coded every article, so here every article is in the reliability sample"
+	$(GLOSS) assign --coders alice,bob,chen --overlap 1 --seed 1 --db $(TEAM_DB)
+	$(GLOSS) import annotations Fixtures/annotations --db $(TEAM_DB)
+	$(GLOSS) codebook add Codebooks/russia-taliban-coverage.yaml --db $(TEAM_DB)
+	$(GLOSS) done monitor-2018-kabul-reaction --coder alice --db $(TEAM_DB)
+	@echo "-- blind coding: alice may not change a document she marked done (status 77)"
+	$(GLOSS) annotate add --doc monitor-2018-kabul-reaction --coder alice --layer actor --start 0 --end 6 --set actor=media --db $(TEAM_DB); \
+		status=$$?; [ $$status -eq 77 ] && echo "(status 77, as expected)"
+	$(GLOSS) status --db $(TEAM_DB)
+	@echo "== adjudicate the statements into the gold coder: majority of the three coders, spans overlapping by half"
+	$(GLOSS) adjudicate --layer statement --gold gold --strategy majority --match overlap:0.5 --db $(TEAM_DB)
+	$(GLOSS) adjudicate accept 22 --gold gold --db $(TEAM_DB)
+	$(GLOSS) adjudicate reject 23 --db $(TEAM_DB)
+	$(GLOSS) agree --layer statement --feature stance --unit paragraph --coefficient krippendorff_alpha,percent_agreement --against gold --db $(TEAM_DB)
+	@echo "== the reliability report (open $(OUT)/report.html in a browser) and TEI with the gold coder"
+	$(GLOSS) report --out $(OUT)/report.html --db $(TEAM_DB)
+	$(GLOSS) export tei --out $(OUT)/team-tei --coder gold --db $(TEAM_DB)
+
+# Renders the demo's reliability report in headless Chromium (installed from Debian by .ci/install-browser): no console
+# message, no request outside the file, every chart drawn; writes out/report.png and out/report.pdf.
+report-check: demo
+	@bash .ci/install-browser
+	.ci/check-report $(OUT)/report.html $(OUT)/report
 
 # Import, export and validation of 10,000 documents and 200,000 annotations, and Krippendorff's α on
 # 1,000,000 units × 3 coders (release builds).

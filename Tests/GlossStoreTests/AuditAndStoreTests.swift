@@ -84,6 +84,31 @@ struct AuditAndStoreTests {
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit_log") } }
     }
 
+    @Test func aVersionThreeProjectUpgradesKeepingItsAuditLogAppendOnly() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("v3.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try DatabaseMigrator.gloss.migrate(queue, upTo: "v3: document revisions")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO audit_log (id, at, actor, action, entity, entity_id, source, before, after)
+                VALUES (7, '2026-01-01T00:00:00.000Z', 'pi', 'create', 'coder', 'alice', 'old', NULL, '{}')
+                """)
+        }
+        try queue.close()
+        let store = try SQLiteStore(path: path)
+        #expect(store.schemaState == .upgraded(applied: ["v4: assignments, adjudication, provenance of gold annotations"]))
+        let entries = try store.read { try $0.auditEntries(limit: nil) }
+        #expect(entries.map(\.id) == [7] && entries.first?.actor == "pi")
+        let reopened = try DatabaseQueue(path: path)
+        #expect(throws: DatabaseError.self) { try reopened.write { try $0.execute(sql: "DELETE FROM audit_log") } }
+        try reopened.write { db in
+            try db.execute(sql: """
+                INSERT INTO audit_log (at, actor, action, entity, entity_id, source) VALUES ('t', 'pi', 'create', 'assignment', '1', 's')
+                """)
+        }
+    }
+
     @Test func deletingAnUnknownAnnotationIsBadData() throws {
         let project = try TestProject()
         #expect { try project.store.write { try $0.deleteAnnotation(id: 42, context: TestProject.context()) } } throws: {
