@@ -289,6 +289,9 @@ struct ExportedProject {
                             }
                             try writer.element("note", [("type", TEIVocabulary.quoteNote), ("xml:space", "preserve")], text: annotation.quote)
                             if let reason = annotation.needsRecoding { try writer.element("note", [("type", TEIVocabulary.recodingNote)], text: reason) }
+                            if let provenance = annotation.provenance {
+                                try writer.element("note", [("type", TEIVocabulary.provenanceNote)], text: provenance.canonicalJSON)
+                            }
                         }
                     }
                 }

@@ -126,6 +126,12 @@ struct GlossTEIExport {
             record.codebook = reference
         }
         record.needsRecoding = notes.first { $0.attribute("type") == TEIVocabulary.recodingNote }?.text
+        if let provenance = notes.first(where: { $0.attribute("type") == TEIVocabulary.provenanceNote })?.text {
+            guard case .object? = try? JSONParser.parse(provenance) else {
+                throw TEIReadError(node, "annotation \(id): the provenance note must hold a JSON object")
+            }
+            record.provenance = try? JSONParser.parse(provenance)
+        }
         return record
     }
 }

@@ -10,6 +10,8 @@ enum TEIVocabulary {
     static let quoteNote = "quote"
     /// `note/@type` of the reason an annotation needs recoding.
     static let recodingNote = "needs-recoding"
+    /// `note/@type` of a gold annotation's provenance, as JSON.
+    static let provenanceNote = "provenance"
     /// `string/@n` marking a feature value (an object or null) written as JSON.
     static let jsonString = "json"
 

@@ -94,6 +94,13 @@ struct TeamWorkflowTests {
         #expect(export.status == 0, "\(export.standardError)")
         let tei = try String(contentsOfFile: cli.folder.path("tei/steppe-2016-envoy-remarks.xml"), encoding: .utf8)
         #expect(tei.contains("gold"))
+        // The TEI keeps each gold annotation's provenance: imported into a new project, the gold lines are the same.
+        let copy = cli.folder.path("copy.sqlite")
+        #expect(try cli.run("init", "--db", copy).status == 0)
+        #expect(try cli.run("import", "tei", "tei", "--db", copy).status == 0)
+        let restored = try cli.run("annotations", "list", "--coder", "gold", "--doc", "steppe-2016-envoy-remarks", "--format", "jsonl",
+                                   "--db", copy)
+        #expect(restored.standardOutput == gold.standardOutput)
     }
 
     /// The report in headless Chromium: no console message, no request outside the file, every chart drawn; writes a
