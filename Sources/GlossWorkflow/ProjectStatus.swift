@@ -10,6 +10,7 @@ public struct ProjectStatus: Sendable, Equatable, Codable {
 
     public struct CoderStatus: Sendable, Equatable, Codable {
         public var coder: String
+        /// Assigned documents not started yet (state `assigned`).
         public var assigned: Int
         public var inProgress: Int
         public var done: Int

@@ -7,13 +7,14 @@ public struct ReliabilityReport: Sendable, Codable, Equatable {
     /// When the report was made (RFC 3339, UTC).
     public var generatedAt: String
     public var project: ProjectSummary
-    public var progress: [CoderProgress]
+    /// Each coder's progress on their assignments (gold coders left out).
+    public var progress: [ProjectStatus.CoderStatus]
     public var features: [FeatureReport]
     public var frequencies: [CodeFrequencies]
     /// One entry per gold coder and layer; empty when nothing was adjudicated.
     public var adjudication: [AdjudicationSummary]
 
-    public init(title: String, generatedAt: String, project: ProjectSummary, progress: [CoderProgress], features: [FeatureReport],
+    public init(title: String, generatedAt: String, project: ProjectSummary, progress: [ProjectStatus.CoderStatus], features: [FeatureReport],
                 frequencies: [CodeFrequencies], adjudication: [AdjudicationSummary]) {
         self.title = title
         self.generatedAt = generatedAt
@@ -39,17 +40,6 @@ public struct ReliabilityReport: Sendable, Codable, Equatable {
         public var lastActivity: String?
         /// Documents assigned to several coders (the reliability sample); 0 without assignments.
         public var reliabilityDocuments: Int
-    }
-
-    /// One coder's progress on their assignments, and their annotations.
-    public struct CoderProgress: Sendable, Codable, Equatable {
-        public var coder: String
-        /// Assigned documents not started yet (state `assigned`).
-        public var assigned: Int
-        public var inProgress: Int
-        public var done: Int
-        public var annotations: Int
-        public var lastActivity: String?
     }
 
     /// A value that may be undefined, with the reason.

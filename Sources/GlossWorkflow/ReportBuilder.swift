@@ -64,10 +64,7 @@ public struct ReportBuilder {
             database: database, documents: summary.count, codePoints: summary.reduce(0) { $0 + $1.length },
             annotations: annotations.count, coders: coders, codebooks: codebooks, firstActivity: times.min(),
             lastActivity: times.max(), reliabilityDocuments: status.totals.reliabilityDocuments)
-        let progress = status.coders.filter { !goldCoders.contains(ExactKey($0.coder)) }.map {
-            ReliabilityReport.CoderProgress(coder: $0.coder, assigned: $0.assigned, inProgress: $0.inProgress, done: $0.done,
-                                            annotations: $0.annotations, lastActivity: $0.lastActivity)
-        }
+        let progress = status.coders.filter { !goldCoders.contains(ExactKey($0.coder)) }
         let choices = try features ?? Self.defaultFeatures(registry: registry, annotations: annotations)
         let titles = Dictionary(summary.map { (ExactKey($0.externalID), $0.title) }, uniquingKeysWith: { first, _ in first })
         let featureReports = try choices.map { try featureReport($0, registry: registry, store: store, titles: titles) }

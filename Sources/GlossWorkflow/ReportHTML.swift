@@ -57,7 +57,7 @@ public enum ReportHTML {
         page.raw("</dl>\n</section>\n")
     }
 
-    private static func progress(_ rows: [ReliabilityReport.CoderProgress], into page: inout HTMLWriter) {
+    private static func progress(_ rows: [ProjectStatus.CoderStatus], into page: inout HTMLWriter) {
         page.raw("<section id=\"progress\">\n<h2>Progress per coder</h2>\n")
         guard !rows.isEmpty else {
             page.raw("<p>No assignments yet.</p>\n</section>\n")

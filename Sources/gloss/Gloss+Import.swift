@@ -145,7 +145,6 @@ extension Gloss.Import {
             if format != .native, restore || allowUncodedLayers || importArguments.skipInvalid {
                 throw ValidationError("--restore, --allow-uncoded-layers and --skip-invalid go with native files")
             }
-            if format != .native, blindCoding.allowUnassigned { throw ValidationError("--allow-unassigned goes with native files") }
             if format == .refiQDA, coder != nil { throw ValidationError("--coder does not apply to refi-qda: its users are the coders") }
             if map != nil, format == .native || format == .refiQDA { throw ValidationError("--map goes with --format doccano, brat, label-studio, uima-xmi or webanno-tsv") }
             if offsets != nil, format != .doccano { throw ValidationError("--offsets goes with --format doccano") }
@@ -159,7 +158,7 @@ extension Gloss.Import {
                 let context = change.changeContext(source: "import annotations --format refi-qda")
                 for path in try InputFile.expand(paths, extensions: ["qdpx"]) {
                     let project = try REFIProject.read(path: path, limits: archive.limits)
-                    let report = try project.store(in: store, context: context, file: path)
+                    let report = try project.store(in: store, context: context, file: path, allowsUnassigned: blindCoding.allowUnassigned)
                     var summary = "imported \(report.documents) documents and \(report.annotations) codings from \(path)"
                     if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
                         summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) codings were already present"
@@ -174,9 +173,10 @@ extension Gloss.Import {
                 let contents = try foreign.read(paths, offsets: offsets == .codepoint ? .codepoint : .utf16, textField: textField)
                 let (documents, vocabulary) = (contents.documents, contents.vocabulary)
                 for item in contents.notCarried { printError("warning: not imported: \(item)") }
-                let report = try InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
-                                                     context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
-                    .importDocuments(documents, vocabulary: vocabulary, mapping: try map.map { try InterchangeMapping.read(path: $0) })
+                var importer = InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
+                                                   context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
+                importer.allowsUnassigned = blindCoding.allowUnassigned
+                let report = try importer.importDocuments(documents, vocabulary: vocabulary, mapping: try map.map { try InterchangeMapping.read(path: $0) })
                 var summary = "imported \(report.documents) document\(report.documents == 1 ? "" : "s") and \(report.annotations) annotations, \(report.relations) relations"
                 if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
                     summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) annotations were already present"

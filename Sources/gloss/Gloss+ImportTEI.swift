@@ -36,6 +36,7 @@ extension Gloss.Import {
         @Option(help: ArgumentHelp("For CATMA collections: the document they annotate.", valueName: "id")) var catmaDocument: String?
         @Option(help: ArgumentHelp("For CATMA collections: the coder to store the annotations under.", valueName: "name")) var catmaCoder = "catma"
         @Argument(help: ArgumentHelp("TEI files (.xml) or folders of them.", valueName: "path")) var paths: [String]
+        @OptionGroup var blindCoding: BlindCodingOptions
 
         func validate() throws {
             if let problem = Name.problem(with: catmaCoder, as: .coder) { throw ValidationError("--catma-coder: \(problem)") }
@@ -43,7 +44,8 @@ extension Gloss.Import {
 
         func run() throws {
             let importer = TEIImporter(store: try project.openStore(), options: TEIImporter.Options(
-                context: change.changeContext(source: "import tei"), catmaDocument: catmaDocument, catmaCoder: catmaCoder))
+                context: change.changeContext(source: "import tei"), catmaDocument: catmaDocument, catmaCoder: catmaCoder,
+                allowsUnassigned: blindCoding.allowUnassigned))
             let report = try importer.importFiles(paths)
             var parts = ["\(report.documents) document\(report.documents == 1 ? "" : "s")", "\(report.annotations) annotation\(report.annotations == 1 ? "" : "s")"]
             if !report.codebooks.isEmpty { parts.append("codebook\(report.codebooks.count == 1 ? "" : "s") \(report.codebooks.joined(separator: ", "))") }

@@ -30,6 +30,9 @@ public struct InterchangeImporter {
     public let coder: String
     public let context: ChangeContext
 
+    /// Write the annotations even where blind coding would refuse them (see `AnnotationIngest`).
+    public var allowsUnassigned = false
+
     public init(store: any ProjectStore, format: String, coder: String, context: ChangeContext) {
         self.store = store
         self.format = format
@@ -69,7 +72,7 @@ public struct InterchangeImporter {
                case .registered(let reference) = try CodebookRegistration.register(source: source, file: "\(format) import (codebook draft)", writer: writer, context: context) {
                 report.codebook = reference.description
             }
-            let ingest = try AnnotationIngest(writer: writer, context: context)
+            let ingest = try AnnotationIngest(writer: writer, context: context, allowsUnassigned: allowsUnassigned)
             for document in documents {
                 func located(_ line: Int?, _ body: () throws -> AnnotationIngest.Outcome) throws -> AnnotationIngest.Outcome {
                     do { return try body() } catch let error as GlossError {

@@ -271,7 +271,7 @@ extension REFIProject {
 
     /// Stores the project in one transaction: the draft codebook (the latest `refi-qda` version when it is the
     /// same, else the next), the sources as documents (reused when stored with the same text), and the codings.
-    public func store(in store: any ProjectStore, context: ChangeContext, file: String) throws -> Report {
+    public func store(in store: any ProjectStore, context: ChangeContext, file: String, allowsUnassigned: Bool = false) throws -> Report {
         var report = Report()
         try store.write { writer in
             // The latest `refi-qda` version serves when it has every code of this project (by GUID; its code ids are
@@ -288,7 +288,7 @@ extension REFIProject {
                                                                                           file: "\(file) (code book)", writer: writer, context: context) {
                 report.codebook = reference.description
             }
-            let ingest = try AnnotationIngest(writer: writer, context: context)
+            let ingest = try AnnotationIngest(writer: writer, context: context, allowsUnassigned: allowsUnassigned)
             for entry in sources {
                 let location = SourceLocation(file: file + "/project.qde", line: entry.line)
                 do throws(RecordError) { try entry.document.check() } catch { throw GlossError(.badData, "source \(entry.document.externalID): \(error.message)", at: location) }

@@ -47,9 +47,9 @@ public final class AnnotationIngest {
 
     /// Resolves and stores one record. Errors carry no location: the caller knows the line.
     public func add(_ record: AnnotationRecord) throws -> Outcome {
-        try blindCoding.permit(coder: record.coder, documentID: record.documentID, writer: writer, time: context.time)
         try checkSizes(of: record.features, layer: record.layer)
         let text = try documentText(record.documentID)
+        try blindCoding.permit(coder: record.coder, documentID: record.documentID, writer: writer, time: context.time)
         let span: TextSpan
         let quote: String
         do {
