@@ -27,8 +27,8 @@ public struct Adjudication: Sendable, Equatable, Codable {
     public var createdAt: String
 
     public init(id: Int64 = 0, gold: String, documentID: String, layer: String, candidates: [Int64], state: State,
-                reason: String? = nil, decidedBy: String? = nil, decidedAt: String? = nil, goldAnnotationID: Int64? = nil,
-                createdAt: String) {
+                reason: String? = nil, decidedBy: String? = nil, decidedAt: String? = nil,
+                goldAnnotationID: Int64? = nil, createdAt: String) {
         self.id = id
         self.gold = gold
         self.documentID = documentID

@@ -92,16 +92,21 @@ public enum Adjudicator {
         let assignments = try writer.assignments(coder: nil)
         let earlier = try writer.adjudications(gold: request.gold, layer: nil)
         if assignments.contains(where: { $0.coder.isIdentical(to: request.gold) }) {
-            throw GlossError(.usage, "\(request.gold) is a coder with assignments; name the gold standard with a new name, e.g. --gold gold")
+            throw GlossError(.usage, "\(request.gold) is a coder with assignments; "
+                             + "name the gold standard with a new name, e.g. --gold gold")
         }
         var goldHasOwnAnnotations = false
-        try writer.forEachAnnotation(matching: AnnotationFilter(coder: request.gold)) { _ in goldHasOwnAnnotations = true }
+        try writer.forEachAnnotation(matching: AnnotationFilter(coder: request.gold)) { _ in
+            goldHasOwnAnnotations = true
+        }
         if goldHasOwnAnnotations && earlier.isEmpty {
-            throw GlossError(.usage, "\(request.gold) already has annotations of their own; name the gold standard with a new name, e.g. --gold gold")
+            throw GlossError(.usage, "\(request.gold) already has annotations of their own; "
+                             + "name the gold standard with a new name, e.g. --gold gold")
         }
         let layers = try writer.annotatedLayerNames()
         guard layers.contains(request.layer) else {
-            throw GlossError(.badData, "no annotations of layer \(request.layer); \(NameSuggestion.hint(for: request.layer, in: layers))")
+            throw GlossError(.badData, "no annotations of layer \(request.layer); "
+                             + "\(NameSuggestion.hint(for: request.layer, in: layers))")
         }
         var annotationsByDocument: [ExactKey: [Annotation]] = [:]
         try writer.forEachAnnotation(matching: AnnotationFilter(layer: request.layer)) { annotation in
@@ -124,14 +129,18 @@ public enum Adjudicator {
         }
         if let wanted = request.documents {
             for id in wanted where !codersByDocument.contains(where: { $0.documentID.isIdentical(to: id) }) {
-                throw GlossError(.badData, "\"\(id)\" is not a reliability document (coded by two or more coders); see `gloss status`")
+                throw GlossError(.badData, "\"\(id)\" is not a reliability document (coded by two or more coders); "
+                                 + "see `gloss status`")
             }
-            codersByDocument = codersByDocument.filter { entry in wanted.contains { $0.isIdentical(to: entry.documentID) } }
+            codersByDocument = codersByDocument.filter { entry in
+                wanted.contains { $0.isIdentical(to: entry.documentID) }
+            }
         }
         let considered = Set(earlier.filter { $0.layer.isIdentical(to: request.layer) }.flatMap(\.candidates))
         let ingest = try AnnotationIngest(writer: writer, context: context, allowsUnassigned: true)
-        var outcome = Outcome(gold: request.gold, layer: request.layer, strategy: request.strategy, match: request.matchName,
-                              documents: codersByDocument.count, merged: 0, goldAnnotations: [], conflicts: [], alreadyConsidered: 0)
+        var outcome = Outcome(gold: request.gold, layer: request.layer, strategy: request.strategy,
+                              match: request.matchName, documents: codersByDocument.count, merged: 0,
+                              goldAnnotations: [], conflicts: [], alreadyConsidered: 0)
         for (documentID, coders) in codersByDocument {
             let all = (annotationsByDocument[ExactKey(documentID)] ?? []).filter { annotation in
                 coders.contains { $0.isIdentical(to: annotation.coder) }
@@ -147,7 +156,8 @@ public enum Adjudicator {
                     ingest.context = ChangeContext(actor: context.actor, time: context.time, source: context.source
                         + " (\(request.strategy.rawValue): \(sources.map(String.init).joined(separator: ",")))")
                     let provenance = JSONValue.object([
-                        "sources": .array(sources.map { .integer(Int($0)) }), "rule": .string(request.strategy.rawValue),
+                        "sources": .array(sources.map { .integer(Int($0)) }),
+                        "rule": .string(request.strategy.rawValue),
                         "match": .string(request.matchName), "decided_by": .string(request.strategy.rawValue),
                         "at": .string(context.time),
                     ])
@@ -223,7 +233,8 @@ public enum Adjudicator {
         if let (coder, spans) = byCoder.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
             return .conflict(reason: "\(coder) has \(spans.count) spans in this match")
         }
-        // Coders grouped by the features they gave, largest group first (ties: the group whose first coder comes first).
+        // Coders grouped by the features they gave, largest group first (ties: the group whose first coder
+        // comes first).
         var groups: [(features: [String: JSONValue], coders: [Annotation])] = []
         for annotation in group {
             if let index = groups.firstIndex(where: { JSONValue.object($0.features) == .object(annotation.features) }) {
@@ -265,7 +276,11 @@ public enum Adjudicator {
         for (start, end) in zip(bounds, bounds.dropFirst()) {
             let count = spans.filter { $0.start <= start && end <= $0.end }.count
             guard 2 * count > spans.count else { continue }
-            if let last = covered.last, last.1 == start { covered[covered.count - 1].1 = end } else { covered.append((start, end)) }
+            if let last = covered.last, last.1 == start {
+                covered[covered.count - 1].1 = end
+            } else {
+                covered.append((start, end))
+            }
         }
         guard covered.count == 1, let only = covered.first else { return nil }
         return try? TextSpan(start: only.0, end: only.1)
@@ -296,12 +311,13 @@ public enum Adjudicator {
     public static func view(_ record: Adjudication, reader: any ProjectReader) throws -> Conflict {
         let candidates = try record.candidates.map { id -> Candidate in
             guard let annotation = try reader.annotation(id: id) else { return Candidate(annotationID: id) }
-            return Candidate(annotationID: id, coder: annotation.coder, start: annotation.span.start, end: annotation.span.end,
-                             features: .object(annotation.features), quote: annotation.quote)
+            return Candidate(annotationID: id, coder: annotation.coder, start: annotation.span.start,
+                             end: annotation.span.end, features: .object(annotation.features),
+                             quote: annotation.quote)
         }
-        return Conflict(id: record.id, gold: record.gold, documentID: record.documentID, layer: record.layer, state: record.state,
-                        reason: record.reason, decidedBy: record.decidedBy, decidedAt: record.decidedAt,
-                        goldAnnotationID: record.goldAnnotationID, candidates: candidates)
+        return Conflict(id: record.id, gold: record.gold, documentID: record.documentID, layer: record.layer,
+                        state: record.state, reason: record.reason, decidedBy: record.decidedBy,
+                        decidedAt: record.decidedAt, goldAnnotationID: record.goldAnnotationID, candidates: candidates)
     }
 
     /// The conflicts (open unless `includingDecided`) of a gold coder and layer (nil: all), in id order.
@@ -315,14 +331,17 @@ public enum Adjudicator {
     }
 
     /// Copies one candidate of an open conflict into `gold` and closes the conflict as accepted by `context.actor`.
-    public static func accept(annotationID: Int64, gold: String, store: any ProjectStore, context: ChangeContext) throws -> Conflict {
+    public static func accept(annotationID: Int64, gold: String, store: any ProjectStore,
+                              context: ChangeContext) throws -> Conflict {
         try store.write { writer in
             guard var record = try writer.adjudications(gold: gold, layer: nil)
                 .first(where: { $0.state == .open && $0.candidates.contains(annotationID) }) else {
-                throw GlossError(.badData, "annotation \(annotationID) is not a candidate of an open conflict for \(gold); see `gloss adjudicate conflicts`")
+                throw GlossError(.badData, "annotation \(annotationID) is not a candidate of an open conflict for "
+                                 + "\(gold); see `gloss adjudicate conflicts`")
             }
             guard let source = try writer.annotation(id: annotationID) else {
-                throw GlossError(.badData, "annotation \(annotationID) was deleted; reject conflict \(record.id) or accept another candidate")
+                throw GlossError(.badData, "annotation \(annotationID) was deleted; reject conflict \(record.id) "
+                                 + "or accept another candidate")
             }
             var copy = AnnotationRecord(documentID: source.documentID, coder: gold, layer: source.layer,
                                         start: source.span.start, end: source.span.end, features: source.features)
@@ -350,7 +369,8 @@ public enum Adjudicator {
                 throw GlossError(.badData, "no conflict \(conflictID); see `gloss adjudicate conflicts`")
             }
             guard record.state == .open else {
-                throw GlossError(.conflict, "conflict \(conflictID) is already closed (\(record.state.rawValue) by \(record.decidedBy ?? "?"))")
+                throw GlossError(.conflict, "conflict \(conflictID) is already closed "
+                                 + "(\(record.state.rawValue) by \(record.decidedBy ?? "?"))")
             }
             record.state = .rejected
             record.decidedBy = context.actor

@@ -20,7 +20,8 @@ public enum AssignmentPlanner {
         public var documents: [String]?
         public var seed: UInt64
 
-        public init(coders: [String], overlap: Double, reliabilityCoders: Int? = nil, documents: [String]? = nil, seed: UInt64 = 1) {
+        public init(coders: [String], overlap: Double, reliabilityCoders: Int? = nil, documents: [String]? = nil,
+                    seed: UInt64 = 1) {
             self.coders = coders
             self.overlap = overlap
             self.reliabilityCoders = reliabilityCoders
@@ -54,7 +55,8 @@ public enum AssignmentPlanner {
     /// Plans the assignments of `request` for the project `reader` shows, at `time`; stores nothing.
     public static func plan(_ request: Request, reader: any ProjectReader, time: String) throws -> Plan {
         let summaries = try reader.documentSummaries()
-        let lengths = Dictionary(summaries.map { (ExactKey($0.externalID), $0.length) }, uniquingKeysWith: { first, _ in first })
+        let lengths = Dictionary(summaries.map { (ExactKey($0.externalID), $0.length) },
+                                 uniquingKeysWith: { first, _ in first })
         let existing = try reader.assignments(coder: nil)
         var selected = summaries.map(\.externalID)
         if let wanted = request.documents {
@@ -70,8 +72,10 @@ public enum AssignmentPlanner {
         let total = assignedDocuments.count + fresh.count
         var reliabilityCount = Int((request.overlap * Double(total)).rounded()) - existingReliability
         reliabilityCount = min(max(reliabilityCount, 0), fresh.count)
-        if reliabilityCount > 0 && !(2...max(2, request.coders.count)).contains(perDocument) || reliabilityCount > 0 && request.coders.count < 2 {
-            throw GlossError(.usage, "the reliability sample needs 2 to \(request.coders.count) coders per document (--reliability-coders); list at least two coders")
+        if reliabilityCount > 0 && !(2...max(2, request.coders.count)).contains(perDocument)
+            || reliabilityCount > 0 && request.coders.count < 2 {
+            throw GlossError(.usage, "the reliability sample needs 2 to \(request.coders.count) coders per document "
+                             + "(--reliability-coders); list at least two coders")
         }
 
         var generator = SplitMix64(seed: request.seed)
@@ -125,11 +129,13 @@ public enum AssignmentPlanner {
                              totalDocuments: mine.count + before.count, totalCodePoints: load[ExactKey(coder)] ?? 0)
         }
         return Plan(assignments: assignments, coders: loads, alreadyAssigned: selected.count - fresh.count,
-                    reliabilityDocuments: existingReliability + reliability.count, assignedDocuments: total, stored: false)
+                    reliabilityDocuments: existingReliability + reliability.count, assignedDocuments: total,
+                    stored: false)
     }
 
     /// Plans and stores the assignments in one transaction (unless `dryRun`), returning the plan.
-    public static func assign(_ request: Request, store: any ProjectStore, context: ChangeContext, dryRun: Bool) throws -> Plan {
+    public static func assign(_ request: Request, store: any ProjectStore, context: ChangeContext,
+                              dryRun: Bool) throws -> Plan {
         if dryRun { return try store.read { try plan(request, reader: $0, time: context.time) } }
         return try store.write { writer in
             var plan = try plan(request, reader: writer, time: context.time)

@@ -12,9 +12,10 @@ public enum GoldComparison {
 
     /// One row per coder (those named, else every other coder with annotations of `layer` in the documents).
     /// The documents are those named, else those in which `gold` has annotations of `layer`.
-    public static func measure(store: any ProjectStore, layer: String, feature: String, unit: SpanReliability.UnitKind,
-                               gold: String, coders wanted: [String]?, documents wantedDocuments: [String]?, presence: Bool,
-                               coefficients: [Coefficient], metric: DistanceMetric, weights: AgreementWeights) throws -> [Row] {
+    public static func measure(store: any ProjectStore, layer: String, feature: String,
+                               unit: SpanReliability.UnitKind, gold: String, coders wanted: [String]?,
+                               documents wantedDocuments: [String]?, presence: Bool, coefficients: [Coefficient],
+                               metric: DistanceMetric, weights: AgreementWeights) throws -> [Row] {
         let (documents, coders) = try store.read { reader -> ([String], [String]) in
             var goldDocuments: [String] = [], others: Set<String> = []
             try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotation in
@@ -23,21 +24,25 @@ public enum GoldComparison {
                 }
             }
             guard !goldDocuments.isEmpty else {
-                throw GlossError(.badData, "\(gold) has no annotation of layer \(layer); adjudicate first (`gloss adjudicate --layer \(layer) --gold \(gold)`)")
+                throw GlossError(.badData, "\(gold) has no annotation of layer \(layer); adjudicate first "
+                                 + "(`gloss adjudicate --layer \(layer) --gold \(gold)`)")
             }
             let documents = wantedDocuments ?? goldDocuments.sorted()
             let golds = Set(try Adjudicator.goldCoders(reader))
             try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotation in
-                if documents.contains(annotation.documentID) && !golds.contains(annotation.coder) && annotation.coder != gold {
+                if documents.contains(annotation.documentID) && !golds.contains(annotation.coder)
+                    && annotation.coder != gold {
                     others.insert(annotation.coder)
                 }
             }
             return (documents, wanted ?? others.sorted())
         }
-        guard !coders.isEmpty else { throw GlossError(.badData, "no coder besides \(gold) annotated layer \(layer) in those documents") }
+        guard !coders.isEmpty else {
+            throw GlossError(.badData, "no coder besides \(gold) annotated layer \(layer) in those documents")
+        }
         return try coders.map { coder in
-            let spans = try SpanReliability.build(store: store, layer: layer, feature: feature, unit: unit, coders: [coder, gold],
-                                                  documents: documents, presence: presence)
+            let spans = try SpanReliability.build(store: store, layer: layer, feature: feature, unit: unit,
+                                                  coders: [coder, gold], documents: documents, presence: presence)
             return Row(coder: coder, results: spans.data.results(coefficients, metric: metric, weights: weights))
         }
     }

@@ -59,9 +59,11 @@ public struct ProjectStatus: Sendable, Equatable, Codable {
         }
         let coders = names.map { name -> CoderStatus in
             let mine = assignments.filter { $0.coder.isIdentical(to: name) }
-            let times = mine.flatMap { [$0.startedAt, $0.doneAt].compactMap { $0 } } + [lastAnnotation[ExactKey(name)]].compactMap { $0 }
+            let times = mine.flatMap { [$0.startedAt, $0.doneAt].compactMap { $0 } }
+                + [lastAnnotation[ExactKey(name)]].compactMap { $0 }
             return CoderStatus(coder: name, assigned: mine.filter { $0.state == .assigned }.count,
-                               inProgress: mine.filter { $0.state == .inProgress }.count, done: mine.filter { $0.state == .done }.count,
+                               inProgress: mine.filter { $0.state == .inProgress }.count,
+                               done: mine.filter { $0.state == .done }.count,
                                annotations: annotationCounts[ExactKey(name)] ?? 0, lastActivity: times.max())
         }
         var byDocument: [ExactKey: [Assignment]] = [:]
@@ -74,7 +76,8 @@ public struct ProjectStatus: Sendable, Equatable, Codable {
         }
         let totals = Totals(documents: summaries.count, assignedDocuments: byDocument.count,
                             reliabilityDocuments: byDocument.values.filter { $0.first?.role == .reliability }.count,
-                            assignments: assignments.count, assigned: assignments.filter { $0.state == .assigned }.count,
+                            assignments: assignments.count,
+                            assigned: assignments.filter { $0.state == .assigned }.count,
                             inProgress: assignments.filter { $0.state == .inProgress }.count,
                             done: assignments.filter { $0.state == .done }.count, annotations: total)
         return ProjectStatus(coders: coders, documents: documents, totals: totals)
@@ -85,11 +88,13 @@ public struct ProjectStatus: Sendable, Equatable, Codable {
     public static func mark(documentID: String, coder: String, done: Bool, store: any ProjectStore,
                             context: ChangeContext) throws -> Assignment {
         try store.write { writer in
-            guard var assignment = try writer.assignments(coder: coder).first(where: { $0.documentID.isIdentical(to: documentID) }) else {
+            guard var assignment = try writer.assignments(coder: coder)
+                .first(where: { $0.documentID.isIdentical(to: documentID) }) else {
                 guard try writer.document(externalID: documentID) != nil else {
                     throw GlossError(.badData, "no document \"\(documentID)\"; see `gloss docs list`")
                 }
-                throw GlossError(.badData, "\(coder) has no assignment for \"\(documentID)\"; see `gloss assignments list --coder \(coder)`")
+                throw GlossError(.badData, "\(coder) has no assignment for \"\(documentID)\"; "
+                                 + "see `gloss assignments list --coder \(coder)`")
             }
             // Marking done twice, or reopening what is not done, changes nothing: the caller sees the state as it is.
             if done == (assignment.doneAt != nil) { return assignment }

@@ -14,8 +14,8 @@ public struct ReliabilityReport: Sendable, Codable, Equatable {
     /// One entry per gold coder and layer; empty when nothing was adjudicated.
     public var adjudication: [AdjudicationSummary]
 
-    public init(title: String, generatedAt: String, project: ProjectSummary, progress: [ProjectStatus.CoderStatus], features: [FeatureReport],
-                frequencies: [CodeFrequencies], adjudication: [AdjudicationSummary]) {
+    public init(title: String, generatedAt: String, project: ProjectSummary, progress: [ProjectStatus.CoderStatus],
+                features: [FeatureReport], frequencies: [CodeFrequencies], adjudication: [AdjudicationSummary]) {
         self.title = title
         self.generatedAt = generatedAt
         self.project = project
@@ -75,6 +75,7 @@ public struct ReliabilityReport: Sendable, Codable, Equatable {
         public var categories: [String]
         /// The coincidence matrix (Krippendorff 2004, §11.4), row-major, categories × categories.
         public var coincidences: [[Double]]
+        /// α of each category used (with pairable values), in category order.
         public var perCategory: [CategoryAgreement]
         /// Each pair of coders: Cohen's κ and percent agreement on the units both coded.
         public var pairs: [CoderPair]

@@ -23,11 +23,14 @@ public struct ReportBuilder {
             var text = Substring(argument)
             var unit: SpanReliability.UnitKind?
             if let at = text.firstIndex(of: "@") {
-                guard let kind = SpanReliability.UnitKind(argument: String(text[text.index(after: at)...])) else { return nil }
+                guard let kind = SpanReliability.UnitKind(argument: String(text[text.index(after: at)...])) else {
+                    return nil
+                }
                 unit = kind
                 text = text[..<at]
             }
-            guard let dot = text.firstIndex(of: "."), dot != text.startIndex, text.index(after: dot) != text.endIndex else { return nil }
+            guard let dot = text.firstIndex(of: "."), dot != text.startIndex,
+                  text.index(after: dot) != text.endIndex else { return nil }
             self.init(layer: String(text[..<dot]), feature: String(text[text.index(after: dot)...]), unit: unit)
         }
     }
@@ -42,7 +45,8 @@ public struct ReportBuilder {
     /// The database path, for the header.
     public var database: String
 
-    public init(title: String, features: [FeatureChoice]? = nil, bootstrapSamples: Int = 2000, seed: UInt64 = 1, database: String) {
+    public init(title: String, features: [FeatureChoice]? = nil, bootstrapSamples: Int = 2000, seed: UInt64 = 1,
+                database: String) {
         self.title = title
         self.features = features
         self.bootstrapSamples = bootstrapSamples
@@ -54,7 +58,8 @@ public struct ReportBuilder {
     public func build(store: any ProjectStore, time: String) throws -> ReliabilityReport {
         let (summary, status, registry, goldNames, adjudications, annotations) = try store.read { reader in
             (try reader.documentSummaries(), try ProjectStatus.of(reader), try reader.codebookRegistry(),
-             try Adjudicator.goldCoders(reader), try reader.adjudications(gold: nil, layer: nil), try reader.annotations())
+             try Adjudicator.goldCoders(reader), try reader.adjudications(gold: nil, layer: nil),
+             try reader.annotations())
         }
         let goldCoders = Set(goldNames.map(ExactKey.init))
         let codebooks = try store.read { try $0.registeredCodebooks() }.map { "\($0.id)@\($0.version)" }
@@ -66,7 +71,8 @@ public struct ReportBuilder {
             lastActivity: times.max(), reliabilityDocuments: status.totals.reliabilityDocuments)
         let progress = status.coders.filter { !goldCoders.contains(ExactKey($0.coder)) }
         let choices = try features ?? Self.defaultFeatures(registry: registry, annotations: annotations)
-        let titles = Dictionary(summary.map { (ExactKey($0.externalID), $0.title) }, uniquingKeysWith: { first, _ in first })
+        let titles = Dictionary(summary.map { (ExactKey($0.externalID), $0.title) },
+                                uniquingKeysWith: { first, _ in first })
         let featureReports = try choices.map { try featureReport($0, registry: registry, store: store, titles: titles) }
         let frequencies = choices.map { choice in
             Self.frequencies(choice, annotations: annotations, registry: registry, coders: coders + goldNames)
@@ -80,8 +86,8 @@ public struct ReportBuilder {
                 rejected: mine.filter { $0.state == .rejected }.count,
                 goldAnnotations: annotations.filter { $0.coder == key[0] && $0.layer == key[1] }.count))
         }
-        return ReliabilityReport(title: title, generatedAt: time, project: project, progress: progress, features: featureReports,
-                                 frequencies: frequencies, adjudication: adjudication)
+        return ReliabilityReport(title: title, generatedAt: time, project: project, progress: progress,
+                                 features: featureReports, frequencies: frequencies, adjudication: adjudication)
     }
 
     /// The features reported on without options: every single-code feature (category or ordinal) of the latest
@@ -91,7 +97,10 @@ public struct ReportBuilder {
         let used = Set(annotations.flatMap { annotation in annotation.features.keys.map { [annotation.layer, $0] } })
         if registry.isEmpty {
             return used.sorted { $0.lexicographicallyPrecedes($1) }.filter { key in
-                annotations.contains { $0.layer == key[0] && { if case .string = $0 { true } else { false } }($0.features[key[1]] ?? .null) }
+                annotations.contains {
+                    $0.layer == key[0]
+                        && { if case .string = $0 { true } else { false } }($0.features[key[1]] ?? .null)
+                }
             }.map { FeatureChoice(layer: $0[0], feature: $0[1], unit: .document) }
         }
         var choices: [FeatureChoice] = []
@@ -118,9 +127,15 @@ public struct ReportBuilder {
         guard let layer else { return (.document, "no codebook defines the layer: compared per document") }
         if layer.scope == .document { return (.document, "the codebook codes layer \(layer.id) on whole documents") }
         switch layer.within {
-        case .paragraph?: return (.paragraph, "the codebook keeps \(layer.id) spans within a paragraph, so a paragraph holds about one span per coder")
-        case .sentence?: return (.sentence, "the codebook keeps \(layer.id) spans within a sentence, so a sentence holds about one span per coder")
-        case nil: return (.sentence, "\(layer.id) spans are short mentions with no boundary in the codebook: compared per sentence")
+        case .paragraph?:
+            return (.paragraph, "the codebook keeps \(layer.id) spans within a paragraph, "
+                    + "so a paragraph holds about one span per coder")
+        case .sentence?:
+            return (.sentence, "the codebook keeps \(layer.id) spans within a sentence, "
+                    + "so a sentence holds about one span per coder")
+        case nil:
+            return (.sentence, "\(layer.id) spans are short mentions with no boundary in the codebook: "
+                    + "compared per sentence")
         }
     }
 
@@ -152,13 +167,14 @@ public struct ReportBuilder {
         var metric = DistanceMetric.nominal
         if case .ordinal? = governing?.feature(choice.feature)?.kind { metric = .ordinal }
         var report = ReliabilityReport.FeatureReport(
-            layer: choice.layer, feature: choice.feature, unit: Self.name(of: unit), unitReason: reason, metric: metric.rawValue,
-            coders: [], alpha: .init(value: nil), interval: nil, units: 0, pairableValues: 0, coefficients: [], categories: [],
-            coincidences: [], perCategory: [], pairs: [], documents: [], disagreements: [], disagreementCount: 0)
+            layer: choice.layer, feature: choice.feature, unit: Self.name(of: unit), unitReason: reason,
+            metric: metric.rawValue, coders: [], alpha: .init(value: nil), interval: nil, units: 0, pairableValues: 0,
+            coefficients: [], categories: [], coincidences: [], perCategory: [], pairs: [], documents: [],
+            disagreements: [], disagreementCount: 0)
         let spans: SpanReliability
         do {
-            spans = try SpanReliability.build(store: store, layer: choice.layer, feature: choice.feature, unit: unit, coders: nil,
-                                              documents: nil, presence: false)
+            spans = try SpanReliability.build(store: store, layer: choice.layer, feature: choice.feature, unit: unit,
+                                              coders: nil, documents: nil, presence: false)
         } catch let error as GlossError {
             report.alpha = .init(value: nil, reason: error.message)
             return report
@@ -174,17 +190,24 @@ public struct ReportBuilder {
                 report.units = result.units
                 report.pairableValues = result.pairableValues
             }
-            report.coefficients.append(.init(name: result.coefficient.rawValue, value: value, source: Self.sources[result.coefficient] ?? ""))
+            report.coefficients.append(.init(name: result.coefficient.rawValue, value: value,
+                                             source: Self.sources[result.coefficient] ?? ""))
         }
         if report.alpha.value != nil,
            let interval = data.bootstrapAlpha(metric: metric, samples: bootstrapSamples, seed: seed, minimum: 0.667) {
             report.interval = .init(lower: interval.lower, upper: interval.upper, samples: interval.samples,
-                                    probabilityBelowMinimum: interval.probabilityBelowMinimum, minimum: interval.minimum)
+                                    probabilityBelowMinimum: interval.probabilityBelowMinimum,
+                                    minimum: interval.minimum)
         }
         let diagnostics = data.diagnostics()
         report.categories = data.categories.map(\.label)
-        report.coincidences = report.categories.indices.map { row in report.categories.indices.map { diagnostics.coincidences[row, $0] } }
-        report.perCategory = diagnostics.categories.map { .init(category: $0.category, alpha: Self.value($0.alpha), pairableValues: $0.pairableValues) }
+        report.coincidences = report.categories.indices.map { row in
+            report.categories.indices.map { diagnostics.coincidences[row, $0] }
+        }
+        // Codes no coder used have no pairable values and nothing to say: left out.
+        report.perCategory = diagnostics.categories.filter { $0.pairableValues > 0 }.map {
+            .init(category: $0.category, alpha: Self.value($0.alpha), pairableValues: $0.pairableValues)
+        }
         report.pairs = diagnostics.pairs.map {
             .init(first: spans.coders[$0.first], second: spans.coders[$0.second], units: $0.units,
                   percentAgreement: Self.value($0.percentAgreement), cohenKappa: Self.value($0.cohenKappa))
@@ -193,7 +216,9 @@ public struct ReportBuilder {
         var unitsByDocument: [String: [Int]] = [:]
         for (index, unit) in spans.units.enumerated() { unitsByDocument[unit.documentID, default: []].append(index) }
         report.documents = unitsByDocument.keys.sorted().map { id in
-            let rows = (unitsByDocument[id] ?? []).map { unit in (0..<data.coderCount).map { data.value(unit: unit, coder: $0) } }
+            let rows = (unitsByDocument[id] ?? []).map { unit in
+                (0..<data.coderCount).map { data.value(unit: unit, coder: $0) }
+            }
             let alpha = (try? ReliabilityData(categories: data.categories, units: rows, isOrdered: data.isOrdered))?
                 .krippendorffAlpha(metric: metric) ?? .undefined(reason: "no data")
             return .init(documentID: id, title: titles[ExactKey(id)] ?? "", units: rows.count, alpha: Self.value(alpha))
@@ -210,9 +235,11 @@ public struct ReportBuilder {
             let unit = spans.units[index]
             let values = spans.coders.indices.map { coder in
                 ReliabilityReport.CoderValue(
-                    coder: spans.coders[coder], value: data.value(unit: index, coder: coder).map { report.categories[$0] },
+                    coder: spans.coders[coder],
+                    value: data.value(unit: index, coder: coder).map { report.categories[$0] },
                     spans: spans.valueSpans[index][coder].map { span in
-                        [max(span.start, unit.span.start) - unit.span.start, min(span.end, unit.span.end) - unit.span.start]
+                        [max(span.start, unit.span.start) - unit.span.start,
+                         min(span.end, unit.span.end) - unit.span.start]
                     })
             }
             return .init(documentID: unit.documentID, start: unit.span.start, end: unit.span.end,
@@ -233,7 +260,8 @@ public struct ReportBuilder {
                             coders: [String]) -> ReliabilityReport.CodeFrequencies {
         var counts: [String: [Int]] = [:]
         for annotation in annotations where annotation.layer == choice.layer {
-            guard let coder = coders.firstIndex(of: annotation.coder), let label = try? annotation.categoryLabel(of: choice.feature) else { continue }
+            guard let coder = coders.firstIndex(of: annotation.coder),
+                  let label = try? annotation.categoryLabel(of: choice.feature) else { continue }
             counts[label, default: Array(repeating: 0, count: coders.count)][coder] += 1
         }
         let known = registry.current(forLayer: choice.layer)?.layer.feature(choice.feature)?.codes?.codableIDs ?? []

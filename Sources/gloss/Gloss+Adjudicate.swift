@@ -44,27 +44,37 @@ extension Gloss.Adjudicate {
         @OptionGroup var project: ProjectOptions
         @OptionGroup var change: ChangeOptions
         @Option(help: ArgumentHelp("The layer to adjudicate.", valueName: "layer")) var layer: String
-        @Option(help: ArgumentHelp("The gold coder to merge into (a new name, e.g. gold).", valueName: "name")) var gold: String
+        @Option(help: ArgumentHelp("The gold coder to merge into (a new name, e.g. gold).", valueName: "name"))
+        var gold: String
         @Option(help: "unanimous: every coder agrees; majority: more than half of the document's coders agree.")
         var strategy: Adjudicator.Strategy = .unanimous
-        @Option(help: ArgumentHelp("How spans match: exact, or overlap:RATIO (shared over joint code points).", valueName: "how"))
+        @Option(help: ArgumentHelp("How spans match: exact, or overlap:RATIO (shared over joint code points).",
+                                   valueName: "how"))
         var match = "exact"
         @Option(help: ArgumentHelp("Only these documents, comma-separated.", valueName: "id,...")) var doc: String?
         @Option(help: "Output format.") var format: Gloss.Assign.PlanFormat = .table
 
         func validate() throws {
-            if SpanMatch(argument: match) == nil { throw ValidationError("--match is exact or overlap:RATIO with 0 < RATIO ≤ 1, not \(match)") }
+            if SpanMatch(argument: match) == nil {
+                throw ValidationError("--match is exact or overlap:RATIO with 0 < RATIO ≤ 1, not \(match)")
+            }
             if let problem = Name.problem(with: gold, as: .coder) { throw ValidationError("--gold: \(problem)") }
         }
 
         func run() throws {
-            let request = Adjudicator.Request(layer: layer, gold: gold, strategy: strategy, match: SpanMatch(argument: match) ?? .exact,
+            let request = Adjudicator.Request(layer: layer, gold: gold, strategy: strategy,
+                                              match: SpanMatch(argument: match) ?? .exact,
                                               matchName: match, documents: doc.map(Gloss.Assign.items))
-            let outcome = try Adjudicator.run(request, store: try project.openStore(),
-                                              context: change.changeContext(source: "adjudicate --layer \(layer) --gold \(gold)"))
+            let outcome = try Adjudicator.run(
+                request, store: try project.openStore(),
+                context: change.changeContext(source: "adjudicate --layer \(layer) --gold \(gold)"))
             if format == .json { return try printJSON(outcome) }
-            print("merged \(outcome.merged) match\(outcome.merged == 1 ? "" : "es") into \(gold) (\(strategy.rawValue), \(match)) in \(outcome.documents) reliability document\(outcome.documents == 1 ? "" : "s"); \(outcome.conflicts.count) new conflict\(outcome.conflicts.count == 1 ? "" : "s")"
-                  + (outcome.alreadyConsidered > 0 ? "; \(outcome.alreadyConsidered) annotations were decided in earlier runs" : ""))
+            print("merged \(outcome.merged) match\(outcome.merged == 1 ? "" : "es") into \(gold) "
+                  + "(\(strategy.rawValue), \(match)) in \(outcome.documents) "
+                  + "reliability document\(outcome.documents == 1 ? "" : "s"); "
+                  + "\(outcome.conflicts.count) new conflict\(outcome.conflicts.count == 1 ? "" : "s")"
+                  + (outcome.alreadyConsidered > 0
+                     ? "; \(outcome.alreadyConsidered) annotations were decided in earlier runs" : ""))
             if !outcome.conflicts.isEmpty { printConflicts(outcome.conflicts) }
         }
     }
@@ -84,9 +94,14 @@ extension Gloss.Adjudicate {
         @Option(help: "Output format.") var format: Gloss.Assign.PlanFormat = .table
 
         func run() throws {
-            let conflicts = try Adjudicator.conflicts(gold: gold, layer: layer, includingDecided: all, store: try project.openStore())
+            let conflicts = try Adjudicator.conflicts(gold: gold, layer: layer, includingDecided: all,
+                                                      store: try project.openStore())
             if format == .json { return try printJSON(conflicts) }
-            if conflicts.isEmpty { printError(all ? "no conflicts" : "no open conflicts") } else { printConflicts(conflicts) }
+            if conflicts.isEmpty {
+                printError(all ? "no conflicts" : "no open conflicts")
+            } else {
+                printConflicts(conflicts)
+            }
         }
     }
 
@@ -99,13 +114,16 @@ extension Gloss.Adjudicate {
 
         @OptionGroup var project: ProjectOptions
         @OptionGroup var change: ChangeOptions
-        @Argument(help: ArgumentHelp("The candidate annotation's id.", valueName: "annotation-id")) var annotationID: Int64
+        @Argument(help: ArgumentHelp("The candidate annotation's id.", valueName: "annotation-id"))
+        var annotationID: Int64
         @Option(help: ArgumentHelp("The gold coder.", valueName: "name")) var gold: String
 
         func run() throws {
-            let conflict = try Adjudicator.accept(annotationID: annotationID, gold: gold, store: try project.openStore(),
-                                                  context: change.changeContext(source: "adjudicate accept \(annotationID)"))
-            print("accepted annotation \(annotationID) into \(gold) as annotation \(conflict.goldAnnotationID.map(String.init) ?? "?"); conflict \(conflict.id) closed")
+            let conflict = try Adjudicator.accept(
+                annotationID: annotationID, gold: gold, store: try project.openStore(),
+                context: change.changeContext(source: "adjudicate accept \(annotationID)"))
+            print("accepted annotation \(annotationID) into \(gold) as annotation "
+                  + "\(conflict.goldAnnotationID.map(String.init) ?? "?"); conflict \(conflict.id) closed")
         }
     }
 
@@ -121,8 +139,9 @@ extension Gloss.Adjudicate {
         @Argument(help: ArgumentHelp("The conflict's id.", valueName: "conflict-id")) var conflictID: Int64
 
         func run() throws {
-            let conflict = try Adjudicator.reject(conflictID: conflictID, store: try project.openStore(),
-                                                  context: change.changeContext(source: "adjudicate reject \(conflictID)"))
+            let conflict = try Adjudicator.reject(
+                conflictID: conflictID, store: try project.openStore(),
+                context: change.changeContext(source: "adjudicate reject \(conflictID)"))
             print("rejected conflict \(conflict.id) in \(conflict.documentID) (\(conflict.layer))")
         }
     }
@@ -132,12 +151,16 @@ extension Adjudicator.Strategy: ExpressibleByArgument {}
 
 /// Prints conflicts as a table: one row per candidate under its conflict's id and reason.
 private func printConflicts(_ conflicts: [Adjudicator.Conflict]) {
-    var table = TextTable(columns: ["CONFLICT", "DOCUMENT", "STATE", "REASON", "ANNOTATION", "CODER", "START", "END", "TEXT", "FEATURES"])
+    var table = TextTable(columns: ["CONFLICT", "DOCUMENT", "STATE", "REASON", "ANNOTATION", "CODER", "START", "END",
+                                    "TEXT", "FEATURES"])
     for conflict in conflicts {
         for (index, candidate) in conflict.candidates.enumerated() {
-            let head = index == 0 ? [String(conflict.id), conflict.documentID, conflict.state.rawValue, conflict.reason ?? ""] : ["", "", "", ""]
-            table.add(head + [String(candidate.annotationID), candidate.coder ?? "(deleted)", candidate.start.map(String.init) ?? "",
-                              candidate.end.map(String.init) ?? "", candidate.quote ?? "", candidate.features?.canonicalJSON ?? ""],
+            let head = index == 0
+                ? [String(conflict.id), conflict.documentID, conflict.state.rawValue, conflict.reason ?? ""]
+                : ["", "", "", ""]
+            table.add(head + [String(candidate.annotationID), candidate.coder ?? "(deleted)",
+                              candidate.start.map(String.init) ?? "", candidate.end.map(String.init) ?? "",
+                              candidate.quote ?? "", candidate.features?.canonicalJSON ?? ""],
                       wrapping: 3)
         }
     }

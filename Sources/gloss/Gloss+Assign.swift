@@ -28,10 +28,14 @@ extension Gloss {
         @OptionGroup var project: ProjectOptions
         @OptionGroup var change: ChangeOptions
         @Option(help: ArgumentHelp("The coders, comma-separated.", valueName: "a,b,c")) var coders: String
-        @Option(help: ArgumentHelp("The share of documents coded by several coders, 0 to 1.", valueName: "share")) var overlap: Double
-        @Option(help: ArgumentHelp("Coders per reliability document (default: all listed).", valueName: "n")) var reliabilityCoders: Int?
-        @Option(help: ArgumentHelp("Only these documents, comma-separated (default: all).", valueName: "id,...")) var doc: String?
-        @Option(help: ArgumentHelp("Seed of the random draw of the reliability sample.", valueName: "s")) var seed: UInt64 = 1
+        @Option(help: ArgumentHelp("The share of documents coded by several coders, 0 to 1.", valueName: "share"))
+        var overlap: Double
+        @Option(help: ArgumentHelp("Coders per reliability document (default: all listed).", valueName: "n"))
+        var reliabilityCoders: Int?
+        @Option(help: ArgumentHelp("Only these documents, comma-separated (default: all).", valueName: "id,..."))
+        var doc: String?
+        @Option(help: ArgumentHelp("Seed of the random draw of the reliability sample.", valueName: "s"))
+        var seed: UInt64 = 1
         @Flag(help: "Print the plan without storing it.") var dryRun = false
         @Option(help: "Output format.") var format: PlanFormat = .table
 
@@ -52,8 +56,12 @@ extension Gloss {
             if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
                 throw ValidationError("--coders names \(twice) twice")
             }
-            guard overlap.isFinite, (0...1).contains(overlap) else { throw ValidationError("--overlap takes a share from 0 to 1, e.g. 0.2") }
-            if overlap > 0 && names.count < 2 { throw ValidationError("a reliability sample (--overlap above 0) needs at least two coders") }
+            guard overlap.isFinite, (0...1).contains(overlap) else {
+                throw ValidationError("--overlap takes a share from 0 to 1, e.g. 0.2")
+            }
+            if overlap > 0 && names.count < 2 {
+                throw ValidationError("a reliability sample (--overlap above 0) needs at least two coders")
+            }
             if let reliabilityCoders, !(2...max(2, names.count)).contains(reliabilityCoders) || names.count < 2 {
                 throw ValidationError("--reliability-coders takes 2 to \(names.count) (the number of coders listed)")
             }
@@ -61,21 +69,28 @@ extension Gloss {
         }
 
         func run() throws {
-            let request = AssignmentPlanner.Request(coders: coderList, overlap: overlap, reliabilityCoders: reliabilityCoders,
+            let request = AssignmentPlanner.Request(coders: coderList, overlap: overlap,
+                                                    reliabilityCoders: reliabilityCoders,
                                                     documents: doc.map(Self.items), seed: seed)
-            let plan = try AssignmentPlanner.assign(request, store: try project.openStore(), context: change.changeContext(source: "assign"),
-                                                    dryRun: dryRun)
+            let plan = try AssignmentPlanner.assign(request, store: try project.openStore(),
+                                                    context: change.changeContext(source: "assign"), dryRun: dryRun)
             if format == .json { return try printJSON(plan) }
-            var table = TextTable(columns: ["CODER", "DOCUMENTS", "CODE POINTS", "RELIABILITY", "TOTAL DOCUMENTS", "TOTAL CODE POINTS"])
+            var table = TextTable(columns: ["CODER", "DOCUMENTS", "CODE POINTS", "RELIABILITY", "TOTAL DOCUMENTS",
+                                            "TOTAL CODE POINTS"])
             for load in plan.coders {
-                table.add([load.coder, String(load.documents), String(load.codePoints), String(load.reliabilityDocuments),
-                           String(load.totalDocuments), String(load.totalCodePoints)])
+                table.add([load.coder, String(load.documents), String(load.codePoints),
+                           String(load.reliabilityDocuments), String(load.totalDocuments),
+                           String(load.totalCodePoints)])
             }
             print(table.rendered, terminator: "")
             let new = Set(plan.assignments.map(\.documentID)).count
-            var summary = (plan.stored ? "assigned" : "would assign (dry run, nothing stored):") + " \(new) document\(new == 1 ? "" : "s")"
-            summary += "; the reliability sample is \(plan.reliabilityDocuments) of \(plan.assignedDocuments) assigned documents"
-            if plan.alreadyAssigned > 0 { summary += "; \(plan.alreadyAssigned) selected documents already had coders and were left as they are" }
+            var summary = (plan.stored ? "assigned" : "would assign (dry run, nothing stored):")
+                + " \(new) document\(new == 1 ? "" : "s")"
+            summary += "; the reliability sample is \(plan.reliabilityDocuments) of \(plan.assignedDocuments) "
+                + "assigned documents"
+            if plan.alreadyAssigned > 0 {
+                summary += "; \(plan.alreadyAssigned) selected documents already had coders and were left as they are"
+            }
             print(summary)
         }
     }
@@ -93,7 +108,8 @@ extension Gloss {
         @Option(help: ArgumentHelp("The coder.", valueName: "name")) var coder: String
 
         func run() throws {
-            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: true, store: try project.openStore(),
+            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: true,
+                                                    store: try project.openStore(),
                                                     context: change.changeContext(source: "done"))
             print("\(assignment.documentID) is done for \(coder) since \(assignment.doneAt ?? "")")
         }
@@ -112,7 +128,8 @@ extension Gloss {
         @Option(help: ArgumentHelp("The coder.", valueName: "name")) var coder: String
 
         func run() throws {
-            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: false, store: try project.openStore(),
+            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: false,
+                                                    store: try project.openStore(),
                                                     context: change.changeContext(source: "reopen"))
             print("\(assignment.documentID) is open for \(coder) (\(assignment.state.rawValue))")
         }

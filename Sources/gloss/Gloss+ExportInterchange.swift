@@ -248,13 +248,15 @@ extension Gloss.Export {
         @Option(help: ArgumentHelp("The category feature whose codes they carry.", valueName: "feature")) var feature = "code"
         @Option(help: ArgumentHelp("The document layer whose annotations code whole sources, or none.", valueName: "layer"))
         var documentLayer = REFIProject.documentLayer
+        @OptionGroup var viewer: ViewerOptions
 
         func run() throws {
             try options.prepareFile(out)
             var skipped = 0
             let bytes = try REFIProject.export(store: try options.project.openStore(), layer: layer, feature: feature,
                                                documentLayer: documentLayer == "none" ? nil : documentLayer,
-                                               documents: options.doc.map { $0.split(separator: ",").map(String.init) }, applicationVersion: Gloss.version,
+                                               documents: options.doc.map { $0.split(separator: ",").map(String.init) },
+                                               coder: try viewer.coders(asked: nil)?.first, applicationVersion: Gloss.version,
                                                skipped: &skipped)
             if skipped > 0 { printError("warning: \(skipped) annotations carry a code the latest code tree of \(layer).\(feature) does not have; they are not in the export") }
             try OutputFile.write(bytes, to: out)

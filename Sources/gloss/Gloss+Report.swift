@@ -29,9 +29,12 @@ extension Gloss {
 
         @OptionGroup var project: ProjectOptions
         @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
-        @Option(name: .customLong("feature"), help: ArgumentHelp("A feature to report on, LAYER.FEATURE or LAYER.FEATURE@UNIT (repeatable).", valueName: "layer.feature[@unit]"))
+        @Option(name: .customLong("feature"),
+                help: ArgumentHelp("A feature to report on, LAYER.FEATURE or LAYER.FEATURE@UNIT (repeatable).",
+                                   valueName: "layer.feature[@unit]"))
         var features: [String] = []
-        @Option(help: ArgumentHelp("The report's title.", valueName: "text")) var title = "Intercoder reliability report"
+        @Option(help: ArgumentHelp("The report's title.", valueName: "text"))
+        var title = "Intercoder reliability report"
         @Option(help: ArgumentHelp("Bootstrap samples for α's 95% interval.", valueName: "n")) var bootstrap = 2000
         @Option(help: ArgumentHelp("Seed of the bootstrap.", valueName: "s")) var seed: UInt64 = 1
         @Option(help: "html (default) or json.") var format: ReportFormat = .html
@@ -41,16 +44,19 @@ extension Gloss {
 
         func validate() throws {
             for feature in features where ReportBuilder.FeatureChoice(argument: feature) == nil {
-                throw ValidationError("--feature \(feature): write LAYER.FEATURE or LAYER.FEATURE@UNIT (document, paragraph, sentence or layer:NAME)")
+                throw ValidationError("--feature \(feature): write LAYER.FEATURE or LAYER.FEATURE@UNIT "
+                                      + "(document, paragraph, sentence or layer:NAME)")
             }
-            if bootstrap < 100 || bootstrap > 100_000 { throw ValidationError("--bootstrap takes 100 to 100000 samples") }
+            if bootstrap < 100 || bootstrap > 100_000 {
+                throw ValidationError("--bootstrap takes 100 to 100000 samples")
+            }
         }
 
         func run() throws {
             try OutputFile.prepare([out], overwriting: overwrite.force)
             let choices = features.compactMap(ReportBuilder.FeatureChoice.init(argument:))
-            let builder = ReportBuilder(title: title, features: choices.isEmpty ? nil : choices, bootstrapSamples: bootstrap, seed: seed,
-                                        database: project.databasePath)
+            let builder = ReportBuilder(title: title, features: choices.isEmpty ? nil : choices,
+                                        bootstrapSamples: bootstrap, seed: seed, database: project.databasePath)
             let report = try builder.build(store: try project.openStore(), time: Timestamp.now())
             let bytes: [UInt8]
             switch format {
@@ -64,7 +70,8 @@ extension Gloss {
             }
             try OutputFile.write(bytes, to: out)
             let features = report.features.map { "\($0.layer).\($0.feature)@\($0.unit)" }.joined(separator: ", ")
-            print("wrote the reliability report to \(out): \(report.features.count) feature\(report.features.count == 1 ? "" : "s") (\(features))")
+            print("wrote the reliability report to \(out): "
+                  + "\(report.features.count) feature\(report.features.count == 1 ? "" : "s") (\(features))")
         }
     }
 }

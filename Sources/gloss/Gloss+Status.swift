@@ -10,7 +10,8 @@ extension Gloss {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show progress: per coder assigned, in progress and done documents, annotations and last activity.",
+            abstract: "Show progress: per coder assigned, in progress and done documents, annotations and "
+                + "last activity.",
             discussion: """
                 A document is in progress for a coder from their first annotation on it, and done once they mark it \
                 done (`gloss done`). Per document, the coders and their states follow the table of coders.
@@ -24,21 +25,26 @@ extension Gloss {
         func run() throws {
             let status = try project.openStore().read { try ProjectStatus.of($0) }
             if format == .json { return try printJSON(status) }
-            var coders = TextTable(columns: ["CODER", "ASSIGNED", "IN PROGRESS", "DONE", "ANNOTATIONS", "LAST ACTIVITY"])
+            var coders = TextTable(columns: ["CODER", "ASSIGNED", "IN PROGRESS", "DONE", "ANNOTATIONS",
+                                             "LAST ACTIVITY"])
             for coder in status.coders {
-                coders.add([coder.coder, String(coder.assigned), String(coder.inProgress), String(coder.done), String(coder.annotations),
-                            coder.lastActivity ?? "-"])
+                coders.add([coder.coder, String(coder.assigned), String(coder.inProgress), String(coder.done),
+                            String(coder.annotations), coder.lastActivity ?? "-"])
             }
             let totals = status.totals
-            coders.add(["(total)", String(totals.assigned), String(totals.inProgress), String(totals.done), String(totals.annotations), ""])
+            coders.add(["(total)", String(totals.assigned), String(totals.inProgress), String(totals.done),
+                        String(totals.annotations), ""])
             print(coders.rendered)
             var documents = TextTable(columns: ["DOCUMENT", "ROLE", "CODERS"])
             for document in status.documents {
                 documents.add([document.documentID, document.role,
-                               document.coders.map { "\($0.coder) (\($0.state.rawValue))" }.joined(separator: ", ")], wrapping: 2)
+                               document.coders.map { "\($0.coder) (\($0.state.rawValue))" }.joined(separator: ", ")],
+                              wrapping: 2)
             }
             print(documents.rendered, terminator: "")
-            print("\(totals.assignedDocuments) of \(totals.documents) documents assigned, \(totals.reliabilityDocuments) in the reliability sample; \(totals.done) of \(totals.assignments) assignments done")
+            print("\(totals.assignedDocuments) of \(totals.documents) documents assigned, "
+                  + "\(totals.reliabilityDocuments) in the reliability sample; "
+                  + "\(totals.done) of \(totals.assignments) assignments done")
         }
     }
 }
@@ -70,7 +76,10 @@ extension Gloss.Assignments {
                                item.startedAt ?? "-", item.doneAt ?? "-"])
                 }
                 print(table.rendered, terminator: "")
-                if table.isEmpty { printError(coder == nil ? "no assignments yet; make them with `gloss assign`" : "no assignments for \(coder ?? "")") }
+                if table.isEmpty {
+                    printError(coder == nil ? "no assignments yet; make them with `gloss assign`"
+                                            : "no assignments for \(coder ?? "")")
+                }
             }
         }
     }

@@ -7,14 +7,17 @@ import Testing
 
 /// Adjudication of the fixtures' statements in steppe-2016-envoy-remarks. By hand, from Fixtures/annotations:
 ///
-///     alice [302, 399) supportive russia.envoy islamic_state      alice [652, 736) critical afghan_government russia.government
+///     alice [302, 399) supportive russia.envoy islamic_state
 ///     bob   [302, 399) supportive russia.envoy taliban.leadership
-///     chen  [302, 399) supportive russia.envoy islamic_state      chen  [613, 736) critical afghan_government russia.government
+///     chen  [302, 399) supportive russia.envoy islamic_state
+///
+///     alice [652, 736) critical afghan_government russia.government
+///     chen  [613, 736) critical afghan_government russia.government
 ///
 /// Exact matching gives three matches: [302, 399) by all three (bob differs on target), chen's [613, 736) and alice's
 /// [652, 736). Unanimous merges none of them. Majority merges the first (alice and chen, 2 of 3 > 3/2, target
-/// islamic_state). With overlap:0.5, alice's and chen's late spans match too (84 shared of 123 joint code points, 0.68),
-/// and majority merges them into the code points both cover, [652, 736).
+/// islamic_state). With overlap:0.5, alice's and chen's late spans match too (84 shared of 123 joint code points,
+/// 0.68), and majority merges them into the code points both cover, [652, 736).
 @Suite("Adjudication")
 struct AdjudicationTests {
     static let document = "steppe-2016-envoy-remarks"
@@ -26,12 +29,15 @@ struct AdjudicationTests {
     }
 
     func statements(_ project: WorkflowTestProject, coder: String) throws -> [Annotation] {
-        try project.store.read { try $0.annotations(matching: AnnotationFilter(documentID: Self.document, coder: coder, layer: "statement")) }
-            .sorted { $0.span.start < $1.span.start }
+        try project.store.read {
+            try $0.annotations(matching: AnnotationFilter(documentID: Self.document, coder: coder, layer: "statement"))
+        }.sorted { $0.span.start < $1.span.start }
     }
 
-    func run(_ project: WorkflowTestProject, _ strategy: Adjudicator.Strategy, match: String = "exact") throws -> Adjudicator.Outcome {
-        try Adjudicator.run(.init(layer: "statement", gold: "gold", strategy: strategy, match: SpanMatch(argument: match) ?? .exact,
+    func run(_ project: WorkflowTestProject, _ strategy: Adjudicator.Strategy,
+             match: String = "exact") throws -> Adjudicator.Outcome {
+        try Adjudicator.run(.init(layer: "statement", gold: "gold", strategy: strategy,
+                                  match: SpanMatch(argument: match) ?? .exact,
                                   matchName: match, documents: [Self.document]),
                             store: project.store, context: WorkflowTestProject.context("adjudicate"))
     }
@@ -64,14 +70,17 @@ struct AdjudicationTests {
         #expect(provenance["at"] == .string("2026-12-03T12:00:00.000Z"))
         #expect(gold[0].nativeJSONLine.contains("\"provenance\":{"))
         let audited = try project.store.read { try $0.auditEntries(limit: nil) }
-        #expect(audited.contains { $0.entity == .annotation && $0.entityID == String(gold[0].id) && $0.after?.contains("\"sources\"") == true })
+        #expect(audited.contains {
+            $0.entity == .annotation && $0.entityID == String(gold[0].id) && $0.after?.contains("\"sources\"") == true
+        })
     }
 
     @Test func overlapMatchingMergesTheCodePointsMostCodersCover() throws {
         let project = try project()
         let outcome = try run(project, .majority, match: "overlap:0.5")
         #expect(outcome.merged == 2 && outcome.conflicts.isEmpty)
-        #expect(try statements(project, coder: "gold").map(\.span) == [try TextSpan(start: 302, end: 399), try TextSpan(start: 652, end: 736)])
+        #expect(try statements(project, coder: "gold").map(\.span)
+                == [try TextSpan(start: 302, end: 399), try TextSpan(start: 652, end: 736)])
     }
 
     @Test func acceptCopiesOneCandidateAndRejectClosesAConflict() throws {
@@ -83,11 +92,16 @@ struct AdjudicationTests {
         #expect(accepted.state == .accepted && accepted.decidedBy == "tester" && accepted.id == conflicts[0].id)
         let gold = try statements(project, coder: "gold")
         #expect(gold.count == 1 && gold.first?.features == bob.features && gold.first?.span == bob.span)
-        let rejected = try Adjudicator.reject(conflictID: conflicts[1].id, store: project.store, context: WorkflowTestProject.context("reject"))
+        let rejected = try Adjudicator.reject(conflictID: conflicts[1].id, store: project.store,
+                                              context: WorkflowTestProject.context("reject"))
         #expect(rejected.state == .rejected)
-        #expect(throws: GlossError.self) { try Adjudicator.reject(conflictID: conflicts[1].id, store: project.store, context: WorkflowTestProject.context()) }
         #expect(throws: GlossError.self) {
-            try Adjudicator.accept(annotationID: bob.id, gold: "gold", store: project.store, context: WorkflowTestProject.context())
+            try Adjudicator.reject(conflictID: conflicts[1].id, store: project.store,
+                                   context: WorkflowTestProject.context())
+        }
+        #expect(throws: GlossError.self) {
+            try Adjudicator.accept(annotationID: bob.id, gold: "gold", store: project.store,
+                                   context: WorkflowTestProject.context())
         }
         let open = try Adjudicator.conflicts(gold: "gold", layer: "statement", store: project.store)
         #expect(open.map(\.id) == [conflicts[2].id])
@@ -100,7 +114,8 @@ struct AdjudicationTests {
         let again = try run(project, .majority)
         #expect(again.merged == 0 && again.conflicts.isEmpty && again.alreadyConsidered == 5)
         #expect(try databaseDump(at: project.store.path) == before)
-        // A span added since is merged on its own: here a fourth annotation by bob matches nothing, so it is a conflict.
+        // A span added since is merged on its own: here a fourth annotation by bob matches nothing, so it is a
+        // conflict.
         try project.store.write { writer in
             _ = try AnnotationIngest(writer: writer, context: WorkflowTestProject.context(), allowsUncodedLayers: true)
                 .add(AnnotationRecord(documentID: Self.document, coder: "bob", layer: "statement", start: 0, end: 10,

@@ -10,12 +10,15 @@ struct AssignmentPlanTests {
         func plan(seed: UInt64) throws -> AssignmentPlanner.Plan {
             let project = try WorkflowTestProject()
             try project.importDocuments(lengths: Array(repeating: 100, count: 30))
-            return try AssignmentPlanner.assign(.init(coders: ["alice", "bob", "chen"], overlap: 0.2, seed: seed), store: project.store,
-                                                context: WorkflowTestProject.context(), dryRun: false)
+            return try AssignmentPlanner.assign(.init(coders: ["alice", "bob", "chen"], overlap: 0.2, seed: seed),
+                                                store: project.store, context: WorkflowTestProject.context(),
+                                                dryRun: false)
         }
         let first = try plan(seed: 7), again = try plan(seed: 7)
         #expect(first == again)
-        func sample(_ plan: AssignmentPlanner.Plan) -> Set<String> { Set(plan.assignments.filter { $0.role == .reliability }.map(\.documentID)) }
+        func sample(_ plan: AssignmentPlanner.Plan) -> Set<String> {
+            Set(plan.assignments.filter { $0.role == .reliability }.map(\.documentID))
+        }
         // 30 documents × 0.2 = 6 in the reliability sample; which six depends on the seed.
         #expect(sample(first).count == 6)
         let others = try (1...5).map { try sample(plan(seed: $0)) }
@@ -25,8 +28,10 @@ struct AssignmentPlanTests {
     @Test func theReliabilitySampleGoesToTheRequestedNumberOfCodersAndTheRestToOne() throws {
         let project = try WorkflowTestProject()
         try project.importDocuments(lengths: Array(repeating: 50, count: 20))
-        let plan = try AssignmentPlanner.assign(.init(coders: ["a", "b", "c", "d"], overlap: 0.25, reliabilityCoders: 2),
-                                                store: project.store, context: WorkflowTestProject.context(), dryRun: false)
+        let plan = try AssignmentPlanner.assign(.init(coders: ["a", "b", "c", "d"], overlap: 0.25,
+                                                      reliabilityCoders: 2),
+                                                store: project.store, context: WorkflowTestProject.context(),
+                                                dryRun: false)
         var coders: [String: Int] = [:]
         for assignment in plan.assignments { coders[assignment.documentID, default: 0] += 1 }
         // 20 × 0.25 = 5 documents with two coders each, 15 with one: 25 assignments.
@@ -65,12 +70,15 @@ struct AssignmentPlanTests {
         let project = try WorkflowTestProject()
         try project.importDocuments(lengths: Array(repeating: 40, count: 10))
         let request = AssignmentPlanner.Request(coders: ["a", "b", "c"], overlap: 0.5, reliabilityCoders: 2, seed: 3)
-        let first = try AssignmentPlanner.assign(request, store: project.store, context: WorkflowTestProject.context(), dryRun: false)
+        let first = try AssignmentPlanner.assign(request, store: project.store, context: WorkflowTestProject.context(),
+                                                 dryRun: false)
         #expect(first.reliabilityDocuments == 5)
-        let unchanged = try AssignmentPlanner.assign(request, store: project.store, context: WorkflowTestProject.context(), dryRun: false)
+        let unchanged = try AssignmentPlanner.assign(request, store: project.store,
+                                                     context: WorkflowTestProject.context(), dryRun: false)
         #expect(unchanged.assignments.isEmpty && unchanged.alreadyAssigned == 10)
         try project.importDocuments(lengths: Array(repeating: 40, count: 10), startingAt: 11)
-        let second = try AssignmentPlanner.assign(request, store: project.store, context: WorkflowTestProject.context(), dryRun: false)
+        let second = try AssignmentPlanner.assign(request, store: project.store, context: WorkflowTestProject.context(),
+                                                  dryRun: false)
         // 20 documents × 0.5 = 10 in the sample, 5 of them already: 5 of the 10 new ones join it.
         #expect(Set(second.assignments.map(\.documentID)) == Set((11...20).map { "d\($0)" }))
         #expect(Set(second.assignments.filter { $0.role == .reliability }.map(\.documentID)).count == 5)
@@ -88,13 +96,15 @@ struct AssignmentPlanTests {
         let document = try #require(mine.first).documentID
         func write(_ coder: String, _ document: String) throws {
             try project.store.write { writer in
-                _ = try AnnotationIngest(writer: writer, context: WorkflowTestProject.context(), allowsUncodedLayers: true)
+                _ = try AnnotationIngest(writer: writer, context: WorkflowTestProject.context(),
+                                         allowsUncodedLayers: true)
                     .add(AnnotationRecord(documentID: document, coder: coder, layer: "note", start: 0, end: 2))
             }
         }
         try write("a", document)
         #expect(try project.store.read { try $0.assignments(coder: "a") }.first?.state == .inProgress)
-        _ = try ProjectStatus.mark(documentID: document, coder: "a", done: true, store: project.store, context: WorkflowTestProject.context())
+        _ = try ProjectStatus.mark(documentID: document, coder: "a", done: true, store: project.store,
+                                   context: WorkflowTestProject.context())
         let before = try databaseDump(at: project.store.path)
         #expect(throws: GlossError.self) { try write("a", document) }
         #expect(try databaseDump(at: project.store.path) == before)
@@ -106,7 +116,8 @@ struct AssignmentPlanTests {
             #expect(error.code == .notPermitted)
             #expect(error.message.contains("not assigned document \"\(other)\""))
         }
-        _ = try ProjectStatus.mark(documentID: document, coder: "a", done: false, store: project.store, context: WorkflowTestProject.context())
+        _ = try ProjectStatus.mark(documentID: document, coder: "a", done: false, store: project.store,
+                                   context: WorkflowTestProject.context())
         try write("a", document)
     }
 }

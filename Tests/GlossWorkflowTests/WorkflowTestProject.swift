@@ -24,7 +24,8 @@ struct WorkflowTestProject {
                               "text": .string(String(repeating: "x", count: length))]).canonicalJSON
         }
         let file = try folder.write("documents-\(UUID().uuidString).jsonl", lines.joined(separator: "\n") + "\n")
-        try DocumentImporter(store: store, options: ImportOptions(context: Self.context("import docs"))).importDocuments(from: [file])
+        try DocumentImporter(store: store, options: ImportOptions(context: Self.context("import docs")))
+            .importDocuments(from: [file])
     }
 
     /// The fixture articles and the three coders' annotations (no codebook, no assignments).
@@ -32,7 +33,8 @@ struct WorkflowTestProject {
         let fixtures = TestPaths.fixtures.path
         try DocumentImporter(store: store, options: ImportOptions(context: Self.context("import docs")))
             .importDocuments(from: [fixtures + "/documents.jsonl", fixtures + "/articles"])
-        try AnnotationImporter(store: store, options: ImportOptions(allowsUncodedLayers: true, context: Self.context("import annotations")))
+        try AnnotationImporter(store: store, options: ImportOptions(allowsUncodedLayers: true,
+                                                                    context: Self.context("import annotations")))
             .importAnnotations(from: [fixtures + "/annotations"])
     }
 }

@@ -329,9 +329,10 @@ extension REFIProject {
     /// source, the coders as users, and that feature's code tree (from the latest codebook defining `layer`) as
     /// the code book. GUIDs are derived from ids, so exporting again gives the same file.
     /// Annotations of the layers whose code the code tree does not have (kept by an older version) are left out
-    /// and counted in `skipped`.
+    /// and counted in `skipped`. With `coder`, only that coder's annotations go out.
     public static func export(store: any ProjectStore, layer: String = Self.layer, feature: String = "code", documentLayer: String? = Self.documentLayer,
-                              documents wanted: [String]? = nil, applicationVersion: String, skipped: inout Int) throws -> [UInt8] {
+                              documents wanted: [String]? = nil, coder: String? = nil, applicationVersion: String,
+                              skipped: inout Int) throws -> [UInt8] {
         try store.read { reader in
             guard let (codebook, definition) = try reader.codebookRegistry().current(forLayer: layer), let tree = definition.feature(feature)?.codes else {
                 throw GlossError(.badData, "no registered codebook gives layer \(layer) a category feature \(feature); name them with --layer and --feature")
@@ -356,7 +357,7 @@ extension REFIProject {
             for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {
                 guard let document = try reader.document(externalID: summary.externalID) else { continue }
                 var selections: [Annotation] = [], codings: [Annotation] = []
-                try reader.forEachAnnotation(matching: AnnotationFilter(documentID: document.externalID)) { annotation in
+                try reader.forEachAnnotation(matching: AnnotationFilter(documentID: document.externalID, coder: coder)) { annotation in
                     guard annotation.layer.isIdentical(to: layer) || documentLayer.map(annotation.layer.isIdentical) == true else { return }
                     guard case .string(let code)? = annotation.features[feature], guids[code] != nil else { skippedCount += 1; return }
                     if annotation.layer.isIdentical(to: layer) { selections.append(annotation) }

@@ -16,7 +16,8 @@ struct BlindCoding {
 
     init(reader: any ProjectReader, allowsUnassigned: Bool) throws {
         let all = try reader.assignments(coder: nil)
-        assignments = Dictionary(all.map { (PairKey($0.documentID, $0.coder), $0) }, uniquingKeysWith: { first, _ in first })
+        assignments = Dictionary(all.map { (PairKey($0.documentID, $0.coder), $0) },
+                                 uniquingKeysWith: { first, _ in first })
         goldCoders = all.isEmpty ? [] : Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
         self.allowsUnassigned = allowsUnassigned
     }
@@ -32,13 +33,16 @@ struct BlindCoding {
         }
         guard let assignment = assignments[key] else {
             guard allowsUnassigned else {
-                throw GlossError(.notPermitted, "coder \(coder) is not assigned document \"\(documentID)\" (blind coding: see `gloss assignments list --coder \(coder)`); pass --allow-unassigned to write anyway")
+                throw GlossError(.notPermitted, "coder \(coder) is not assigned document \"\(documentID)\" "
+                                 + "(blind coding: see `gloss assignments list --coder \(coder)`); "
+                                 + "pass --allow-unassigned to write anyway")
             }
             permitted.insert(key)
             return
         }
         if assignment.state == .done && !allowsUnassigned {
-            throw GlossError(.notPermitted, "coder \(coder) marked document \"\(documentID)\" done; reopen it first with `gloss reopen \(documentID) --coder \(coder)`, or pass --allow-unassigned")
+            throw GlossError(.notPermitted, "coder \(coder) marked document \"\(documentID)\" done; reopen it first "
+                             + "with `gloss reopen \(documentID) --coder \(coder)`, or pass --allow-unassigned")
         }
         if assignment.startedAt == nil { try writer.markStarted(documentID: documentID, coder: coder, at: time) }
         permitted.insert(key)

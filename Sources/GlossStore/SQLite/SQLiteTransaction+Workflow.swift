@@ -12,7 +12,8 @@ extension SQLiteTransaction {
         guard let role = Assignment.Role(rawValue: row[2]) else {
             throw GlossError(.badData, "an assignment in the database has the unknown role \(row[2] as String)")
         }
-        return Assignment(documentID: row[0], coder: row[1], role: role, assignedAt: row[3], startedAt: row[4], doneAt: row[5])
+        return Assignment(documentID: row[0], coder: row[1], role: role, assignedAt: row[3], startedAt: row[4],
+                          doneAt: row[5])
     }
 
     func assignments(coder: String?) throws -> [Assignment] {
@@ -29,7 +30,8 @@ extension SQLiteTransaction {
     func insert(_ assignments: [Assignment], context: ChangeContext) throws {
         guard !assignments.isEmpty else { return }
         let statement = try db.makeStatement(sql: """
-            INSERT INTO assignment (document_id, coder_id, role, assigned_at, started_at, done_at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO assignment (document_id, coder_id, role, assigned_at, started_at, done_at) \
+            VALUES (?, ?, ?, ?, ?, ?)
             """)
         for assignment in assignments {
             let document = try documentRowID(assignment.documentID)
@@ -37,7 +39,9 @@ extension SQLiteTransaction {
             try statement.execute(arguments: [document, coder, assignment.role.rawValue, assignment.assignedAt,
                                               assignment.startedAt, assignment.doneAt])
         }
-        let after = JSONValue.array(assignments.map { .array([.string($0.documentID), .string($0.coder), .string($0.role.rawValue)]) })
+        let after = JSONValue.array(assignments.map {
+            .array([.string($0.documentID), .string($0.coder), .string($0.role.rawValue)])
+        })
         try appendAudit(context, action: .create, entity: .assignment,
                         entityID: "\(assignments.count) assignment\(assignments.count == 1 ? "" : "s")",
                         before: nil, after: after.canonicalJSON)
@@ -45,14 +49,18 @@ extension SQLiteTransaction {
 
     func update(_ assignment: Assignment, context: ChangeContext) throws {
         guard let before = try Row.fetchOne(db, sql: Self.assignmentSelect + " WHERE d.external_id = ? AND c.name = ?",
-                                            arguments: [assignment.documentID, assignment.coder]).map(Self.assignment(from:)) else {
-            throw GlossError(.badData, "\(assignment.coder) has no assignment for \"\(assignment.documentID)\"; see `gloss assignments list`")
+                                            arguments: [assignment.documentID, assignment.coder])
+            .map(Self.assignment(from:)) else {
+            throw GlossError(.badData, "\(assignment.coder) has no assignment for \"\(assignment.documentID)\"; "
+                             + "see `gloss assignments list`")
         }
         try db.execute(sql: """
             UPDATE assignment SET started_at = ?, done_at = ?
             WHERE document_id = ? AND coder_id = (SELECT id FROM coder WHERE name = ?)
-            """, arguments: [assignment.startedAt, assignment.doneAt, try documentRowID(assignment.documentID), assignment.coder])
-        try appendAudit(context, action: .update, entity: .assignment, entityID: "\(assignment.documentID) \(assignment.coder)",
+            """, arguments: [assignment.startedAt, assignment.doneAt, try documentRowID(assignment.documentID),
+                             assignment.coder])
+        try appendAudit(context, action: .update, entity: .assignment,
+                        entityID: "\(assignment.documentID) \(assignment.coder)",
                         before: before.json.canonicalJSON, after: assignment.json.canonicalJSON)
     }
 
@@ -73,11 +81,15 @@ extension SQLiteTransaction {
         let id: Int64 = row[0]
         guard let state = Adjudication.State(rawValue: row[5]),
               case .array(let items)? = try? JSONParser.parse(row[4] as String) else {
-            throw GlossError(.badData, "adjudication \(id) in the database has an unknown state or unreadable candidates")
+            throw GlossError(.badData, "adjudication \(id) in the database has an unknown state "
+                             + "or unreadable candidates")
         }
-        let candidates: [Int64] = items.compactMap { if case .integer(let value) = $0 { Int64(value) } else { nil } }
-        return Adjudication(id: id, gold: row[1], documentID: row[2], layer: row[3], candidates: candidates, state: state,
-                            reason: row[6], decidedBy: row[7], decidedAt: row[8], goldAnnotationID: row[9], createdAt: row[10])
+        let candidates: [Int64] = items.compactMap {
+            if case .integer(let value) = $0 { Int64(value) } else { nil }
+        }
+        return Adjudication(id: id, gold: row[1], documentID: row[2], layer: row[3], candidates: candidates,
+                            state: state, reason: row[6], decidedBy: row[7], decidedAt: row[8],
+                            goldAnnotationID: row[9], createdAt: row[10])
     }
 
     func adjudications(gold: String?, layer: String?) throws -> [Adjudication] {
@@ -91,7 +103,8 @@ extension SQLiteTransaction {
     }
 
     func adjudication(id: Int64) throws -> Adjudication? {
-        try Row.fetchOne(db, sql: Self.adjudicationSelect + " WHERE j.id = ?", arguments: [id]).map(Self.adjudication(from:))
+        try Row.fetchOne(db, sql: Self.adjudicationSelect + " WHERE j.id = ?", arguments: [id])
+            .map(Self.adjudication(from:))
     }
 
     func insert(_ adjudication: Adjudication, context: ChangeContext) throws -> Int64 {
@@ -101,8 +114,8 @@ extension SQLiteTransaction {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [adjudication.gold, try documentRowID(adjudication.documentID), adjudication.layer,
                              JSONValue.array(adjudication.candidates.map { .integer(Int($0)) }).canonicalJSON,
-                             adjudication.state.rawValue, adjudication.reason, adjudication.decidedBy, adjudication.decidedAt,
-                             adjudication.goldAnnotationID, adjudication.createdAt])
+                             adjudication.state.rawValue, adjudication.reason, adjudication.decidedBy,
+                             adjudication.decidedAt, adjudication.goldAnnotationID, adjudication.createdAt])
         var stored = adjudication
         stored.id = db.lastInsertedRowID
         try appendAudit(context, action: .create, entity: .adjudication, entityID: String(stored.id), before: nil,
@@ -112,12 +125,14 @@ extension SQLiteTransaction {
 
     func update(_ adjudication: Adjudication, context: ChangeContext) throws {
         guard let before = try self.adjudication(id: adjudication.id) else {
-            throw GlossError(.badData, "no conflict or adjudication \(adjudication.id); see `gloss adjudicate conflicts`")
+            throw GlossError(.badData, "no conflict or adjudication \(adjudication.id); "
+                             + "see `gloss adjudicate conflicts`")
         }
         try db.execute(sql: """
-            UPDATE adjudication SET state = ?, reason = ?, decided_by = ?, decided_at = ?, gold_annotation_id = ? WHERE id = ?
-            """, arguments: [adjudication.state.rawValue, adjudication.reason, adjudication.decidedBy, adjudication.decidedAt,
-                             adjudication.goldAnnotationID, adjudication.id])
+            UPDATE adjudication SET state = ?, reason = ?, decided_by = ?, decided_at = ?, gold_annotation_id = ? \
+            WHERE id = ?
+            """, arguments: [adjudication.state.rawValue, adjudication.reason, adjudication.decidedBy,
+                             adjudication.decidedAt, adjudication.goldAnnotationID, adjudication.id])
         try appendAudit(context, action: .update, entity: .adjudication, entityID: String(adjudication.id),
                         before: before.json.canonicalJSON, after: adjudication.json.canonicalJSON)
     }
