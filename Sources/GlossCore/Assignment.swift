@@ -39,6 +39,33 @@ public struct Assignment: Sendable, Equatable, Codable {
         return startedAt != nil ? .inProgress : .assigned
     }
 
+    /// The same fields as `json`: `document`, `coder`, `role`, `state`, `assigned`, `started`, `done`.
+    private enum CodingKeys: String, CodingKey {
+        case documentID = "document", coder, role, state
+        case assignedAt = "assigned", startedAt = "started", doneAt = "done"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(documentID: try container.decode(String.self, forKey: .documentID),
+                  coder: try container.decode(String.self, forKey: .coder),
+                  role: try container.decode(Role.self, forKey: .role),
+                  assignedAt: try container.decode(String.self, forKey: .assignedAt),
+                  startedAt: try container.decodeIfPresent(String.self, forKey: .startedAt),
+                  doneAt: try container.decodeIfPresent(String.self, forKey: .doneAt))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(documentID, forKey: .documentID)
+        try container.encode(coder, forKey: .coder)
+        try container.encode(role, forKey: .role)
+        try container.encode(state, forKey: .state)
+        try container.encode(assignedAt, forKey: .assignedAt)
+        try container.encodeIfPresent(startedAt, forKey: .startedAt)
+        try container.encodeIfPresent(doneAt, forKey: .doneAt)
+    }
+
     /// The assignment as one JSON object (the audit log's form, and `assignments list --format jsonl`).
     public var json: JSONValue {
         var object: [String: JSONValue] = [

@@ -201,6 +201,9 @@ struct ExportedProject {
                 for text in [name] + value.strings { try checkCharacters(text, document: id, what: "annotation \(annotation.id)'s feature \(name)") }
             }
             if let reason = annotation.needsRecoding { try checkCharacters(reason, document: id, what: "annotation \(annotation.id)'s recoding note") }
+            if let provenance = annotation.provenance {
+                try checkCharacters(provenance.canonicalJSON, document: id, what: "annotation \(annotation.id)'s provenance")
+            }
         }
         let textID = "text-\(number)"
         try writer.start("TEI")

@@ -55,8 +55,10 @@ public enum Adjudicator {
         public var goldAnnotations: [Int64]
         /// Conflicts this run found.
         public var conflicts: [Conflict]
-        /// Source annotations left alone because an earlier run considered them.
+        /// Source annotations left alone because an earlier run decided their match.
         public var alreadyConsidered: Int
+        /// Open conflicts of earlier runs replaced by this run's matches (a candidate was added or changed).
+        public var superseded: Int
     }
 
     /// A conflict (or a decided match) with its candidates as they are now.
@@ -108,9 +110,11 @@ public enum Adjudicator {
             throw GlossError(.badData, "no annotations of layer \(request.layer); "
                              + "\(NameSuggestion.hint(for: request.layer, in: layers))")
         }
+        // Gold coders (this one and any other) are never among the coders being merged.
+        let golds = Set((try goldCoders(writer) + [request.gold]).map(ExactKey.init))
         var annotationsByDocument: [ExactKey: [Annotation]] = [:]
         try writer.forEachAnnotation(matching: AnnotationFilter(layer: request.layer)) { annotation in
-            guard !annotation.coder.isIdentical(to: request.gold) else { return }
+            guard !golds.contains(ExactKey(annotation.coder)) else { return }
             annotationsByDocument[ExactKey(annotation.documentID), default: []].append(annotation)
         }
         // The reliability documents and their coders.
@@ -121,11 +125,14 @@ public enum Adjudicator {
                 if coders.count >= 2 { codersByDocument.append((summary.externalID, coders)) }
             }
         } else {
-            var grouped: [String: [String]] = [:]
+            var grouped: [ExactKey: (documentID: String, coders: [String])] = [:]
             for assignment in assignments where assignment.role == .reliability {
-                grouped[assignment.documentID, default: []].append(assignment.coder)
+                grouped[ExactKey(assignment.documentID), default: (assignment.documentID, [])]
+                    .coders.append(assignment.coder)
             }
-            codersByDocument = grouped.keys.sorted().map { ($0, grouped[$0] ?? []) }
+            codersByDocument = grouped.values.sorted {
+                $0.documentID.utf8.lexicographicallyPrecedes($1.documentID.utf8)
+            }
         }
         if let wanted = request.documents {
             for id in wanted where !codersByDocument.contains(where: { $0.documentID.isIdentical(to: id) }) {
@@ -136,11 +143,18 @@ public enum Adjudicator {
                 wanted.contains { $0.isIdentical(to: entry.documentID) }
             }
         }
-        let considered = Set(earlier.filter { $0.layer.isIdentical(to: request.layer) }.flatMap(\.candidates))
-        let ingest = try AnnotationIngest(writer: writer, context: context, allowsUnassigned: true)
+        // Decided matches stay decided; the candidates of open conflicts are matched again, with what was added
+        // since, so that a coder who finishes late can still agree. A conflict that comes out the same is kept
+        // (with its id); one whose match changed is replaced.
+        let onLayer = earlier.filter { $0.layer.isIdentical(to: request.layer) }
+        let considered = Set(onLayer.filter { $0.state != .open }.flatMap(\.candidates))
+        var openByCandidates: [[Int64]: Adjudication] = [:]
+        for record in onLayer where record.state == .open { openByCandidates[record.candidates.sorted()] = record }
+        let ingest = try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: true,
+                                          allowsUnassigned: true)
         var outcome = Outcome(gold: request.gold, layer: request.layer, strategy: request.strategy,
                               match: request.matchName, documents: codersByDocument.count, merged: 0,
-                              goldAnnotations: [], conflicts: [], alreadyConsidered: 0)
+                              goldAnnotations: [], conflicts: [], alreadyConsidered: 0, superseded: 0)
         for (documentID, coders) in codersByDocument {
             let all = (annotationsByDocument[ExactKey(documentID)] ?? []).filter { annotation in
                 coders.contains { $0.isIdentical(to: annotation.coder) }
@@ -148,6 +162,7 @@ public enum Adjudicator {
             let fresh = all.filter { !considered.contains($0.id) }
             outcome.alreadyConsidered += all.count - fresh.count
             for group in matches(fresh, coders: coders, match: request.match) {
+                if openByCandidates.removeValue(forKey: group.map(\.id).sorted()) != nil { continue }
                 let verdict = decide(group, coders: coders, strategy: request.strategy)
                 var record = Adjudication(gold: request.gold, documentID: documentID, layer: request.layer,
                                           candidates: group.map(\.id), state: .open, createdAt: context.time)
@@ -186,6 +201,12 @@ public enum Adjudicator {
                 record.id = try writer.insert(record, context: context)
                 if record.state == .open { outcome.conflicts.append(try view(record, reader: writer)) }
             }
+        }
+        let processed = Set(codersByDocument.map { ExactKey($0.documentID) })
+        for record in openByCandidates.values.sorted(by: { $0.id < $1.id })
+        where processed.contains(ExactKey(record.documentID)) {
+            try writer.deleteAdjudication(id: record.id, context: context)
+            outcome.superseded += 1
         }
         return outcome
     }
@@ -228,9 +249,11 @@ public enum Adjudicator {
 
     /// What the rule makes of one match among the document's `coders`.
     static func decide(_ group: [Annotation], coders: [String], strategy: Strategy) -> Verdict {
-        var byCoder: [String: [Annotation]] = [:]
-        for annotation in group { byCoder[annotation.coder, default: []].append(annotation) }
-        if let (coder, spans) = byCoder.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
+        var byCoder: [ExactKey: [Annotation]] = [:]
+        for annotation in group { byCoder[ExactKey(annotation.coder), default: []].append(annotation) }
+        if let spans = byCoder.values.filter({ $0.count > 1 })
+            .min(by: { $0[0].coder.utf8.lexicographicallyPrecedes($1[0].coder.utf8) }),
+           let coder = spans.first?.coder {
             return .conflict(reason: "\(coder) has \(spans.count) spans in this match")
         }
         // Coders grouped by the features they gave, largest group first (ties: the group whose first coder
@@ -349,7 +372,8 @@ public enum Adjudicator {
                 "sources": .array([.integer(Int(annotationID))]), "rule": .string("accepted"),
                 "decided_by": .string(context.actor), "at": .string(context.time), "conflict": .integer(Int(record.id)),
             ])
-            let ingest = try AnnotationIngest(writer: writer, context: context, allowsUnassigned: true)
+            let ingest = try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: true,
+                                              allowsUnassigned: true)
             switch try ingest.add(copy) {
             case .inserted(let annotation): record.goldAnnotationID = annotation.id
             case .alreadyPresent(let id): record.goldAnnotationID = id

@@ -63,10 +63,18 @@ public enum AssignmentPlanner {
             for id in wanted where lengths[ExactKey(id)] == nil {
                 throw GlossError(.badData, "no document \"\(id)\"; \(NameSuggestion.hint(for: id, in: selected))")
             }
-            selected = wanted
+            var seen: Set<ExactKey> = []
+            selected = wanted.filter { seen.insert(ExactKey($0)).inserted }
+        }
+        let golds = Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
+        if let gold = request.coders.first(where: { golds.contains(ExactKey($0)) }) {
+            throw GlossError(.usage, "\(gold) is a gold coder (made by `gloss adjudicate`), "
+                             + "not one to assign documents to")
         }
         let assignedDocuments = Set(existing.map { ExactKey($0.documentID) })
+        // In byte order, so that the draw does not depend on the order the documents were named in.
         let fresh = selected.filter { !assignedDocuments.contains(ExactKey($0)) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let existingReliability = Set(existing.filter { $0.role == .reliability }.map { ExactKey($0.documentID) }).count
         let perDocument = request.reliabilityCoders ?? request.coders.count
         let total = assignedDocuments.count + fresh.count

@@ -17,25 +17,28 @@ public enum GoldComparison {
                                documents wantedDocuments: [String]?, presence: Bool, coefficients: [Coefficient],
                                metric: DistanceMetric, weights: AgreementWeights) throws -> [Row] {
         let (documents, coders) = try store.read { reader -> ([String], [String]) in
-            var goldDocuments: [String] = [], others: Set<String> = []
-            try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotation in
-                if annotation.coder.isIdentical(to: gold) {
-                    if !goldDocuments.contains(annotation.documentID) { goldDocuments.append(annotation.documentID) }
-                }
+            // The documents adjudicated into gold on this layer (a document whose conflicts were all rejected has
+            // no gold annotation but was decided all the same), and any other where gold has annotations.
+            var goldDocuments = try reader.adjudications(gold: gold, layer: layer).map(\.documentID)
+            try reader.forEachAnnotation(matching: AnnotationFilter(coder: gold, layer: layer)) { annotation in
+                goldDocuments.append(annotation.documentID)
             }
             guard !goldDocuments.isEmpty else {
                 throw GlossError(.badData, "\(gold) has no annotation of layer \(layer); adjudicate first "
                                  + "(`gloss adjudicate --layer \(layer) --gold \(gold)`)")
             }
-            let documents = wantedDocuments ?? goldDocuments.sorted()
-            let golds = Set(try Adjudicator.goldCoders(reader))
+            var seen: Set<ExactKey> = []
+            let documents = wantedDocuments ?? goldDocuments.filter { seen.insert(ExactKey($0)).inserted }
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let selected = Set(documents.map(ExactKey.init))
+            let golds = Set((try Adjudicator.goldCoders(reader) + [gold]).map(ExactKey.init))
+            var others: [ExactKey: String] = [:]
             try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotation in
-                if documents.contains(annotation.documentID) && !golds.contains(annotation.coder)
-                    && annotation.coder != gold {
-                    others.insert(annotation.coder)
+                if selected.contains(ExactKey(annotation.documentID)) && !golds.contains(ExactKey(annotation.coder)) {
+                    others[ExactKey(annotation.coder)] = annotation.coder
                 }
             }
-            return (documents, wanted ?? others.sorted())
+            return (documents, wanted ?? others.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         }
         guard !coders.isEmpty else {
             throw GlossError(.badData, "no coder besides \(gold) annotated layer \(layer) in those documents")

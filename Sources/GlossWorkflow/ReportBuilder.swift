@@ -213,10 +213,13 @@ public struct ReportBuilder {
                   percentAgreement: Self.value($0.percentAgreement), cohenKappa: Self.value($0.cohenKappa))
         }
         // α per document, on the document's units.
-        var unitsByDocument: [String: [Int]] = [:]
-        for (index, unit) in spans.units.enumerated() { unitsByDocument[unit.documentID, default: []].append(index) }
-        report.documents = unitsByDocument.keys.sorted().map { id in
-            let rows = (unitsByDocument[id] ?? []).map { unit in
+        var unitsByDocument: [ExactKey: (id: String, units: [Int])] = [:]
+        for (index, unit) in spans.units.enumerated() {
+            unitsByDocument[ExactKey(unit.documentID), default: (unit.documentID, [])].units.append(index)
+        }
+        report.documents = unitsByDocument.values.map { entry in
+            let id = entry.id
+            let rows = entry.units.map { unit in
                 (0..<data.coderCount).map { data.value(unit: unit, coder: $0) }
             }
             let alpha = (try? ReliabilityData(categories: data.categories, units: rows, isOrdered: data.isOrdered))?
@@ -224,10 +227,10 @@ public struct ReportBuilder {
             return .init(documentID: id, title: titles[ExactKey(id)] ?? "", units: rows.count, alpha: Self.value(alpha))
         }.sorted { a, b in
             switch (a.alpha.value, b.alpha.value) {
-            case let (x?, y?): return x != y ? x < y : a.documentID < b.documentID
+            case let (x?, y?): return x != y ? x < y : a.documentID.utf8.lexicographicallyPrecedes(b.documentID.utf8)
             case (.some, nil): return true
             case (nil, .some): return false
-            case (nil, nil): return a.documentID < b.documentID
+            case (nil, nil): return a.documentID.utf8.lexicographicallyPrecedes(b.documentID.utf8)
             }
         }
         report.disagreementCount = diagnostics.disagreements.count

@@ -62,6 +62,7 @@ extension Gloss.Adjudicate {
         }
 
         func run() throws {
+            try ViewerOptions.refuseBlindReader("adjudication")
             let request = Adjudicator.Request(layer: layer, gold: gold, strategy: strategy,
                                               match: SpanMatch(argument: match) ?? .exact,
                                               matchName: match, documents: doc.map(Gloss.Assign.items))
@@ -74,7 +75,8 @@ extension Gloss.Adjudicate {
                   + "reliability document\(outcome.documents == 1 ? "" : "s"); "
                   + "\(outcome.conflicts.count) new conflict\(outcome.conflicts.count == 1 ? "" : "s")"
                   + (outcome.alreadyConsidered > 0
-                     ? "; \(outcome.alreadyConsidered) annotations were decided in earlier runs" : ""))
+                     ? "; \(outcome.alreadyConsidered) annotations were decided in earlier runs" : "")
+                  + (outcome.superseded > 0 ? "; \(outcome.superseded) earlier conflicts were matched again" : ""))
             if !outcome.conflicts.isEmpty { printConflicts(outcome.conflicts) }
         }
     }
@@ -94,6 +96,7 @@ extension Gloss.Adjudicate {
         @Option(help: "Output format.") var format: Gloss.Assign.PlanFormat = .table
 
         func run() throws {
+            try ViewerOptions.refuseBlindReader("the list of conflicts")
             let conflicts = try Adjudicator.conflicts(gold: gold, layer: layer, includingDecided: all,
                                                       store: try project.openStore())
             if format == .json { return try printJSON(conflicts) }

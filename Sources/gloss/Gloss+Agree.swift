@@ -173,6 +173,7 @@ extension Gloss {
         }
 
         func run() throws {
+            if diagnostics { try ViewerOptions.refuseBlindReader("--diagnostics") }
             if let match, let how = SpanMatch(argument: match) {
                 let (continuum, names) = try spans()
                 try reportMatches(continuum.matchSpans(how), continuum: continuum, coders: names, withKappa: feature != nil || spansData != nil)
@@ -241,6 +242,9 @@ extension Gloss {
                                            coders: coders.map(Self.items), documents: docs.map(Self.items))
         }
 
+        /// A CSV field in quotes, its quotes doubled (RFC 4180).
+        static func csvField(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
         /// Each coder's results against the gold coder, one block per coder.
         private func reportAgainst(_ gold: String, _ rows: [GoldComparison.Row]) {
             switch format {
@@ -251,7 +255,9 @@ extension Gloss {
                 print("coder,against,coefficient,metric,value,units,pairable_values")
                 for row in rows {
                     for result in row.results {
-                        print("\"\(row.coder)\",\"\(gold)\",\(result.coefficient.rawValue),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.pairableValues)")
+                        let value = result.value.number.map { String($0) } ?? ""
+                        print("\(Self.csvField(row.coder)),\(Self.csvField(gold)),\(result.coefficient.rawValue),"
+                              + "\(result.metric ?? ""),\(value),\(result.units),\(result.pairableValues)")
                     }
                 }
             case .table:

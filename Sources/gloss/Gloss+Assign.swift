@@ -65,7 +65,13 @@ extension Gloss {
             if let reliabilityCoders, !(2...max(2, names.count)).contains(reliabilityCoders) || names.count < 2 {
                 throw ValidationError("--reliability-coders takes 2 to \(names.count) (the number of coders listed)")
             }
-            if let doc, Self.items(doc).isEmpty { throw ValidationError("--doc names nothing") }
+            if let doc {
+                let ids = Self.items(doc)
+                if ids.isEmpty { throw ValidationError("--doc names nothing") }
+                if let twice = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
+                    throw ValidationError("--doc names \(twice) twice")
+                }
+            }
         }
 
         func run() throws {

@@ -53,6 +53,7 @@ extension Gloss {
         }
 
         func run() throws {
+            try ViewerOptions.refuseBlindReader("the reliability report")
             try OutputFile.prepare([out], overwriting: overwrite.force)
             let choices = features.compactMap(ReportBuilder.FeatureChoice.init(argument:))
             let builder = ReportBuilder(title: title, features: choices.isEmpty ? nil : choices,

@@ -63,7 +63,8 @@ extension Gloss.Assignments {
         @Option(help: "Output format.") var format: OutputFormat = .table
 
         func run() throws {
-            let assignments = try project.openStore().read { try $0.assignments(coder: coder) }
+            let store = try project.openStore()
+            let assignments = try store.read { try $0.assignments(coder: coder) }
             switch format {
             case .json:
                 print(JSONValue.array(assignments.map(\.json)).canonicalJSON)
@@ -76,10 +77,18 @@ extension Gloss.Assignments {
                                item.startedAt ?? "-", item.doneAt ?? "-"])
                 }
                 print(table.rendered, terminator: "")
-                if table.isEmpty {
-                    printError(coder == nil ? "no assignments yet; make them with `gloss assign`"
-                                            : "no assignments for \(coder ?? "")")
-                }
+                if table.isEmpty { try reportEmptyListing(store) }
+            }
+        }
+
+        /// Says on standard error why the listing is empty: no assignments yet, an unknown coder, or none for them.
+        private func reportEmptyListing(_ store: SQLiteStore) throws {
+            guard let coder else { return printError("no assignments yet; make them with `gloss assign`") }
+            let coders = try store.read { try $0.coderNames() }
+            if coders.contains(coder) {
+                printError("no assignments for \(coder)")
+            } else {
+                printError("no assignments: there is no coder \(coder); \(NameSuggestion.hint(for: coder, in: coders))")
             }
         }
     }

@@ -15,6 +15,7 @@ extension Gloss {
         enum ValidationFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
         func run() throws {
+            try ViewerOptions.refuseBlindReader("validation")
             let findings = try ProjectValidator(store: try project.openStore()).findings()
             switch format {
             case .table:

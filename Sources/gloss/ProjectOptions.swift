@@ -59,6 +59,13 @@ struct ViewerOptions: ParsableArguments {
         viewer ?? ProcessInfo.processInfo.environment["GLOSS_CODER"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// Refuses (exit 77) a command that shows every coder's codes when $GLOSS_CODER says a coder is reading blind.
+    static func refuseBlindReader(_ what: String) throws {
+        guard let coder = ProcessInfo.processInfo.environment["GLOSS_CODER"], !coder.isEmpty else { return }
+        throw GlossError(.notPermitted, "reading as \(coder) (GLOSS_CODER), \(what) would show the other coders' codes "
+                         + "(blind coding); unset GLOSS_CODER to run it")
+    }
+
     /// The coders a command may show given the ones asked for: as a coder, only that coder (asking for another is
     /// refused, exit 77); otherwise what was asked.
     func coders(asked: [String]?) throws -> [String]? {

@@ -112,7 +112,7 @@ struct AdjudicationTests {
         _ = try run(project, .majority)
         let before = try databaseDump(at: project.store.path)
         let again = try run(project, .majority)
-        #expect(again.merged == 0 && again.conflicts.isEmpty && again.alreadyConsidered == 5)
+        #expect(again.merged == 0 && again.conflicts.isEmpty && again.alreadyConsidered == 3)
         #expect(try databaseDump(at: project.store.path) == before)
         // A span added since is merged on its own: here a fourth annotation by bob matches nothing, so it is a
         // conflict.
@@ -122,7 +122,51 @@ struct AdjudicationTests {
                                       features: ["stance": .string("neutral")]))
         }
         let third = try run(project, .majority)
-        #expect(third.merged == 0 && third.conflicts.count == 1 && third.alreadyConsidered == 5)
+        #expect(third.merged == 0 && third.conflicts.count == 1 && third.alreadyConsidered == 3)
+    }
+
+    /// alice codes two statements; bob has coded only the first when adjudication first runs, and the second later.
+    @Test func aCoderWhoFinishesLateStillAgrees() throws {
+        let project = try WorkflowTestProject()
+        try project.importDocuments(lengths: [40])
+        func code(_ coder: String, _ start: Int, _ end: Int, _ stance: String) throws {
+            try project.store.write { writer in
+                _ = try AnnotationIngest(writer: writer, context: WorkflowTestProject.context(),
+                                         allowsUncodedLayers: true)
+                    .add(AnnotationRecord(documentID: "d01", coder: coder, layer: "statement", start: start, end: end,
+                                          features: ["stance": .string(stance)]))
+            }
+        }
+        try code("alice", 0, 5, "pro")
+        try code("alice", 10, 15, "con")
+        try code("bob", 0, 5, "pro")
+        let first = try Adjudicator.run(.init(layer: "statement", gold: "gold"), store: project.store,
+                                        context: WorkflowTestProject.context())
+        #expect(first.merged == 1 && first.conflicts.map(\.reason) == ["bob marked no matching span"])
+        try code("bob", 10, 15, "con")
+        let second = try Adjudicator.run(.init(layer: "statement", gold: "gold"), store: project.store,
+                                         context: WorkflowTestProject.context())
+        #expect(second.merged == 1 && second.conflicts.isEmpty)
+        #expect(second.superseded == 1 && second.alreadyConsidered == 2)
+        #expect(try Adjudicator.conflicts(gold: "gold", layer: nil, store: project.store).isEmpty)
+        let gold = try project.store.read { try $0.annotations(matching: AnnotationFilter(coder: "gold")) }
+        #expect(gold.map(\.span) == [try TextSpan(start: 0, end: 5), try TextSpan(start: 10, end: 15)])
+        // A gold annotation written by hand records the person who decided.
+        try project.store.write { writer in
+            _ = try AnnotationIngest(writer: writer, context: WorkflowTestProject.context("annotate add"),
+                                     allowsUncodedLayers: true)
+                .add(AnnotationRecord(documentID: "d01", coder: "gold", layer: "statement", start: 20, end: 30,
+                                      features: ["stance": .string("pro")]))
+        }
+        let golds = try project.store.read { try $0.annotations(matching: AnnotationFilter(coder: "gold")) }
+        let byHand = try #require(golds.last)
+        #expect(byHand.provenance == .object(["sources": .array([]), "rule": .string("manual"),
+                                              "decided_by": .string("tester"), "at": .string("2026-12-03T12:00:00.000Z")]))
+        // Nor can a gold coder be given documents to code.
+        #expect(throws: GlossError.self) {
+            try AssignmentPlanner.assign(.init(coders: ["alice", "gold"], overlap: 0), store: project.store,
+                                         context: WorkflowTestProject.context(), dryRun: true)
+        }
     }
 
     @Test func theMajoritySpanIsWhatMoreThanHalfCover() throws {

@@ -56,6 +56,15 @@ struct AssignmentPlanTests {
         #expect(plan.coders.map(\.codePoints) == [23, 22])
     }
 
+    @Test func aDocumentNamedTwiceIsAssignedOnce() throws {
+        let project = try WorkflowTestProject()
+        try project.importDocuments(lengths: [10, 20])
+        let request = AssignmentPlanner.Request(coders: ["a", "b"], overlap: 0, documents: ["d02", "d02", "d01"])
+        let plan = try AssignmentPlanner.assign(request, store: project.store, context: WorkflowTestProject.context(),
+                                                dryRun: false)
+        #expect(plan.assignments.map(\.documentID).sorted() == ["d01", "d02"])
+    }
+
     @Test func aDryRunStoresNothing() throws {
         let project = try WorkflowTestProject()
         try project.importDocuments(lengths: [10, 20, 30])

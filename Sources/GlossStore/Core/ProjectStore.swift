@@ -82,6 +82,8 @@ public protocol ProjectWriter: ProjectReader {
     func insert(_ adjudication: Adjudication, context: ChangeContext) throws -> Int64
     /// Changes a stored adjudication record's state, decision and gold annotation, auditing before and after.
     func update(_ adjudication: Adjudication, context: ChangeContext) throws
+    /// Removes an adjudication record (an open conflict a later run replaced), keeping it in the audit log.
+    func deleteAdjudication(id: Int64, context: ChangeContext) throws
 }
 
 extension ProjectReader {

@@ -49,7 +49,6 @@ public final class AnnotationIngest {
     public func add(_ record: AnnotationRecord) throws -> Outcome {
         try checkSizes(of: record.features, layer: record.layer)
         let text = try documentText(record.documentID)
-        try blindCoding.permit(coder: record.coder, documentID: record.documentID, writer: writer, time: context.time)
         let span: TextSpan
         let quote: String
         do {
@@ -73,6 +72,11 @@ public final class AnnotationIngest {
             return .alreadyPresent(id: id)
         }
         annotation.codebook = try checkAgainstCodebook(annotation, named: record.codebook, text: text)
+        // Checked last, so that a record refused for its content, or already stored with its id, does not count.
+        try blindCoding.permit(coder: record.coder, documentID: record.documentID, writer: writer, time: context.time)
+        if annotation.provenance == nil && blindCoding.isGold(annotation.coder) {
+            annotation.provenance = decidedByHand(sources: [])
+        }
         let (id, isNew) = try writer.insert(annotation, context: context)
         guard isNew else { return .alreadyPresent(id: id) }
         annotation.id = id
@@ -121,8 +125,20 @@ public final class AnnotationIngest {
         annotation.codebook = try checkAgainstCodebook(annotation, named: nil, text: text) ?? annotation.codebook
         annotation.revision += 1
         annotation.updatedAt = context.time
+        if blindCoding.isGold(annotation.coder) {
+            // A person changed a gold annotation: the decision is now theirs, from the same sources.
+            var sources: [JSONValue] = []
+            if case .object(let earlier)? = annotation.provenance, case .array(let ids)? = earlier["sources"] { sources = ids }
+            annotation.provenance = decidedByHand(sources: sources)
+        }
         try writer.update(annotation, context: context)
         return annotation
+    }
+
+    /// The provenance of a gold annotation written or changed by a person (the actor of `context`).
+    private func decidedByHand(sources: [JSONValue]) -> JSONValue {
+        .object(["sources": .array(sources), "rule": .string("manual"), "decided_by": .string(context.actor),
+                 "at": .string(context.time)])
     }
 
     /// Deletes a stored annotation, if its coder may still write on its document (the store keeps it in the audit log).

@@ -18,9 +18,12 @@ struct BlindCoding {
         let all = try reader.assignments(coder: nil)
         assignments = Dictionary(all.map { (PairKey($0.documentID, $0.coder), $0) },
                                  uniquingKeysWith: { first, _ in first })
-        goldCoders = all.isEmpty ? [] : Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
+        goldCoders = Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
         self.allowsUnassigned = allowsUnassigned
     }
+
+    /// Whether `coder` is a gold coder (named by `gloss adjudicate --gold`).
+    func isGold(_ coder: String) -> Bool { goldCoders.contains(ExactKey(coder)) }
 
     /// Refuses (exit 77) a write by `coder` on `documentID` that the assignments do not allow.
     mutating func permit(coder: String, documentID: String, writer: any ProjectWriter, time: String) throws {

@@ -123,6 +123,15 @@ extension SQLiteTransaction {
         return stored.id
     }
 
+    func deleteAdjudication(id: Int64, context: ChangeContext) throws {
+        guard let before = try adjudication(id: id) else {
+            throw GlossError(.badData, "no conflict or adjudication \(id); see `gloss adjudicate conflicts`")
+        }
+        try appendAudit(context, action: .delete, entity: .adjudication, entityID: String(id),
+                        before: before.json.canonicalJSON, after: nil)
+        try db.execute(sql: "DELETE FROM adjudication WHERE id = ?", arguments: [id])
+    }
+
     func update(_ adjudication: Adjudication, context: ChangeContext) throws {
         guard let before = try self.adjudication(id: adjudication.id) else {
             throw GlossError(.badData, "no conflict or adjudication \(adjudication.id); "
