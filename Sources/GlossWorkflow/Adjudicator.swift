@@ -14,9 +14,11 @@ import GlossStore
 ///
 /// The gold span covers the code points more than half of the agreeing coders' spans cover (with exact matching,
 /// their common span). Any other match is a conflict, kept with its reason until `accept` or `reject` closes it.
-/// Each source annotation is considered once per gold coder and layer: re-running keeps every earlier decision and
-/// only merges annotations added since. Every gold annotation records its provenance (source annotations, the rule
-/// or person that decided, and when), and every step is audited.
+/// Re-running keeps every decision (merged, accepted, rejected): their source annotations are not matched again.
+/// The candidates of open conflicts are, together with annotations added since, so that a coder who finishes late
+/// can still agree; a conflict that comes out the same keeps its id, and one that changed is replaced. Every gold
+/// annotation records its provenance (source annotations, the rule or person that decided, and when), and every
+/// step is audited.
 public enum Adjudicator {
     public enum Strategy: String, Sendable, Codable, CaseIterable {
         case unanimous, majority

@@ -36,8 +36,8 @@ extension Gloss.Adjudicate {
                 of the document marked it with the same features (--strategy unanimous, the default) or more than \
                 half of them did (majority). The gold span covers the code points most of the agreeing spans cover. \
                 Each gold annotation records its provenance (source annotation ids, rule, time), shown by `gloss \
-                annotations list --format jsonl`. Running it again keeps every earlier decision and merges only \
-                annotations added since.
+                annotations list --format jsonl`. Running it again keeps every decision; open conflicts are matched \
+                again with the annotations added since (a conflict that comes out the same keeps its id).
                   gloss adjudicate merge --layer statement --gold gold --strategy majority
                 """)
 
