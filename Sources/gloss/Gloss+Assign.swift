@@ -108,16 +108,11 @@ extension Gloss {
                   gloss done monitor-2018-kabul-reaction --coder alice
                 """)
 
-        @OptionGroup var project: ProjectOptions
-        @OptionGroup var change: ChangeOptions
-        @Argument(help: ArgumentHelp("The document's id.", valueName: "document-id")) var document: String
-        @Option(help: ArgumentHelp("The coder.", valueName: "name")) var coder: String
+        @OptionGroup var assignment: AssignmentOptions
 
         func run() throws {
-            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: true,
-                                                    store: try project.openStore(),
-                                                    context: change.changeContext(source: "done"))
-            print("\(assignment.documentID) is done for \(coder) since \(assignment.doneAt ?? "")")
+            let done = try assignment.mark(done: true, source: "done")
+            print("\(done.documentID) is done for \(done.coder) since \(done.doneAt ?? "")")
         }
     }
 
@@ -128,17 +123,26 @@ extension Gloss {
                   gloss reopen monitor-2018-kabul-reaction --coder alice
                 """)
 
-        @OptionGroup var project: ProjectOptions
-        @OptionGroup var change: ChangeOptions
-        @Argument(help: ArgumentHelp("The document's id.", valueName: "document-id")) var document: String
-        @Option(help: ArgumentHelp("The coder.", valueName: "name")) var coder: String
+        @OptionGroup var assignment: AssignmentOptions
 
         func run() throws {
-            let assignment = try ProjectStatus.mark(documentID: document, coder: coder, done: false,
-                                                    store: try project.openStore(),
-                                                    context: change.changeContext(source: "reopen"))
-            print("\(assignment.documentID) is open for \(coder) (\(assignment.state.rawValue))")
+            let open = try assignment.mark(done: false, source: "reopen")
+            print("\(open.documentID) is open for \(open.coder) (\(open.state.rawValue))")
         }
+    }
+}
+
+/// The assignment `gloss done` and `gloss reopen` act on: a document and a coder.
+struct AssignmentOptions: ParsableArguments {
+    @OptionGroup var project: ProjectOptions
+    @OptionGroup var change: ChangeOptions
+    @Argument(help: ArgumentHelp("The document's id.", valueName: "document-id")) var document: String
+    @Option(help: ArgumentHelp("The coder.", valueName: "name")) var coder: String
+
+    /// Marks the assignment done or open again, in one audited transaction.
+    func mark(done: Bool, source: String) throws -> Assignment {
+        try ProjectStatus.mark(documentID: document, coder: coder, done: done, store: try project.openStore(),
+                               context: change.changeContext(source: source))
     }
 }
 

@@ -44,14 +44,17 @@ extension ChangeOptions {
 
 /// The escape from blind coding for commands that write annotations.
 struct BlindCodingOptions: ParsableArguments {
-    @Flag(help: "Write for a coder on documents not assigned to them, or marked done (refused by default once the project has assignments, exit 77).")
+    @Flag(help: "Write for a coder on documents not assigned to them, or marked done "
+              + "(refused by default once the project has assignments, exit 77).")
     var allowUnassigned = false
 }
 
 /// Whose annotations a reading command may show: with --as CODER (or $GLOSS_CODER) only that coder's, so that a
 /// coder of the reliability sample does not see the others' codes.
 struct ViewerOptions: ParsableArguments {
-    @Option(name: .customLong("as"), help: ArgumentHelp("Show only this coder's annotations (default: $GLOSS_CODER; unset shows all).", valueName: "coder"))
+    @Option(name: .customLong("as"),
+            help: ArgumentHelp("Show only this coder's annotations (default: $GLOSS_CODER; unset shows all).",
+                               valueName: "coder"))
     var viewer: String?
 
     /// The coder the command reads as, or nil to show everyone's annotations.
@@ -71,7 +74,8 @@ struct ViewerOptions: ParsableArguments {
     func coders(asked: [String]?) throws -> [String]? {
         guard let coder else { return asked }
         if let other = asked?.first(where: { !$0.isIdentical(to: coder) }) {
-            throw GlossError(.notPermitted, "reading as \(coder) (--as or GLOSS_CODER), the annotations of \(other) stay hidden (blind coding); drop --coder or --as")
+            throw GlossError(.notPermitted, "reading as \(coder) (--as or GLOSS_CODER), the annotations of \(other) "
+                             + "stay hidden (blind coding); drop --coder or --as")
         }
         return [coder]
     }

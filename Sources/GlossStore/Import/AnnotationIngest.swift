@@ -105,7 +105,8 @@ public final class AnnotationIngest {
         guard var annotation = try writer.annotation(id: id) else {
             throw GlossError(.badData, "no annotation with id \(id); list ids with `gloss annotations list`")
         }
-        try blindCoding.permit(coder: annotation.coder, documentID: annotation.documentID, writer: writer, time: context.time)
+        try blindCoding.permit(coder: annotation.coder, documentID: annotation.documentID, writer: writer,
+                               time: context.time)
         if let revision, annotation.revision != revision {
             throw GlossError(.conflict, "annotation \(id) is at revision \(annotation.revision), not \(revision): someone changed it since you read it; look at it again (`gloss annotations list --format jsonl`) and retry with --if-revision \(annotation.revision)")
         }
@@ -128,7 +129,9 @@ public final class AnnotationIngest {
         if blindCoding.isGold(annotation.coder) {
             // A person changed a gold annotation: the decision is now theirs, from the same sources.
             var sources: [JSONValue] = []
-            if case .object(let earlier)? = annotation.provenance, case .array(let ids)? = earlier["sources"] { sources = ids }
+            if case .object(let earlier)? = annotation.provenance, case .array(let ids)? = earlier["sources"] {
+                sources = ids
+            }
             annotation.provenance = decidedByHand(sources: sources)
         }
         try writer.update(annotation, context: context)
@@ -141,10 +144,11 @@ public final class AnnotationIngest {
                  "at": .string(context.time)])
     }
 
-    /// Deletes a stored annotation, if its coder may still write on its document (the store keeps it in the audit log).
+    /// Deletes a stored annotation, if its coder may still write on its document (the audit log keeps it).
     public func delete(id: Int64) throws -> Annotation {
         if let annotation = try writer.annotation(id: id) {
-            try blindCoding.permit(coder: annotation.coder, documentID: annotation.documentID, writer: writer, time: context.time)
+            try blindCoding.permit(coder: annotation.coder, documentID: annotation.documentID, writer: writer,
+                                   time: context.time)
         }
         return try writer.deleteAnnotation(id: id, context: context)
     }
