@@ -44,8 +44,8 @@ extension ChangeOptions {
 
 /// The escape from blind coding for commands that write annotations.
 struct BlindCodingOptions: ParsableArguments {
-    @Flag(help: "Write for a coder on documents not assigned to them, or marked done "
-              + "(refused by default once the project has assignments, exit 77).")
+    @Flag(help: ArgumentHelp("Write for a coder on documents not assigned to them, or marked done "
+                             + "(refused by default once the project has assignments, exit 77)."))
     var allowUnassigned = false
 }
 
