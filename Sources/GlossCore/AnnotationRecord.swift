@@ -6,13 +6,14 @@
 /// ```
 /// `document`, `coder`, `layer`, `start` and `end` are required; `unit` is `codepoint` (default), `utf16`
 /// or `utf8`; `text`, when given, must equal the covered text. Exports add `id`, `created`, `updated`,
-/// `revision`, and, when set, `codebook` (`id@version`), `needs_recoding` and a gold annotation's `provenance`, which an import keeps, so
-/// that export → import → export is byte-identical.
+/// `revision`, and, when set, `codebook` (`id@version`), `needs_recoding` and a gold annotation's `provenance`,
+/// which an import keeps, so that export → import → export is byte-identical.
 public struct AnnotationRecord: Sendable, Equatable {
     /// The largest annotation id: 2^53 − 1, the largest integer JavaScript and JSON tools keep exactly.
     public static let maximumID: Int64 = (1 << 53) - 1
 
-    public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features", "created", "updated", "revision", "codebook", "needs_recoding", "provenance"]
+    public static let fieldNames: Set = ["id", "document", "coder", "layer", "start", "end", "unit", "text", "features",
+                                         "created", "updated", "revision", "codebook", "needs_recoding", "provenance"]
 
     public var id: Int64?
     public var documentID: String

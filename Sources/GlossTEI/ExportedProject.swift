@@ -202,7 +202,8 @@ struct ExportedProject {
             }
             if let reason = annotation.needsRecoding { try checkCharacters(reason, document: id, what: "annotation \(annotation.id)'s recoding note") }
             if let provenance = annotation.provenance {
-                try checkCharacters(provenance.canonicalJSON, document: id, what: "annotation \(annotation.id)'s provenance")
+                try checkCharacters(provenance.canonicalJSON, document: id,
+                                    what: "annotation \(annotation.id)'s provenance")
             }
         }
         let textID = "text-\(number)"
@@ -293,7 +294,8 @@ struct ExportedProject {
                             try writer.element("note", [("type", TEIVocabulary.quoteNote), ("xml:space", "preserve")], text: annotation.quote)
                             if let reason = annotation.needsRecoding { try writer.element("note", [("type", TEIVocabulary.recodingNote)], text: reason) }
                             if let provenance = annotation.provenance {
-                                try writer.element("note", [("type", TEIVocabulary.provenanceNote)], text: provenance.canonicalJSON)
+                                try writer.element("note", [("type", TEIVocabulary.provenanceNote)],
+                                                   text: provenance.canonicalJSON)
                             }
                         }
                     }

@@ -21,7 +21,8 @@ public struct TEIImporter {
         /// Write annotations even where blind coding would refuse them (see `AnnotationIngest`).
         public var allowsUnassigned: Bool
 
-        public init(context: ChangeContext, catmaDocument: String? = nil, catmaCoder: String = "catma", allowsUnassigned: Bool = false) {
+        public init(context: ChangeContext, catmaDocument: String? = nil, catmaCoder: String = "catma",
+                    allowsUnassigned: Bool = false) {
             self.context = context
             self.allowsUnassigned = allowsUnassigned
             self.catmaDocument = catmaDocument
@@ -72,7 +73,8 @@ public struct TEIImporter {
                         if case .registered(let registered) = outcome { report.codebooks.append(registered.description) }
                     }
                     for record in export.documents { try Self.insert(record, path: path, writer: writer, context: context, report: &report) }
-                    let ingest = try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: true, checksCodebooks: false,
+                    let ingest = try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: true,
+                                                      checksCodebooks: false,
                                                       allowsUnassigned: options.allowsUnassigned)
                     for (record, line) in export.annotations { try Self.add(record, line: line, path: path, ingest: ingest, report: &report) }
                 case .catma(let collection):
@@ -89,7 +91,8 @@ public struct TEIImporter {
                     }
                     let outcome = try CodebookRegistration.register(source: draft, file: "\(path) (codebook draft)", writer: writer, context: context)
                     if case .registered(let registered) = outcome { report.codebooks.append(registered.description) }
-                    let ingest = try AnnotationIngest(writer: writer, context: context, allowsUnassigned: options.allowsUnassigned)
+                    let ingest = try AnnotationIngest(writer: writer, context: context,
+                                                      allowsUnassigned: options.allowsUnassigned)
                     for (record, line) in try collection.annotations(on: document, coder: options.catmaCoder) {
                         try Self.add(record, line: line, path: path, ingest: ingest, report: &report)
                     }

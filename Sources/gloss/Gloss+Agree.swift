@@ -77,7 +77,8 @@ extension Gloss {
         @Flag(help: "Also show the coincidence matrix, agreement per category and per pair of coders, and the disagreements.")
         var diagnostics = false
         @Option(help: "Output format.") var format: AgreementFormat = .table
-        @Option(help: ArgumentHelp("Compare each coder with this gold coder instead of with each other.", valueName: "name"))
+        @Option(help: ArgumentHelp("Compare each coder with this gold coder instead of with each other.",
+                                   valueName: "name"))
         var against: String?
 
         enum AlphaMetric: String, ExpressibleByArgument, CaseIterable { case nominal, ordinal, interval, ratio }
@@ -119,10 +120,15 @@ extension Gloss {
             }
             if against != nil {
                 guard layer != nil, feature != nil, data == nil, match == nil, spansData == nil else {
-                    throw ValidationError("--against compares the project's spans: give --layer and --feature, without --data, --match or --spans-data")
+                    throw ValidationError("--against compares the project's spans: give --layer and --feature, "
+                                          + "without --data, --match or --spans-data")
                 }
-                if requested.contains(where: Coefficient.onSpans.contains) { throw ValidationError("--against takes coding coefficients, not alpha_u or gamma") }
-                if diagnostics || bootstrap != nil { throw ValidationError("--against goes without --diagnostics and --bootstrap") }
+                if requested.contains(where: Coefficient.onSpans.contains) {
+                    throw ValidationError("--against takes coding coefficients, not alpha_u or gamma")
+                }
+                if diagnostics || bootstrap != nil {
+                    throw ValidationError("--against goes without --diagnostics and --bootstrap")
+                }
             }
             if spansData != nil {
                 if feature != nil { throw ValidationError("--feature does not apply to --spans-data: its labels are the categories") }
@@ -180,11 +186,12 @@ extension Gloss {
                 return
             }
             let requested = try coefficients()
-            if let against, let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
+            if let against, let layer, let feature,
+               let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
                 let rows = try GoldComparison.measure(
                     store: try project.openStore(), layer: layer, feature: feature, unit: unitKind, gold: against,
-                    coders: coders.map(Self.items), documents: docs.map(Self.items), presence: presence, coefficients: requested,
-                    metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
+                    coders: coders.map(Self.items), documents: docs.map(Self.items), presence: presence,
+                    coefficients: requested, metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
                     weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
                 return reportAgainst(against, rows)
             }
@@ -243,13 +250,17 @@ extension Gloss {
         }
 
         /// A CSV field in quotes, its quotes doubled (RFC 4180).
-        static func csvField(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        static func csvField(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
 
         /// Each coder's results against the gold coder, one block per coder.
         private func reportAgainst(_ gold: String, _ rows: [GoldComparison.Row]) {
             switch format {
             case .json:
-                let items = rows.map { JSONValue.object(["coder": .string($0.coder), "results": .array($0.results.map(\.json))]) }
+                let items = rows.map {
+                    JSONValue.object(["coder": .string($0.coder), "results": .array($0.results.map(\.json))])
+                }
                 print(JSONValue.object(["against": .string(gold), "coders": .array(items)]).canonicalJSON)
             case .csv:
                 print("coder,against,coefficient,metric,value,units,pairable_values")
@@ -261,7 +272,8 @@ extension Gloss {
                     }
                 }
             case .table:
-                var table = TextTable(columns: ["CODER", "AGAINST", "COEFFICIENT", "METRIC", "VALUE", "UNITS", "PAIRABLE"])
+                var table = TextTable(columns: ["CODER", "AGAINST", "COEFFICIENT", "METRIC",
+                                                "VALUE", "UNITS", "PAIRABLE"])
                 for row in rows {
                     for result in row.results {
                         table.add([row.coder, gold, result.coefficient.rawValue, result.metric ?? "",

@@ -59,7 +59,8 @@ extension Gloss.Annotate {
             let context = change.changeContext(source: "annotate add")
             let outcome = try store.write { writer in
                 try AnnotationIngest(writer: writer, context: context, allowsUncodedLayers: allowUncodedLayers,
-                                     limits: limits.inputLimits, allowsUnassigned: blindCoding.allowUnassigned).add(record)
+                                     limits: limits.inputLimits,
+                                     allowsUnassigned: blindCoding.allowUnassigned).add(record)
             }
             switch outcome {
             case .inserted(let annotation): print(annotation.id)
@@ -129,7 +130,8 @@ extension Gloss.Annotate {
             let store = try project.openStore()
             let context = change.changeContext(source: "annotate delete")
             let deleted = try store.write { writer in
-                try AnnotationIngest(writer: writer, context: context, allowsUnassigned: blindCoding.allowUnassigned).delete(id: annotationID)
+                try AnnotationIngest(writer: writer, context: context, allowsUnassigned: blindCoding.allowUnassigned)
+                    .delete(id: annotationID)
             }
             print("deleted annotation \(deleted.id) (\(deleted.coder), \(deleted.layer), \(deleted.span) in \(deleted.documentID))")
         }

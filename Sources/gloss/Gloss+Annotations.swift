@@ -31,7 +31,8 @@ extension Gloss.Annotations {
         @OptionGroup var viewer: ViewerOptions
 
         func run() throws {
-            let filter = AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer)
+            let filter = AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first,
+                                          layer: layer)
             let store = try project.openStore()
             switch format {
             case .table:

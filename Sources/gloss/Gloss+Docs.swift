@@ -80,7 +80,10 @@ extension Gloss.Docs {
                 return
             }
             if annotations {
-                let marked = try store.read { try $0.annotations(matching: AnnotationFilter(documentID: id, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer)) }
+                let marked = try store.read {
+                    try $0.annotations(matching: AnnotationFilter(
+                        documentID: id, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer))
+                }
                 let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 print(AnnotatedTextView(text: current.text, annotations: marked).rendered(colour: colour))
                 var table = TextTable(columns: ["ID", "REV", "CODER", "LAYER", "START", "END", "FEATURES"])

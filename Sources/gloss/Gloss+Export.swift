@@ -73,8 +73,11 @@ extension Gloss.Export {
         @OptionGroup var overwrite: OverwriteOptions
 
         func run() throws {
-            let report = try CSVExporter(store: try project.openStore(), filter: AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer),
-                                         startsWithByteOrderMark: bom)
+            let report = try CSVExporter(
+                store: try project.openStore(),
+                filter: AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first,
+                                         layer: layer),
+                startsWithByteOrderMark: bom)
                 .export(to: out, overwriting: overwrite.force)
             print("exported \(report.rows) annotations with \(report.featureColumns.count) feature columns to \(out)")
         }

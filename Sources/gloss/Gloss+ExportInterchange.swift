@@ -256,8 +256,8 @@ extension Gloss.Export {
             let bytes = try REFIProject.export(store: try options.project.openStore(), layer: layer, feature: feature,
                                                documentLayer: documentLayer == "none" ? nil : documentLayer,
                                                documents: options.doc.map { $0.split(separator: ",").map(String.init) },
-                                               coder: try viewer.coders(asked: nil)?.first, applicationVersion: Gloss.version,
-                                               skipped: &skipped)
+                                               coder: try viewer.coders(asked: nil)?.first,
+                                               applicationVersion: Gloss.version, skipped: &skipped)
             if skipped > 0 { printError("warning: \(skipped) annotations carry a code the latest code tree of \(layer).\(feature) does not have; they are not in the export") }
             try OutputFile.write(bytes, to: out)
             print("exported a REFI-QDA project (\(bytes.count) bytes) to \(out)")

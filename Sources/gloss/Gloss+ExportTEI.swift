@@ -62,7 +62,8 @@ extension Gloss.Export {
                 validator = nil
             }
             let exporter = TEIExporter(store: try project.openStore(), options: TEIExporter.Options(
-                documents: doc.map(Self.items), coders: try viewer.coders(asked: coder.map(Self.items)), isSingleFile: single, applicationVersion: Gloss.version))
+                documents: doc.map(Self.items), coders: try viewer.coders(asked: coder.map(Self.items)),
+                isSingleFile: single, applicationVersion: Gloss.version))
             let progress = Progress.report("documents exported:")
             let report = try exporter.export(to: out, overwriting: overwrite.force) { progress($0) }
             Progress.finish()

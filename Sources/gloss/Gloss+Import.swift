@@ -18,10 +18,11 @@ struct ImportArguments: ParsableArguments {
     var skipInvalid = false
     @OptionGroup var limits: LimitOptions
 
-    func options(_ change: ChangeOptions, source: String, allowsUncodedLayers: Bool = false, restoresExport: Bool = false,
-                 allowsUnassigned: Bool = false) -> ImportOptions {
+    func options(_ change: ChangeOptions, source: String, allowsUncodedLayers: Bool = false,
+                 restoresExport: Bool = false, allowsUnassigned: Bool = false) -> ImportOptions {
         ImportOptions(skipsInvalid: skipInvalid, allowsUncodedLayers: allowsUncodedLayers, restoresExport: restoresExport,
-                      allowsUnassigned: allowsUnassigned, limits: limits.inputLimits, context: change.changeContext(source: source),
+                      allowsUnassigned: allowsUnassigned, limits: limits.inputLimits,
+                      context: change.changeContext(source: source),
                       reportSkipped: { printError("warning: \($0) (skipped)") },
                       reportProgress: Progress.report("read"))
     }
@@ -158,7 +159,8 @@ extension Gloss.Import {
                 let context = change.changeContext(source: "import annotations --format refi-qda")
                 for path in try InputFile.expand(paths, extensions: ["qdpx"]) {
                     let project = try REFIProject.read(path: path, limits: archive.limits)
-                    let report = try project.store(in: store, context: context, file: path, allowsUnassigned: blindCoding.allowUnassigned)
+                    let report = try project.store(in: store, context: context, file: path,
+                                                   allowsUnassigned: blindCoding.allowUnassigned)
                     var summary = "imported \(report.documents) documents and \(report.annotations) codings from \(path)"
                     if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
                         summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) codings were already present"
@@ -173,10 +175,12 @@ extension Gloss.Import {
                 let contents = try foreign.read(paths, offsets: offsets == .codepoint ? .codepoint : .utf16, textField: textField)
                 let (documents, vocabulary) = (contents.documents, contents.vocabulary)
                 for item in contents.notCarried { printError("warning: not imported: \(item)") }
-                var importer = InterchangeImporter(store: store, format: format.rawValue, coder: coder ?? format.rawValue,
-                                                   context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
+                var importer = InterchangeImporter(
+                    store: store, format: format.rawValue, coder: coder ?? format.rawValue,
+                    context: change.changeContext(source: "import annotations --format \(format.rawValue)"))
                 importer.allowsUnassigned = blindCoding.allowUnassigned
-                let report = try importer.importDocuments(documents, vocabulary: vocabulary, mapping: try map.map { try InterchangeMapping.read(path: $0) })
+                let report = try importer.importDocuments(
+                    documents, vocabulary: vocabulary, mapping: try map.map { try InterchangeMapping.read(path: $0) })
                 var summary = "imported \(report.documents) document\(report.documents == 1 ? "" : "s") and \(report.annotations) annotations, \(report.relations) relations"
                 if report.documentsAlreadyPresent + report.annotationsAlreadyPresent > 0 {
                     summary += "; \(report.documentsAlreadyPresent) documents and \(report.annotationsAlreadyPresent) annotations were already present"
@@ -185,8 +189,9 @@ extension Gloss.Import {
                 print(summary)
                 return
             }
-            let importer = AnnotationImporter(store: store, options: importArguments.options(change, source: "import annotations", allowsUncodedLayers: allowUncodedLayers, restoresExport: restore,
-                                                                                    allowsUnassigned: blindCoding.allowUnassigned))
+            let importer = AnnotationImporter(store: store, options: importArguments.options(
+                change, source: "import annotations", allowsUncodedLayers: allowUncodedLayers, restoresExport: restore,
+                allowsUnassigned: blindCoding.allowUnassigned))
             let report = try importer.importAnnotations(from: paths)
             Progress.finish()
             var summary = "imported \(report.imported) annotation\(report.imported == 1 ? "" : "s") from \(report.files) file\(report.files == 1 ? "" : "s")"

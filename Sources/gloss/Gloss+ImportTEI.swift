@@ -44,8 +44,8 @@ extension Gloss.Import {
 
         func run() throws {
             let importer = TEIImporter(store: try project.openStore(), options: TEIImporter.Options(
-                context: change.changeContext(source: "import tei"), catmaDocument: catmaDocument, catmaCoder: catmaCoder,
-                allowsUnassigned: blindCoding.allowUnassigned))
+                context: change.changeContext(source: "import tei"), catmaDocument: catmaDocument,
+                catmaCoder: catmaCoder, allowsUnassigned: blindCoding.allowUnassigned))
             let report = try importer.importFiles(paths)
             var parts = ["\(report.documents) document\(report.documents == 1 ? "" : "s")", "\(report.annotations) annotation\(report.annotations == 1 ? "" : "s")"]
             if !report.codebooks.isEmpty { parts.append("codebook\(report.codebooks.count == 1 ? "" : "s") \(report.codebooks.joined(separator: ", "))") }

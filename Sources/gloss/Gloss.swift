@@ -16,9 +16,9 @@ struct Gloss: ParsableCommand {
             variable names another. Offsets are Unicode code points, half-open [start, end).
 
             Exit status: 0 success, 1 `gloss validate` found violations, 64 bad usage, 65 bad input data, 66 missing input file or database, \
-            73 an output file is already there (pass --force to replace it), 74 I/O failure, 75 conflict with stored data, \
-            77 not permitted (a coder writing on a document not assigned to them, or reading another's codes with --as). Every command that writes does so in one \
-            transaction: it succeeds whole or changes nothing.
+            73 an output file is already there (pass --force to replace it), 74 I/O failure, 75 conflict with stored \
+            data, 77 not permitted (a coder writing on a document not assigned to them, or reading another's codes \
+            with --as). Every command that writes does so in one transaction: it succeeds whole or changes nothing.
 
             Start with:
               gloss init
@@ -29,8 +29,9 @@ struct Gloss: ParsableCommand {
               gloss export tei --out tei/ --validate --schema tei_all.rng
             """,
         version: version,
-        subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self, Codebook.self, Validate.self, Agree.self,
-                      Assign.self, Assignments.self, Status.self, Done.self, Reopen.self, Adjudicate.self, Report.self, Backup.self]
+        subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self, Codebook.self,
+                      Validate.self, Agree.self, Assign.self, Assignments.self, Status.self, Done.self, Reopen.self,
+                      Adjudicate.self, Report.self, Backup.self]
     )
 
     /// Runs the command; a `GlossError` becomes one `error:` line and its exit status.

@@ -95,7 +95,8 @@ struct HelpExamplesTests {
         let teamCommands: Set = ["assign", "assignments", "status", "done", "reopen", "adjudicate", "report"]
         for example in examples {
             let command = example.split(separator: " ").dropFirst().first.map(String.init) ?? ""
-            let database = teamCommands.contains(command) || example.contains("--against") ? "team.sqlite" : "gloss.sqlite"
+            let database = teamCommands.contains(command) || example.contains("--against")
+                ? "team.sqlite" : "gloss.sqlite"
             let folder = try TemporaryDirectory()
             for name in names { try FileManager.default.copyItem(atPath: template.path(name), toPath: folder.path(name)) }
             let result = try ProcessResult.run(URL(fileURLWithPath: "/bin/sh"), ["-c", example],

@@ -97,14 +97,16 @@ struct AuditAndStoreTests {
         }
         try queue.close()
         let store = try SQLiteStore(path: path)
-        #expect(store.schemaState == .upgraded(applied: ["v4: assignments, adjudication, provenance of gold annotations"]))
+        #expect(store.schemaState == .upgraded(
+            applied: ["v4: assignments, adjudication, provenance of gold annotations"]))
         let entries = try store.read { try $0.auditEntries(limit: nil) }
         #expect(entries.map(\.id) == [7] && entries.first?.actor == "pi")
         let reopened = try DatabaseQueue(path: path)
         #expect(throws: DatabaseError.self) { try reopened.write { try $0.execute(sql: "DELETE FROM audit_log") } }
         try reopened.write { db in
             try db.execute(sql: """
-                INSERT INTO audit_log (at, actor, action, entity, entity_id, source) VALUES ('t', 'pi', 'create', 'assignment', '1', 's')
+                INSERT INTO audit_log (at, actor, action, entity, entity_id, source) \
+                VALUES ('t', 'pi', 'create', 'assignment', '1', 's')
                 """)
         }
     }

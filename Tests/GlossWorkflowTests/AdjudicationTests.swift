@@ -161,7 +161,8 @@ struct AdjudicationTests {
         let golds = try project.store.read { try $0.annotations(matching: AnnotationFilter(coder: "gold")) }
         let byHand = try #require(golds.last)
         #expect(byHand.provenance == .object(["sources": .array([]), "rule": .string("manual"),
-                                              "decided_by": .string("tester"), "at": .string("2026-12-03T12:00:00.000Z")]))
+                                              "decided_by": .string("tester"),
+                                              "at": .string("2026-12-03T12:00:00.000Z")]))
         // Nor can a gold coder be given documents to code.
         #expect(throws: GlossError.self) {
             try AssignmentPlanner.assign(.init(coders: ["alice", "gold"], overlap: 0), store: project.store,

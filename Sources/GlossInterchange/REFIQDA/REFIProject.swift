@@ -271,7 +271,8 @@ extension REFIProject {
 
     /// Stores the project in one transaction: the draft codebook (the latest `refi-qda` version when it is the
     /// same, else the next), the sources as documents (reused when stored with the same text), and the codings.
-    public func store(in store: any ProjectStore, context: ChangeContext, file: String, allowsUnassigned: Bool = false) throws -> Report {
+    public func store(in store: any ProjectStore, context: ChangeContext, file: String,
+                      allowsUnassigned: Bool = false) throws -> Report {
         var report = Report()
         try store.write { writer in
             // The latest `refi-qda` version serves when it has every code of this project (by GUID; its code ids are
@@ -357,7 +358,8 @@ extension REFIProject {
             for summary in try reader.documentSummaries() where selected?.contains(ExactKey(summary.externalID)) ?? true {
                 guard let document = try reader.document(externalID: summary.externalID) else { continue }
                 var selections: [Annotation] = [], codings: [Annotation] = []
-                try reader.forEachAnnotation(matching: AnnotationFilter(documentID: document.externalID, coder: coder)) { annotation in
+                try reader.forEachAnnotation(
+                    matching: AnnotationFilter(documentID: document.externalID, coder: coder)) { annotation in
                     guard annotation.layer.isIdentical(to: layer) || documentLayer.map(annotation.layer.isIdentical) == true else { return }
                     guard case .string(let code)? = annotation.features[feature], guids[code] != nil else { skippedCount += 1; return }
                     if annotation.layer.isIdentical(to: layer) { selections.append(annotation) }

@@ -129,7 +129,8 @@ extension DatabaseMigrator {
                     before TEXT,
                     after TEXT
                 );
-                INSERT INTO audit_log_v4 SELECT id, at, actor, action, entity, entity_id, source, before, after FROM audit_log;
+                INSERT INTO audit_log_v4 SELECT id, at, actor, action, entity, entity_id, source, before, after \
+                FROM audit_log;
                 DROP TABLE audit_log;
                 ALTER TABLE audit_log_v4 RENAME TO audit_log;
                 CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log

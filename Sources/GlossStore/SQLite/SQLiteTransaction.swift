@@ -80,7 +80,8 @@ final class SQLiteTransaction: ProjectWriter {
         var provenance: JSONValue?
         if let provenanceText {
             guard let parsed = try? JSONParser.parse(provenanceText) else {
-                throw GlossError(.badData, "annotation \(row[0] as Int64) has an unreadable provenance in the database: \(provenanceText)")
+                throw GlossError(.badData, "annotation \(row[0] as Int64) has an unreadable provenance "
+                                 + "in the database: \(provenanceText)")
             }
             provenance = parsed
         }
