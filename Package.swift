@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "gloss", targets: ["gloss"]),
         .library(name: "GlossCore", targets: ["GlossCore"]),
+        .library(name: "GlossIO", targets: ["GlossIO"]),
         .library(name: "GlossStore", targets: ["GlossStore"]),
         .library(name: "GlossCodebook", targets: ["GlossCodebook"]),
         .library(name: "GlossAgreement", targets: ["GlossAgreement"]),
@@ -23,14 +24,17 @@ let package = Package(
         .target(name: "GlossCore"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "CLibXML2", "CZlib", .product(name: "Yams", package: "Yams")]),
-        .target(name: "GlossTEI", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange", "CLibXML2"]),
+        // Files, JSON Lines, XML and zip archives: the plumbing every layer above reads and writes through.
+        .target(name: "GlossIO", dependencies: ["GlossCore", "CLibXML2", "CZlib"]),
+        .target(name: "GlossInterchange", dependencies: ["GlossCore", "GlossIO", "GlossCodebook", "GlossStore", "CLibXML2", .product(name: "Yams", package: "Yams")]),
+        .target(name: "GlossTEI", dependencies: ["GlossCore", "GlossIO", "GlossCodebook", "GlossStore", "CLibXML2"]),
         .target(name: "GlossCodebook", dependencies: ["GlossCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "GlossAgreement", dependencies: ["GlossCore"]),
         .target(
             name: "GlossStore",
             dependencies: [
                 "GlossCore",
+                "GlossIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "GlossCodebook",
@@ -41,13 +45,14 @@ let package = Package(
         .executableTarget(
             name: "gloss",
             dependencies: [
-                "GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange", "GlossTEI", "GlossWorkflow",
+                "GlossCore", "GlossIO", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange", "GlossTEI",
+                "GlossWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "gloss-bench",
-            dependencies: ["GlossCore", "GlossStore", "GlossTEI", "GlossInterchange"],
+            dependencies: ["GlossCore", "GlossIO", "GlossStore", "GlossTEI", "GlossInterchange"],
             path: "Benchmarks/ImportBenchmark"
         ),
         .target(
@@ -63,12 +68,13 @@ let package = Package(
         .testTarget(name: "GlossCoreTests", dependencies: ["GlossCore", "GlossTestSupport"]),
         .testTarget(name: "GlossCodebookTests", dependencies: ["GlossCore", "GlossCodebook", "GlossTestSupport"], exclude: ["Broken"]),
         .testTarget(name: "GlossAgreementTests", dependencies: ["GlossCore", "GlossAgreement", "GlossTestSupport"]),
-        .testTarget(name: "GlossInterchangeTests", dependencies: ["GlossCore", "GlossCodebook", "GlossStore", "GlossInterchange", "GlossTestSupport"]),
+        .testTarget(name: "GlossInterchangeTests",
+                    dependencies: ["GlossCore", "GlossIO", "GlossCodebook", "GlossStore", "GlossInterchange", "GlossTestSupport"]),
         .testTarget(
             name: "GlossStoreTests",
-            dependencies: ["GlossCore", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["GlossCore", "GlossIO", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "GlossTEITests", dependencies: ["GlossCore", "GlossStore", "GlossInterchange", "GlossTEI", "GlossTestSupport"]),
+        .testTarget(name: "GlossTEITests", dependencies: ["GlossCore", "GlossIO", "GlossStore", "GlossTEI", "GlossTestSupport"]),
         .testTarget(name: "GlossWorkflowTests", dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossTestSupport"]),
         .testTarget(name: "GlossCLITests", dependencies: ["GlossCore", "GlossTestSupport", "gloss"]),
     ],

@@ -14,7 +14,7 @@ let package = Package(
         .executableTarget(name: "fuzz-jsonl", dependencies: ["FuzzSupport", .product(name: "GlossCore", package: "Gloss")], swiftSettings: parseAsLibrary),
         .executableTarget(name: "fuzz-tei", dependencies: ["FuzzSupport", .product(name: "GlossTEI", package: "Gloss")], swiftSettings: parseAsLibrary),
         .executableTarget(name: "fuzz-codebook", dependencies: ["FuzzSupport", .product(name: "GlossCodebook", package: "Gloss")], swiftSettings: parseAsLibrary),
-        .executableTarget(name: "fuzz-interchange", dependencies: ["FuzzSupport", .product(name: "GlossInterchange", package: "Gloss")], swiftSettings: parseAsLibrary),
+        .executableTarget(name: "fuzz-interchange", dependencies: ["FuzzSupport", .product(name: "GlossInterchange", package: "Gloss"), .product(name: "GlossIO", package: "Gloss")], swiftSettings: parseAsLibrary),
         .executableTarget(name: "fuzz-csv", dependencies: ["FuzzSupport", .product(name: "GlossAgreement", package: "Gloss")], swiftSettings: parseAsLibrary),
     ],
     swiftLanguageModes: [.v6]

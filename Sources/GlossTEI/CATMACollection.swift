@@ -2,7 +2,7 @@ import CLibXML2
 import Foundation
 import GlossCodebook
 import GlossCore
-import GlossInterchange
+import GlossIO
 
 /// A CATMA annotation collection (TEI, CATMA 3–6 "user markup collection" export): tagsets declared as
 /// feature-structure declarations, tag instances as `fs` elements in `text`, and `seg ana="#instance"`

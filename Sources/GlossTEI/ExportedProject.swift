@@ -1,7 +1,7 @@
 import Foundation
 import GlossCodebook
 import GlossCore
-import GlossInterchange
+import GlossIO
 import GlossStore
 
 /// What one TEI export writes: the selected documents and coders and the registered codebooks, with the

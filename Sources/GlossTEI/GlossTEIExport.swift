@@ -1,6 +1,6 @@
 import CLibXML2
 import GlossCore
-import GlossInterchange
+import GlossIO
 
 /// A file Gloss's TEI export wrote, read back: codebook sources, documents and annotations as they were.
 struct GlossTEIExport {

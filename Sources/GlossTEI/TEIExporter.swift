@@ -2,7 +2,7 @@ import CLibXML2
 import Foundation
 import GlossCodebook
 import GlossCore
-import GlossInterchange
+import GlossIO
 import GlossStore
 
 /// Writes a project as TEI P5: one file per document into a folder, or one `teiCorpus` file.

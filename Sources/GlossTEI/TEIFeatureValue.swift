@@ -1,7 +1,7 @@
 import CLibXML2
 import GlossCodebook
 import GlossCore
-import GlossInterchange
+import GlossIO
 
 /// Feature values in TEI feature-structure markup (Guidelines ch. 18), both ways, without loss.
 ///

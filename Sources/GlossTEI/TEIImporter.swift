@@ -1,7 +1,7 @@
 import CLibXML2
 import Foundation
 import GlossCore
-import GlossInterchange
+import GlossIO
 import GlossStore
 
 /// Imports TEI files: Gloss's own export (restored exactly), CATMA annotation collections, and TEI documents

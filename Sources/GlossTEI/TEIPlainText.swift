@@ -1,6 +1,6 @@
 import CLibXML2
 import GlossCore
-import GlossInterchange
+import GlossIO
 
 /// The plain text of TEI documents from elsewhere, by fixed rules, for import as Gloss documents.
 ///

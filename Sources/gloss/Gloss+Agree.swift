@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossAgreement
 import GlossCore
+import GlossIO
 import GlossStore
 import GlossWorkflow
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCodebook
 import GlossCore
+import GlossIO
 import GlossInterchange
 import GlossStore
 

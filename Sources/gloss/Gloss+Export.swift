@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import GlossCore
+import GlossIO
 import GlossStore
 
 extension Gloss {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GlossCore
+import GlossIO
 import GlossInterchange
 import GlossStore
 import GlossTEI

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import GlossCore
+import GlossIO
 import GlossInterchange
 import GlossStore
 

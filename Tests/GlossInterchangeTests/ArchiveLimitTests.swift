@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import GlossCore
+import GlossIO
 import GlossInterchange
 import GlossTestSupport
 import Testing

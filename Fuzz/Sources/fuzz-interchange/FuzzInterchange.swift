@@ -1,5 +1,6 @@
 import FuzzSupport
 import GlossCore
+import GlossIO
 import GlossInterchange
 import GlossStore
 

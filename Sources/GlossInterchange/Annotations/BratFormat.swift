@@ -1,5 +1,6 @@
 import Foundation
 import GlossCore
+import GlossIO
 import GlossStore
 
 /// brat's standoff format (brat rapid annotation tool, "Standoff format"): a `.txt` file with the text and an

@@ -1,5 +1,6 @@
 import Foundation
 import GlossCore
+import GlossIO
 import GlossStore
 
 /// doccano's JSON Lines, as its import and export write them (doccano/doccano, backend/data_import and

@@ -1,5 +1,6 @@
 import Foundation
 import GlossCore
+import GlossIO
 import GlossStore
 import Yams
 

@@ -1,6 +1,7 @@
 import CLibXML2
 import Foundation
 import GlossCore
+import GlossIO
 import GlossStore
 
 /// Label Studio's JSON export (HumanSignal/label-studio): a task or a list of tasks, each with `data` (the

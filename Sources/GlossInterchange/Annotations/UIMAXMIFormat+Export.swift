@@ -1,6 +1,7 @@
 import CLibXML2
 import Foundation
 import GlossCore
+import GlossIO
 
 /// UIMA CAS XMI as INCEpTION and dkpro-cassis load it: one `.xmi` per document and one `TypeSystem.xml` for all.
 ///

@@ -1,6 +1,7 @@
 import CLibXML2
 import Foundation
 import GlossCore
+import GlossIO
 import GlossStore
 
 /// UIMA CAS XMI as INCEpTION exports it (XMI 2.0 with ecore namespaces); `gloss export uima-xmi` writes it

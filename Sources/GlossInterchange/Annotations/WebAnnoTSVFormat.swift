@@ -1,5 +1,6 @@
 import Foundation
 import GlossCore
+import GlossIO
 import GlossStore
 
 /// WebAnno TSV 3.x as INCEpTION writes it (`#FORMAT=WebAnno TSV 3.3`), read only for now.

@@ -2,6 +2,7 @@ import CLibXML2
 import Foundation
 import GlossCodebook
 import GlossCore
+import GlossIO
 
 /// REFI-QDA codebook exchange: the `.qdc` format (Codebook.xsd 1.0) that MAXQDA, ATLAS.ti, NVivo and
 /// QualCoder read and write.

@@ -2,6 +2,7 @@ import CLibXML2
 import Foundation
 import GlossCodebook
 import GlossCore
+import GlossIO
 import GlossStore
 
 /// A REFI-QDA project (`.qdpx`: a ZIP of `project.qde` and its sources; REFI-QDA Project Exchange 1.0), as

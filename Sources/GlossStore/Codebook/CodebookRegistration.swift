@@ -1,6 +1,7 @@
 import Foundation
 import GlossCodebook
 import GlossCore
+import GlossIO
 
 /// Registers codebook versions in a project.
 ///

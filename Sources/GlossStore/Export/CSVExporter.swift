@@ -1,5 +1,6 @@
 import Foundation
 import GlossCore
+import GlossIO
 
 /// Writes annotations as CSV for R, pandas and SPSS: one row per annotation, one column per feature.
 ///

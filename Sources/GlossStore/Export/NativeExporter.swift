@@ -1,5 +1,6 @@
 import Foundation
 import GlossCore
+import GlossIO
 
 /// Writes a project as native JSON Lines: `documents.jsonl` and `annotations.jsonl` in a folder, and
 /// every registered codebook version, exactly as registered, as `codebooks/ID@VERSION.yaml`.

@@ -1,4 +1,5 @@
 import GlossCore
+import GlossIO
 
 /// Imports native annotation JSON Lines files (or folders of them) in one transaction.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import GlossCodebook
 import GlossCore
+import GlossIO
 
 /// Imports documents from `.txt` files, `.jsonl` files of native document records, and folders of both.
 ///

@@ -1,11 +1,11 @@
 import Foundation
-import GlossStore
+import GlossCore
 
 /// A file that an input names relative to a folder (a REFI-QDA `relative://` source beside its `.qdpx`), which
 /// must stay inside that folder once `..` and symbolic links are resolved, and be a regular file.
-enum ContainedPath {
+public enum ContainedPath {
     /// Why a path is refused.
-    enum Problem: Error, Equatable {
+    public enum Problem: Error, Equatable {
         /// The path is empty.
         case empty
         /// The percent-encoding is invalid, or decodes to a NUL or to bytes that are not UTF-8.
@@ -23,7 +23,7 @@ enum ContainedPath {
     /// The canonical path of `encoded` (percent-encoded, `/`-separated, relative) inside `folder` ("" is the
     /// current folder); the file must exist, be a regular file and, after `..` and symbolic links are resolved,
     /// lie inside the folder's own canonical path.
-    static func resolve(_ encoded: String, in folder: String) throws(Problem) -> String {
+    public static func resolve(_ encoded: String, in folder: String) throws(Problem) -> String {
         guard let decoded = encoded.removingPercentEncoding, !decoded.utf8.contains(0) else { throw .undecodable }
         guard !decoded.isEmpty else { throw .empty }
         guard !decoded.hasPrefix("/") else { throw .outside }

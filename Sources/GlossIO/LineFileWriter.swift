@@ -3,15 +3,15 @@ import GlossCore
 
 /// Writes a text file line by line through a buffer, under a temporary name (`PATH.partial-PID`) until it is
 /// moved into place, so that a failed export never leaves a half-written file under the real name.
-final class LineFileWriter {
+public final class LineFileWriter {
     /// The finished file, not yet under its real name.
-    struct Partial {
+    public struct Partial {
         let temporaryPath: String
         let path: String
 
-        func moveIntoPlace() throws { try OutputFile.moveIntoPlace(temporaryPath, path) }
+        public func moveIntoPlace() throws { try OutputFile.moveIntoPlace(temporaryPath, path) }
 
-        func discard() { try? FileManager.default.removeItem(atPath: temporaryPath) }
+        public func discard() { try? FileManager.default.removeItem(atPath: temporaryPath) }
     }
 
     private let handle: FileHandle
@@ -27,7 +27,7 @@ final class LineFileWriter {
 
     /// Writes the lines `body` produces to `path.partial-PID`. Errors from `body` pass through unchanged;
     /// on any error the partial file is removed.
-    static func write(to path: String, _ body: (LineFileWriter) throws -> Void) throws -> Partial {
+    public static func write(to path: String, _ body: (LineFileWriter) throws -> Void) throws -> Partial {
         let partial = Partial(temporaryPath: OutputFile.partialPath(for: path), path: path)
         guard FileManager.default.createFile(atPath: partial.temporaryPath, contents: nil),
               let handle = FileHandle(forWritingAtPath: partial.temporaryPath) else {
@@ -47,7 +47,7 @@ final class LineFileWriter {
         return partial
     }
 
-    func writeLine(_ line: String) throws {
+    public func writeLine(_ line: String) throws {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
         if buffer.count >= Self.flushThreshold { try flush() }

@@ -5,16 +5,21 @@ import GlossCore
 ///
 /// Parsing runs one chunk of lines ahead on a background queue, so that on a machine with two cores
 /// the next lines are parsed and decoded while the current ones are written to the database.
-struct JSONLines {
-    let file: InputFile
+public struct JSONLines {
+    public let file: InputFile
     /// A longer line is refused (as that line's error, so that `--skip-invalid` can skip it).
-    var maximumLineBytes = InputLimits.default.maximumLineBytes
+    public var maximumLineBytes = InputLimits.default.maximumLineBytes
     private static let chunkSize = 4096
+
+    public init(file: InputFile, maximumLineBytes: Int = InputLimits.default.maximumLineBytes) {
+        self.file = file
+        self.maximumLineBytes = maximumLineBytes
+    }
 
     /// Calls `body`, in file order, with each line's 1-based number and the record decoded from it, or the
     /// error for that line. Blank lines at the end of the file are ignored; a blank line before another
     /// record is an error, as JSON Lines has one value on every line.
-    func forEachRecord<Record: Sendable>(
+    public func forEachRecord<Record: Sendable>(
         decode: @escaping @Sendable (JSONValue) throws(RecordError) -> Record,
         _ body: (Int, Result<Record, GlossError>) throws -> Void
     ) throws {
