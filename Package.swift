@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "GlossTEI", targets: ["GlossTEI"]),
         .library(name: "GlossInterchange", targets: ["GlossInterchange"]),
         .library(name: "GlossWorkflow", targets: ["GlossWorkflow"]),
+        .library(name: "GlossService", targets: ["GlossService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -42,11 +43,13 @@ let package = Package(
             ]
         ),
         .target(name: "GlossWorkflow", dependencies: ["GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore"]),
+        // The operations both fronts call (the command line now, the server next), with typed requests and results.
+        .target(name: "GlossService", dependencies: ["GlossCore", "GlossAgreement", "GlossStore", "GlossWorkflow"]),
         .executableTarget(
             name: "gloss",
             dependencies: [
                 "GlossCore", "GlossIO", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange", "GlossTEI",
-                "GlossWorkflow",
+                "GlossWorkflow", "GlossService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,7 +79,8 @@ let package = Package(
         ),
         .testTarget(name: "GlossTEITests", dependencies: ["GlossCore", "GlossIO", "GlossStore", "GlossTEI", "GlossTestSupport"]),
         .testTarget(name: "GlossWorkflowTests", dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossTestSupport"]),
-        .testTarget(name: "GlossCLITests", dependencies: ["GlossCore", "GlossTestSupport", "gloss"]),
+        .testTarget(name: "GlossCLITests",
+                    dependencies: ["GlossCore", "GlossAgreement", "GlossStore", "GlossService", "GlossTestSupport", "gloss"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,7 @@ import Foundation
 import GlossAgreement
 import GlossCore
 import GlossIO
+import GlossService
 import GlossStore
 import GlossWorkflow
 
@@ -181,73 +182,40 @@ extension Gloss {
 
         func run() throws {
             if diagnostics { try ViewerOptions.refuseBlindReader("--diagnostics") }
-            if let match, let how = SpanMatch(argument: match) {
-                let (continuum, names) = try spans()
-                try reportMatches(continuum.matchSpans(how), continuum: continuum, coders: names, withKappa: feature != nil || spansData != nil)
-                return
+            let report = try AgreementService.run(try request(), store: { try project.openStore() })
+            if format == .json { return print(report.json.canonicalJSON) }
+            switch report {
+            case .coefficients(let results, let details):
+                printResults(results, diagnostics: details)
+            case .matching(_, let rows):
+                printMatches(rows)
+            case .against(let gold, let rows):
+                printAgainst(gold, rows)
             }
-            let requested = try coefficients()
-            if let against, let layer, let feature,
-               let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
-                let rows = try GoldComparison.measure(
-                    store: try project.openStore(), layer: layer, feature: feature, unit: unitKind, gold: against,
-                    coders: coders.map(Self.items), documents: docs.map(Self.items), presence: presence,
-                    coefficients: requested, metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
-                    weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
-                return reportAgainst(against, rows)
-            }
-            var unitizing: [AgreementResult] = []
-            if requested.contains(where: Coefficient.onSpans.contains) {
-                let continuum = try spans().continuum
-                if requested.contains(.alphaU) { unitizing += continuum.unitizingResults() }
-                if requested.contains(.gamma) { unitizing.append(continuum.gammaResult(GammaSettings(search: gammaSearch ?? .exact), samples: samples, seed: seed)) }
-                if requested.allSatisfy(Coefficient.onSpans.contains) {
-                    try report(unitizing, diagnostics: nil, data: nil, coders: [], describeUnit: { UnitDescription(name: String($0)) })
-                    return
-                }
-            }
-            let reliability: ReliabilityData
-            let coderNames: [String]
-            /// A description of each unit for the list of disagreements.
-            let describeUnit: (Int) throws -> UnitDescription
-            if let data {
-                let parsed = try ReliabilityData.csv(try InputFile(path: data).text, file: data, order: order?.split(separator: ",").map(String.init))
-                (reliability, coderNames) = (parsed.data, parsed.coders)
-                describeUnit = { UnitDescription(name: parsed.units[$0]) }
-            } else if let layer, let feature, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
-                let store = try project.openStore()
-                let spans = try SpanReliability.build(store: store, layer: layer, feature: feature, unit: unitKind,
-                                                      coders: coders.map(Self.items),
-                                                      documents: docs.map(Self.items), presence: presence)
-                (reliability, coderNames) = (spans.data, spans.coders)
-                describeUnit = { index in
-                    let unit = spans.units[index]
-                    return UnitDescription(name: "\(unit.documentID) \(unit.span)", documentID: unit.documentID, span: unit.span, text: try spans.text(of: unit, in: store),
-                                           coderSpans: spans.valueSpans[index])
-                }
-            } else {
-                return
-            }
-            let distance = DistanceMetric(rawValue: metric.rawValue) ?? .nominal
-            var results = reliability.results(requested.filter { !Coefficient.onSpans.contains($0) }, metric: distance, weights: AgreementWeights(weights, fromValues: weightsFrom == .values))
-            if let bootstrap {
-                let interval = reliability.bootstrapAlpha(metric: distance, samples: bootstrap, seed: seed, minimum: minimumAlpha)
-                for index in results.indices where results[index].coefficient == .krippendorffAlpha { results[index].bootstrap = interval }
-            }
-            try report(results + unitizing, diagnostics: diagnostics ? reliability.diagnostics() : nil, data: reliability, coders: coderNames,
-                       describeUnit: describeUnit)
         }
 
-        /// The spans to match or to compute α_u and γ on: from --spans-data, or the layer's spans in the project.
-        private func spans() throws -> (continuum: Continuum, coders: [String]) {
-            if let spansData, let length {
-                return try Continuum.csv(try InputFile(path: spansData).text, file: spansData, length: length)
+        /// The question the options ask, for `AgreementService`.
+        func request() throws -> AgreementRequest {
+            let source: AgreementRequest.Source
+            if let data {
+                source = .reliabilityCSV(text: try InputFile(path: data).text, file: data,
+                                         order: order?.split(separator: ",").map(String.init))
+            } else if let spansData, let length {
+                source = .spansCSV(text: try InputFile(path: spansData).text, file: spansData, length: length)
+            } else if let layer, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
+                source = .project(layer: layer, feature: feature, unit: unitKind, coders: coders.map(Self.items),
+                                  documents: docs.map(Self.items), presence: presence)
+            } else {
+                throw GlossError(.usage, "give --layer and --feature (the project's spans), or --data FILE.csv")
             }
-            guard let layer else {
-                throw GlossError(.usage, "this needs spans: use --layer (with --feature), or --spans-data FILE.csv --length N")
-            }
-            return try SpanContinuum.build(store: try project.openStore(), layer: layer, feature: feature,
-                                           coders: coders.map(Self.items), documents: docs.map(Self.items))
+            let matching = match.flatMap { name in SpanMatch(argument: name).map { (how: $0, name: name) } }
+            return AgreementRequest(
+                source: source, coefficients: try coefficients(),
+                metric: DistanceMetric(rawValue: metric.rawValue) ?? .nominal,
+                weights: AgreementWeights(weights, fromValues: weightsFrom == .values), bootstrap: bootstrap,
+                minimumAlpha: minimumAlpha, gammaSamples: samples,
+                gammaSettings: GammaSettings(search: gammaSearch ?? .exact), seed: seed, diagnostics: diagnostics,
+                match: matching, against: against)
         }
 
         /// A CSV field in quotes, its quotes doubled (RFC 4180).
@@ -256,14 +224,8 @@ extension Gloss {
         }
 
         /// Each coder's results against the gold coder, one block per coder.
-        private func reportAgainst(_ gold: String, _ rows: [GoldComparison.Row]) {
-            switch format {
-            case .json:
-                let items = rows.map {
-                    JSONValue.object(["coder": .string($0.coder), "results": .array($0.results.map(\.json))])
-                }
-                print(JSONValue.object(["against": .string(gold), "coders": .array(items)]).canonicalJSON)
-            case .csv:
+        private func printAgainst(_ gold: String, _ rows: [GoldComparison.Row]) {
+            if format == .csv {
                 print("coder,against,coefficient,metric,value,units,pairable_values")
                 for row in rows {
                     for result in row.results {
@@ -272,221 +234,114 @@ extension Gloss {
                               + "\(result.metric ?? ""),\(value),\(result.units),\(result.pairableValues)")
                     }
                 }
-            case .table:
-                var table = TextTable(columns: ["CODER", "AGAINST", "COEFFICIENT", "METRIC",
-                                                "VALUE", "UNITS", "PAIRABLE"])
+                return
+            }
+            var table = TextTable(columns: ["CODER", "AGAINST", "COEFFICIENT", "METRIC", "VALUE", "UNITS", "PAIRABLE"])
+            for row in rows {
+                for result in row.results {
+                    table.add([row.coder, gold, result.coefficient.rawValue, result.metric ?? "",
+                               result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description,
+                               String(result.units), String(result.pairableValues)], wrapping: 4)
+                }
+            }
+            print(table.rendered, terminator: "")
+        }
+
+        private func printMatches(_ rows: [AgreementReport.MatchRow]) {
+            let withKappa = rows.contains { $0.kappaOnMatches != nil }
+            if format == .csv {
+                print("coder_1,coder_2,spans_1,spans_2,matched,unmatched_1,unmatched_2,precision,recall,f1"
+                      + (withKappa ? ",kappa_on_matches" : ""))
+                func text(_ value: AgreementValue?) -> String { value?.number.map { String($0) } ?? "" }
                 for row in rows {
-                    for result in row.results {
-                        table.add([row.coder, gold, result.coefficient.rawValue, result.metric ?? "",
-                                   result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description,
-                                   String(result.units), String(result.pairableValues)], wrapping: 4)
-                    }
+                    let kappa = withKappa ? "," + text(row.kappaOnMatches) : ""
+                    print("\(Self.csvField(row.coders.0)),\(Self.csvField(row.coders.1)),\(row.spans.0),\(row.spans.1),"
+                          + "\(row.matched),\(row.spans.0 - row.matched),\(row.spans.1 - row.matched),"
+                          + "\(text(row.precision)),\(text(row.recall)),\(text(row.f1))\(kappa)")
                 }
-                print(table.rendered, terminator: "")
+                return
             }
+            var table = TextTable(columns: ["CODERS", "SPANS", "MATCHED", "UNMATCHED", "PRECISION", "RECALL", "F1"]
+                                  + (withKappa ? ["KAPPA_ON_MATCHES"] : []))
+            func text(_ value: AgreementValue?) -> String { value?.number.map { String(format: "%.4f", $0) } ?? "-" }
+            for row in rows {
+                table.add(["\(row.coders.0) – \(row.coders.1)", "\(row.spans.0) / \(row.spans.1)", String(row.matched),
+                           "\(row.spans.0 - row.matched) / \(row.spans.1 - row.matched)",
+                           text(row.precision), text(row.recall), text(row.f1)]
+                          + (withKappa ? [text(row.kappaOnMatches)] : []))
+            }
+            print(table.rendered, terminator: "")
         }
 
-        private func reportMatches(_ reports: [SpanMatchReport], continuum: Continuum, coders: [String], withKappa: Bool) throws {
-            switch format {
-            case .csv:
-                print("coder_1,coder_2,spans_1,spans_2,matched,unmatched_1,unmatched_2,precision,recall,f1\(withKappa ? ",kappa_on_matches" : "")")
-                func text(_ value: AgreementValue) -> String { value.number.map { String($0) } ?? "" }
-                for report in reports {
-                    let kappa = withKappa ? "," + text(continuum.kappaOnMatches(report)) : ""
-                    print("\"\(coders[report.first])\",\"\(coders[report.second])\",\(report.firstSpans),\(report.secondSpans),\(report.matches.count),"
-                          + "\(report.firstSpans - report.matches.count),\(report.secondSpans - report.matches.count),\(text(report.precision)),\(text(report.recall)),\(text(report.f1))\(kappa)")
-                }
-            case .json:
-                let items = reports.map { report -> JSONValue in
-                    var object: [String: JSONValue] = [
-                        "coders": .array([.string(coders[report.first]), .string(coders[report.second])]),
-                        "spans": .array([.integer(report.firstSpans), .integer(report.secondSpans)]), "matched": .integer(report.matches.count),
-                        "unmatched": .array([.integer(report.firstSpans - report.matches.count), .integer(report.secondSpans - report.matches.count)]),
-                        "match": .string(match ?? ""),
-                    ]
-                    object.put("precision", report.precision)
-                    object.put("recall", report.recall)
-                    object.put("f1", report.f1)
-                    if withKappa { object.put("kappa_on_matches", continuum.kappaOnMatches(report)) }
-                    return .object(object)
-                }
-                print(JSONValue.object(["matching": .array(items)]).canonicalJSON)
-            case .table:
-                var table = TextTable(columns: ["CODERS", "SPANS", "MATCHED", "UNMATCHED", "PRECISION", "RECALL", "F1"] + (withKappa ? ["KAPPA_ON_MATCHES"] : []))
-                func text(_ value: AgreementValue) -> String { value.number.map { String(format: "%.4f", $0) } ?? "-" }
-                for report in reports {
-                    table.add(["\(coders[report.first]) – \(coders[report.second])", "\(report.firstSpans) / \(report.secondSpans)", String(report.matches.count),
-                               "\(report.firstSpans - report.matches.count) / \(report.secondSpans - report.matches.count)",
-                               text(report.precision), text(report.recall), text(report.f1)] + (withKappa ? [text(continuum.kappaOnMatches(report))] : []))
-                }
-                print(table.rendered, terminator: "")
-            }
-        }
-
-        private func report(_ results: [AgreementResult], diagnostics details: AgreementDiagnostics?, data reliability: ReliabilityData?,
-                            coders coderNames: [String], describeUnit: (Int) throws -> UnitDescription) throws {
-            switch format {
-            case .json:
-                var root: [String: JSONValue] = ["results": .array(results.map(\.json))]
-                if let details, let reliability { root["diagnostics"] = try details.json(data: reliability, coders: coderNames, describeUnit: describeUnit) }
-                print(JSONValue.object(root).canonicalJSON)
-            case .csv:
+        private func printResults(_ results: [AgreementResult], diagnostics details: AgreementReport.Diagnostics?) {
+            if format == .csv {
                 print("coefficient,category,metric,value,units,coders,pairable_values,ci_lower,ci_upper,p_below_min,reason")
                 for result in results {
-                    let reason = if case .undefined(let reason) = result.value { "\"\(reason.replacingOccurrences(of: "\"", with: "\"\""))\"" } else { "" }
-                    let interval = result.bootstrap.map { "\($0.lower),\($0.upper),\($0.probabilityBelowMinimum)" } ?? ",,"
-                    let category = result.category.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" } ?? ""
+                    let reason = if case .undefined(let reason) = result.value { Self.csvField(reason) } else { "" }
+                    let interval = result.bootstrap.map { "\($0.lower),\($0.upper),\($0.probabilityBelowMinimum)" }
+                        ?? ",,"
+                    let category = result.category.map(Self.csvField) ?? ""
                     let pairable = Coefficient.onSpans.contains(result.coefficient) ? "" : String(result.pairableValues)
-                    print("\(result.coefficient.rawValue),\(category),\(result.metric ?? ""),\(result.value.number.map { String($0) } ?? ""),\(result.units),\(result.coders),\(pairable),\(interval),\(reason)")
+                    let value = result.value.number.map { String($0) } ?? ""
+                    print("\(result.coefficient.rawValue),\(category),\(result.metric ?? ""),\(value),\(result.units),"
+                          + "\(result.coders),\(pairable),\(interval),\(reason)")
                 }
-            case .table:
-                let hasInterval = results.contains { $0.bootstrap != nil }
-                let hasCategory = results.contains { $0.category != nil }
-                var table = TextTable(columns: ["COEFFICIENT"] + (hasCategory ? ["CATEGORY"] : []) + ["METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"]
-                                      + (hasInterval ? ["95% CI", "P(α < \(minimumAlpha))"] : []))
-                for result in results {
-                    let value = result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description
-                    let interval = result.bootstrap.map { [String(format: "%.4f – %.4f", $0.lower, $0.upper), String(format: "%.4f", $0.probabilityBelowMinimum)] } ?? ["", ""]
-                    table.add([result.coefficient.rawValue] + (hasCategory ? [result.category ?? "(overall)"] : [])
-                              + [result.metric ?? "", value, String(result.units), String(result.coders),
-                                 Coefficient.onSpans.contains(result.coefficient) ? "-" : String(result.pairableValues)]
-                              + (hasInterval ? interval : []), wrapping: hasCategory ? 3 : 2)
-                }
-                print(table.rendered, terminator: "")
-                if let details, let reliability { try printDiagnostics(details, data: reliability, coders: coderNames, describeUnit: describeUnit) }
+                return
             }
+            let hasInterval = results.contains { $0.bootstrap != nil }
+            let hasCategory = results.contains { $0.category != nil }
+            var table = TextTable(columns: ["COEFFICIENT"] + (hasCategory ? ["CATEGORY"] : [])
+                                  + ["METRIC", "VALUE", "UNITS", "CODERS", "PAIRABLE"]
+                                  + (hasInterval ? ["95% CI", "P(α < \(minimumAlpha))"] : []))
+            for result in results {
+                let value = result.value.number.map { String(format: "%.4f", $0) } ?? result.value.description
+                let interval = result.bootstrap.map {
+                    [String(format: "%.4f – %.4f", $0.lower, $0.upper),
+                     String(format: "%.4f", $0.probabilityBelowMinimum)]
+                } ?? ["", ""]
+                table.add([result.coefficient.rawValue] + (hasCategory ? [result.category ?? "(overall)"] : [])
+                          + [result.metric ?? "", value, String(result.units), String(result.coders),
+                             Coefficient.onSpans.contains(result.coefficient) ? "-" : String(result.pairableValues)]
+                          + (hasInterval ? interval : []), wrapping: hasCategory ? 3 : 2)
+            }
+            print(table.rendered, terminator: "")
+            if let details { printDiagnostics(details) }
         }
 
-        private func printDiagnostics(_ details: AgreementDiagnostics, data: ReliabilityData, coders: [String],
-                                      describeUnit: (Int) throws -> UnitDescription) throws {
-            let labels = data.categories.map(\.label)
+        private func printDiagnostics(_ details: AgreementReport.Diagnostics) {
+            let labels = details.categories
             print("\nCoincidence matrix (Krippendorff 2004, §11.4; rows and columns are categories):")
             var matrix = TextTable(columns: [""] + labels)
             for (row, label) in labels.enumerated() {
-                matrix.add([label] + labels.indices.map { String(format: "%.2f", details.coincidences[row, $0]) })
+                matrix.add([label] + details.coincidences[row].map { String(format: "%.2f", $0) })
             }
             print(matrix.rendered, terminator: "")
             print("\nAgreement per category (α of this category against all others):")
             var perCategory = TextTable(columns: ["CATEGORY", "PAIRABLE", "ALPHA"])
-            for category in details.categories {
-                perCategory.add([category.category, String(format: "%.0f", category.pairableValues),
-                                 category.alpha.number.map { String(format: "%.4f", $0) } ?? category.alpha.description], wrapping: 2)
+            for category in details.perCategory {
+                let alpha = category.alpha.number.map { String(format: "%.4f", $0) } ?? category.alpha.description
+                perCategory.add([category.category, String(format: "%.0f", category.pairableValues), alpha], wrapping: 2)
             }
             print(perCategory.rendered, terminator: "")
             print("\nCoder pairs (units both coded):")
             var pairs = TextTable(columns: ["CODERS", "UNITS", "PERCENT", "COHEN_KAPPA"])
             for pair in details.pairs {
-                pairs.add(["\(coders[pair.first]) – \(coders[pair.second])", String(pair.units),
+                pairs.add(["\(pair.coders.0) – \(pair.coders.1)", String(pair.units),
                            pair.percentAgreement.number.map { String(format: "%.4f", $0) } ?? "-",
-                           pair.cohenKappa.number.map { String(format: "%.4f", $0) } ?? pair.cohenKappa.description], wrapping: 3)
+                           pair.cohenKappa.number.map { String(format: "%.4f", $0) } ?? pair.cohenKappa.description],
+                          wrapping: 3)
             }
             print(pairs.rendered, terminator: "")
             print("\nDisagreements (\(details.disagreements.count) units):")
             for unit in details.disagreements {
-                let description = try describeUnit(unit)
-                let values = coders.indices.map { coder in
-                    let spans = (description.coderSpans?[coder] ?? []).map(\.description).joined(separator: " ")
-                    return "\(coders[coder])=\(data.value(unit: unit, coder: coder).map { labels[$0] } ?? "–")" + (spans.isEmpty ? "" : " " + spans)
+                let values = details.coders.indices.map { coder in
+                    let spans = (unit.spans?[coder] ?? []).map(\.description).joined(separator: " ")
+                    return "\(details.coders[coder])=\(unit.values[coder] ?? "–")" + (spans.isEmpty ? "" : " " + spans)
                 }
-                print("  \(description.shortDescription): \(values.joined(separator: ", "))")
+                print("  \(unit.shortDescription): \(values.joined(separator: ", "))")
             }
         }
     }
 }
 
-/// A unit in the list of disagreements: its name, and for units from spans the document, offsets and text, and
-/// each coder's spans that gave their value.
-struct UnitDescription {
-    var name: String
-    var documentID: String?
-    var span: TextSpan?
-    var text: String?
-    var coderSpans: [[TextSpan]]?
-
-    /// One line for the table: the name and the text's beginning.
-    var shortDescription: String {
-        guard let text else { return name }
-        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return "\(name) \"\(line.count > 70 ? line.prefix(69) + "…" : line)\""
-    }
-
-    /// `{"unit", "document", "start", "end", "text"}` with the whole text (code-point offsets).
-    var json: [String: JSONValue] {
-        var object: [String: JSONValue] = ["unit": .string(name)]
-        if let documentID { object["document"] = .string(documentID) }
-        if let span { object["start"] = .integer(span.start); object["end"] = .integer(span.end) }
-        if let text { object["text"] = .string(text) }
-        return object
-    }
-}
-
-extension Dictionary where Key == String, Value == JSONValue {
-    /// Sets `key` to the value, or to null with `KEY_reason` when it is undefined.
-    mutating func put(_ key: String, _ value: AgreementValue) {
-        switch value {
-        case .value(let number): self[key] = .number(number)
-        case .undefined(let reason): self[key] = .null; self[key + "_reason"] = .string(reason)
-        }
-    }
-}
-
-extension AgreementDiagnostics {
-    func json(data: ReliabilityData, coders: [String], describeUnit: (Int) throws -> UnitDescription) throws -> JSONValue {
-        let labels = data.categories.map(\.label)
-        return .object([
-            "categories": .array(labels.map(JSONValue.string)),
-            "coincidences": .array(labels.indices.map { row in .array(labels.indices.map { .number(coincidences[row, $0]) }) }),
-            "per_category": .array(categories.map { category in
-                var object: [String: JSONValue] = ["category": .string(category.category), "pairable_values": .number(category.pairableValues)]
-                object.put("alpha", category.alpha)
-                return .object(object)
-            }),
-            "coder_pairs": .array(pairs.map { pair in
-                var object: [String: JSONValue] = ["coders": .array([.string(coders[pair.first]), .string(coders[pair.second])]), "units": .integer(pair.units)]
-                object.put("percent_agreement", pair.percentAgreement)
-                object.put("cohen_kappa", pair.cohenKappa)
-                return .object(object)
-            }),
-            "disagreements": .array(try disagreements.map { unit in
-                let description = try describeUnit(unit)
-                var object = description.json
-                object["values"] = .object(Dictionary(uniqueKeysWithValues: coders.indices.map { coder in
-                    (coders[coder], data.value(unit: unit, coder: coder).map { JSONValue.string(labels[$0]) } ?? .null) }))
-                if let spans = description.coderSpans {
-                    object["spans"] = .object(Dictionary(uniqueKeysWithValues: coders.indices.map { coder in
-                        (coders[coder], .array(spans[coder].map { .array([.integer($0.start), .integer($0.end)]) })) }))
-                }
-                return .object(object)
-            }),
-        ])
-    }
-}
-
 extension AgreementWeights.Kind: ExpressibleByArgument {}
-
-extension AgreementResult {
-    /// `{"coefficient":…,"metric":…,"value":…,"units":…,"coders":…,"pairable_values":…,"ci":null}`; an undefined
-    /// value is null with a "reason".
-    var json: JSONValue {
-        var object: [String: JSONValue] = [
-            "coefficient": .string(coefficient.rawValue), "metric": metric.map(JSONValue.string) ?? .null,
-            "units": .integer(units), "coders": .integer(coders), "pairable_values": .integer(pairableValues), "ci": .null,
-        ]
-        if let category { object["category"] = .string(category) }
-        if Coefficient.onSpans.contains(coefficient) {  // spans on a continuum: its length, not pairable values
-            object["pairable_values"] = nil
-            object["continuum_length"] = .integer(pairableValues)
-        }
-        if let bootstrap {
-            object["ci"] = .object(["level": .number(0.95), "lower": .number(bootstrap.lower), "upper": .number(bootstrap.upper),
-                                    "samples": .integer(bootstrap.samples)])
-            object["alpha_min"] = .number(bootstrap.minimum)
-            object["p_below_min"] = .number(bootstrap.probabilityBelowMinimum)
-        }
-        switch value {
-        case .value(let number): object["value"] = .number(number)
-        case .undefined(let reason): object["value"] = .null; object["reason"] = .string(reason)
-        }
-        return .object(object)
-    }
-}
