@@ -78,6 +78,8 @@ let package = Package(
             dependencies: ["GlossCore", "GlossIO", "GlossStore", "GlossTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "GlossTEITests", dependencies: ["GlossCore", "GlossIO", "GlossStore", "GlossTEI", "GlossTestSupport"]),
+        .testTarget(name: "GlossServiceTests",
+                    dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossService", "GlossTestSupport"]),
         .testTarget(name: "GlossWorkflowTests", dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossTestSupport"]),
         .testTarget(name: "GlossCLITests",
                     dependencies: ["GlossCore", "GlossAgreement", "GlossStore", "GlossService", "GlossTestSupport", "gloss"]),

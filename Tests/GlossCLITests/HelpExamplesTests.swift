@@ -83,6 +83,7 @@ struct HelpExamplesTests {
         try gloss("backup", folder.path("team.sqlite"))
         try gloss("assign", "--coders", "alice,bob,chen", "--overlap", "1", "--db", folder.path("team.sqlite"))
         try gloss("adjudicate", "--layer", "statement", "--gold", "gold", "--db", folder.path("team.sqlite"))
+        try gloss("tokens", "create", "--coder", "pi", "--role", "admin", "--db", folder.path("team.sqlite"))
         return folder
     }
 
@@ -92,7 +93,7 @@ struct HelpExamplesTests {
         let template = try Self.template()
         let names = try FileManager.default.contentsOfDirectory(atPath: template.url.path)
         let binFolder = TestPaths.glossExecutable.deletingLastPathComponent().path
-        let teamCommands: Set = ["assign", "assignments", "status", "done", "reopen", "adjudicate", "report"]
+        let teamCommands: Set = ["assign", "assignments", "status", "done", "reopen", "adjudicate", "report", "tokens"]
         for example in examples {
             let command = example.split(separator: " ").dropFirst().first.map(String.init) ?? ""
             let database = teamCommands.contains(command) || example.contains("--against")

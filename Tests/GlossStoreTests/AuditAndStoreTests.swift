@@ -98,7 +98,7 @@ struct AuditAndStoreTests {
         try queue.close()
         let store = try SQLiteStore(path: path)
         #expect(store.schemaState == .upgraded(
-            applied: ["v4: assignments, adjudication, provenance of gold annotations"]))
+            applied: ["v4: assignments, adjudication, provenance of gold annotations, access tokens"]))
         let entries = try store.read { try $0.auditEntries(limit: nil) }
         #expect(entries.map(\.id) == [7] && entries.first?.actor == "pi")
         let reopened = try DatabaseQueue(path: path)

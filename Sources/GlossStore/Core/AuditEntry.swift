@@ -7,7 +7,7 @@ public struct AuditEntry: Sendable, Equatable {
     }
 
     public enum Entity: String, Sendable {
-        case document, coder, annotation, codebook, assignment, adjudication
+        case document, coder, annotation, codebook, assignment, adjudication, token
     }
 
     /// Assigned by the store; 0 for an entry not yet appended.

@@ -45,6 +45,10 @@ public protocol ProjectReader {
     func adjudications(gold: String?, layer: String?) throws -> [Adjudication]
     /// The adjudication record with this id, or nil.
     func adjudication(id: Int64) throws -> Adjudication?
+    /// Every access token (valid and revoked), in id order.
+    func accessTokens() throws -> [AccessToken]
+    /// The token whose secret has this SHA-256, or nil.
+    func accessToken(sha256: String) throws -> AccessToken?
 }
 
 /// Write access within one transaction. Every change appends its own entry to the audit log.
@@ -84,6 +88,10 @@ public protocol ProjectWriter: ProjectReader {
     func update(_ adjudication: Adjudication, context: ChangeContext) throws
     /// Removes an adjudication record (an open conflict a later run replaced), keeping it in the audit log.
     func deleteAdjudication(id: Int64, context: ChangeContext) throws
+    /// Stores a new access token (its hash must be new), audits it without its hash, and returns its id.
+    func insert(_ token: AccessToken, context: ChangeContext) throws -> Int64
+    /// Marks a token revoked at the context's time (audited); refuses an unknown or already revoked id.
+    func revokeAccessToken(id: Int64, context: ChangeContext) throws -> AccessToken
 }
 
 extension ProjectReader {

@@ -86,9 +86,10 @@ extension DatabaseMigrator {
                 );
                 """)
         }
-        migrator.registerMigration("v4: assignments, adjudication, provenance of gold annotations") { db in
-            // The audit log's CHECK on entities is rebuilt to admit assignments and adjudications; its rows are
-            // copied unchanged (ids kept), and the triggers that keep it append-only are recreated.
+        migrator.registerMigration("v4: assignments, adjudication, provenance of gold annotations, access tokens") { db in
+            // The audit log's CHECK on entities is rebuilt to admit assignments, adjudications and tokens; its rows
+            // are copied unchanged (ids kept), and the triggers that keep it append-only are recreated. A token is
+            // kept as the SHA-256 of its secret only.
             try db.execute(sql: """
                 CREATE TABLE assignment (
                     document_id INTEGER NOT NULL REFERENCES document(id),
@@ -114,6 +115,14 @@ extension DatabaseMigrator {
                     created_at TEXT NOT NULL
                 );
                 CREATE INDEX adjudication_by_gold ON adjudication(gold, layer, state);
+                CREATE TABLE token (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sha256 TEXT NOT NULL UNIQUE,
+                    coder TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('coder', 'adjudicator', 'admin')),
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
                 ALTER TABLE annotation ADD COLUMN provenance TEXT CHECK (provenance IS NULL OR json_valid(provenance));
                 DROP TRIGGER audit_log_is_append_only_update;
                 DROP TRIGGER audit_log_is_append_only_delete;
@@ -123,7 +132,8 @@ extension DatabaseMigrator {
                     actor TEXT NOT NULL,
                     action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
                     entity TEXT NOT NULL
-                        CHECK (entity IN ('document', 'coder', 'annotation', 'codebook', 'assignment', 'adjudication')),
+                        CHECK (entity IN ('document', 'coder', 'annotation', 'codebook', 'assignment', 'adjudication',
+                                          'token')),
                     entity_id TEXT NOT NULL,
                     source TEXT NOT NULL,
                     before TEXT,
