@@ -68,7 +68,7 @@ struct WebAnnoTSVTests {
         #expect(report.annotations == 3 && report.relations == 2)
         let document = try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first)
         let original = try String(contentsOfFile: Self.file("chain-testSimpleChain"), encoding: .utf8)
-        #expect(try WebAnnoTSVFormat.export(document) == original + "\n")
+        #expect(try WebAnnoTSVFormat.export(document) == original)
     }
 
     @Test func exportImportExportIsExact() throws {
@@ -142,5 +142,38 @@ struct WebAnnoTSVTests {
         }
         let exported = try WebAnnoTSVFormat.export(try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first))
         #expect(exported.contains("1-2\t6-8\t😀\tEMOJI\t\n") && exported.contains("\t23-32\tنمی\u{200C}خواهم\tQUOTE\t\n"))
+    }
+}
+
+/// The layout INCEpTION's own files have, which its reader (`Tsv3XDeserializer`) expects: Gloss's export of each
+/// file from INCEpTION's test resources is that file, byte for byte, for the files whose annotations Gloss writes
+/// back as they were (one sentence each; the multi-sentence example2 is checked for layout). The emoji file is not
+/// among them: its feature `value` has no value anywhere, and the export does not declare a feature it never saw.
+@Suite("WebAnno TSV layout")
+struct WebAnnoTSVLayoutTests {
+    @Test(arguments: ["escaping-testTokenBoundedSpanWithSpecialSymbolsValue",
+                      "stacked-testMultiTokenStackedSpanWithFeatureValue", "chain-testSimpleChain"])
+    func theExportIsINCEpTIONsFile(name: String) throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try WebAnnoTSVTests.importing([WebAnnoTSVTests.file(name)], into: store)
+        let document = try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first)
+        let original = try String(contentsOfFile: WebAnnoTSVTests.file(name), encoding: .utf8)
+        #expect(try WebAnnoTSVFormat.export(document) == original)
+    }
+
+    @Test func sentencesAreSeparatedAsINCEpTIONSeparatesThem() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try WebAnnoTSVTests.importing([WebAnnoTSVTests.file("example2")], into: store)
+        let document = try #require(try InterchangeExporter(store: store, format: "webanno-tsv").documents().first)
+        let lines = try WebAnnoTSVFormat.export(document).split(separator: "\n", omittingEmptySubsequences: false)
+        let original = try String(contentsOfFile: WebAnnoTSVTests.file("example2"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        // Empty lines at the same places as in INCEpTION's file (after the header and before every later sentence),
+        // and the file ends with one line feed: the last element after splitting is the empty rest.
+        func blanks(_ lines: [Substring]) -> [Int] { lines.indices.filter { lines[$0].isEmpty } }
+        #expect(blanks(lines) == blanks(original))
+        #expect(lines.last == "" && lines.dropLast().last?.isEmpty == false)
     }
 }

@@ -177,7 +177,10 @@ extension WebAnnoTSVFormat {
         }
         lines += ["", ""]
         var tokenNumber = 0
-        for sentence in sentences {
+        // As INCEpTION writes it: two empty lines after the header, one before every later sentence, and the file
+        // ends with the last token line's line feed (an empty line at the end reads as a sentence without a header).
+        for (number, sentence) in sentences.enumerated() {
+            if number > 0 { lines.append("") }
             lines.append("#Text=" + escapeText(String(String.UnicodeScalarView(scalars[sentence.start..<sentence.end]))))
             for _ in sentence.tokens {
                 let token = tokenIDs[tokenNumber]
@@ -242,7 +245,6 @@ extension WebAnnoTSVFormat {
                 }
                 lines.append(cells.joined(separator: "\t") + "\t")
             }
-            lines.append("")
         }
         return lines.joined(separator: "\n") + "\n"
     }
