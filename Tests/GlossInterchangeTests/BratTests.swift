@@ -101,6 +101,41 @@ struct BratTests {
         #expect(ann == "T1\tPerson 0 5;13 18\tAhmad cafe\u{301}\nT2\tEmoji 6 7\t😀\nT3\tQuote 21 30\tنمی\u{200C}خواهم\nA1\tNegated T3\nR1\tLinked Arg1:T2 Arg2:T3\t\n")
     }
 
+    /// brat reads a text line by line (at LF and at CR) and checks each span's text on its line, so a span over a line
+    /// break goes out as brat's annotator writes it: fragments cut at the breaks, the text joined by a space. By hand:
+    /// "Kabul said\r\nno.\nMoscow\n\nagreed" has the CRLF at [10, 12), LF at 15 and 22, 23; the span [6, 18) becomes
+    /// 6 10;12 15;16 18 and [16, 30) becomes 16 22;24 30.
+    @Test func aSpanOverLineBreaksGoesOutInFragmentsAndComesBackWhole() throws {
+        let work = try TemporaryDirectory()
+        let text = "Kabul said\r\nno.\nMoscow\n\nagreed"
+        try text.write(toFile: work.path("l.txt"), atomically: true, encoding: .utf8)
+        try "T1\tQuote 6 18\tsaid no. Mo\nT2\tQuote 16 30\tMoscow agreed\n"
+            .write(toFile: work.path("l.ann"), atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try Self.importing(work.path(""), names: ["l"], into: store)
+        let spans = try store.read { try $0.annotations(matching: AnnotationFilter(layer: "brat")).map(\.span) }
+        #expect(spans == [try TextSpan(start: 6, end: 18), try TextSpan(start: 16, end: 30)])
+        let ann = BratFormat.annotations(try #require(try InterchangeExporter(store: store, format: "brat").documents().first))
+        #expect(ann == "T1\tQuote 6 10;12 15;16 18\tsaid no. Mo\nT2\tQuote 16 22;24 30\tMoscow agreed\n")
+        // What brat's reader checks: no fragment holds a line break, and the fragments' texts joined by a space are the
+        // text on the line.
+        let scalars = Array(text.unicodeScalars)
+        for line in ann.split(separator: "\n") {
+            let fields = line.split(separator: "\t")
+            let ranges = fields[1].split(separator: " ", maxSplits: 1)[1].split(separator: ";").map {
+                $0.split(separator: " ").compactMap { Int($0) }
+            }
+            let pieces = ranges.map { String(String.UnicodeScalarView(scalars[$0[0]..<$0[1]])) }
+            #expect(pieces.allSatisfy { !$0.contains("\n") && !$0.contains("\r") })
+            #expect(pieces.joined(separator: " ") == String(fields[2]))
+        }
+        // The fragments come back as the one span they were.
+        try ann.write(toFile: work.path("l.ann"), atomically: true, encoding: .utf8)
+        let again = try SQLiteStore(path: work.path("again.sqlite"), creating: true)
+        _ = try Self.importing(work.path(""), names: ["l"], into: again)
+        #expect(try again.read { try $0.annotations(matching: AnnotationFilter(layer: "brat")).map(\.span) } == spans)
+    }
+
     @Test func anEventWithoutArgumentsComesBack() throws {
         let work = try TemporaryDirectory()
         try "Rebels attacked. Talks began.".write(toFile: work.path("e.txt"), atomically: true, encoding: .utf8)

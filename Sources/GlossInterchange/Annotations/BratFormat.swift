@@ -38,6 +38,7 @@ public enum BratFormat {
         let ann = file.path
         var document = InterchangeDocument(id: id, text: text, location: SourceLocation(file: ann))
         let scalarCount = text.unicodeScalars.count
+        let scalars = Array(text.unicodeScalars)
         var eventTriggers: [String: String] = [:]
         var spanIndex: [String: Int] = [:]
         var relationIndex: [String: Int] = [:]
@@ -61,12 +62,16 @@ public enum BratFormat {
                     }
                     pieces.append((start, end))
                 }
+                // Fragments apart only by line breaks are one span that crossed them (see `lineFragments`).
+                pieces = Self.joiningLineBreaks(pieces, in: scalars)
                 guard let first = pieces.first else { throw fail("a text-bound annotation needs at least one START END range") }
                 // brat writes line breaks inside the covered text as spaces.
                 var recorded = fields.count > 2 ? String(fields[2]) : nil
                 if pieces.count == 1, let shown = recorded {
-                    let covered = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(first.0).prefix(first.1 - first.0)))
-                    if shown != covered && shown == covered.replacingOccurrences(of: "\n", with: " ") { recorded = covered }
+                    let covered = String(String.UnicodeScalarView(scalars[first.0..<first.1]))
+                    if shown != covered && (shown == Self.shown(covered) || shown == covered.replacingOccurrences(of: "\n", with: " ")) {
+                        recorded = covered
+                    }
                 }
                 guard spanIndex[String(fields[0])] == nil else { throw fail("\(fields[0]) is defined twice") }
                 spanIndex[String(fields[0])] = document.spans.count
@@ -215,17 +220,68 @@ public enum BratFormat {
         return moved
     }
 
+    /// Whether brat's reader ends a line at this character: it reads a text line by line, at LF and at CR.
+    static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool { scalar == "\n" || scalar == "\r" }
+
+    /// The pieces of a span cut at line breaks, the breaks left out, as brat's own annotator writes a span over
+    /// several lines (`T1 span 6 16;17 30`): brat checks each line's text, so a piece may not cross one. A piece that
+    /// holds nothing but line breaks is kept whole, as there is nothing else to write.
+    static func lineFragments(_ pieces: [(Int, Int)], in scalars: [Unicode.Scalar]) -> [(Int, Int)] {
+        pieces.flatMap { piece -> [(Int, Int)] in
+            var cut: [(Int, Int)] = []
+            var start = piece.0
+            for index in piece.0..<piece.1 where isLineBreak(scalars[index]) {
+                if start < index { cut.append((start, index)) }
+                start = index + 1
+            }
+            if start < piece.1 { cut.append((start, piece.1)) }
+            return cut.isEmpty ? [piece] : cut
+        }
+    }
+
+    /// Consecutive pieces whose gap holds only line breaks, joined into one (the inverse of `lineFragments`).
+    static func joiningLineBreaks(_ pieces: [(Int, Int)], in scalars: [Unicode.Scalar]) -> [(Int, Int)] {
+        var joined: [(Int, Int)] = []
+        for piece in pieces {
+            if let last = joined.last, last.1 < piece.0, piece.0 <= scalars.count,
+               scalars[last.1..<piece.0].allSatisfy(isLineBreak) {
+                joined[joined.count - 1].1 = piece.1
+            } else {
+                joined.append(piece)
+            }
+        }
+        return joined
+    }
+
+    /// A covered text as a `T` line shows it: each run of line breaks as one space.
+    static func shown(_ covered: String) -> String {
+        var result = String.UnicodeScalarView()
+        var previousWasBreak = false
+        for scalar in covered.unicodeScalars {
+            if isLineBreak(scalar) {
+                if !previousWasBreak { result.append(" ") }
+                previousWasBreak = true
+            } else {
+                result.append(scalar)
+                previousWasBreak = false
+            }
+        }
+        return String(result)
+    }
+
     /// The `.ann` of a document: T, then A/N/# of spans, then R, * and E (events rebuilt from `EVENT:ROLE`
     /// relations whose source carries the event type as its label).
     public static func annotations(_ document: InterchangeDocument) -> String {
         var lines: [String] = []
         var ids: [String: String] = [:]
+        let scalars = Array(document.text.unicodeScalars)
         for (number, span) in document.spans.enumerated() {
             let id = "T\(number + 1)"
             ids[span.key] = id
-            let pieces = [(span.start, span.end)] + span.fragments
-            let covered = pieces.map { piece in String(String.UnicodeScalarView(document.text.unicodeScalars.dropFirst(piece.0).prefix(piece.1 - piece.0))) }
-            lines.append("\(id)\t\(span.label) " + pieces.map { "\($0.0) \($0.1)" }.joined(separator: ";") + "\t" + covered.joined(separator: " ").replacingOccurrences(of: "\n", with: " "))
+            let pieces = lineFragments([(span.start, span.end)] + span.fragments, in: scalars)
+            let covered = pieces.map { String(String.UnicodeScalarView(scalars[$0.0..<$0.1])) }
+            lines.append("\(id)\t\(span.label) " + pieces.map { "\($0.0) \($0.1)" }.joined(separator: ";") + "\t"
+                         + Self.shown(covered.joined(separator: " ")))
         }
         var attributeNumber = 0, noteNumber = 0, normalizationNumber = 0
         for span in document.spans {
