@@ -118,13 +118,17 @@ extension Gloss.Export {
     struct Doccano: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "doccano",
-            abstract: "Write doccano JSON Lines: one record per document with its entities, relations and categories.",
+            abstract: "Write doccano JSON Lines for a Sequence Labeling or a Relation Extraction project.",
             discussion: """
                 What `gloss import annotations --format doccano` stored (layers doccano, doccano_relation and \
-                doccano_category) is written back with the labels as doccano knows them: \
-                {"id", "text", "entities": [{"id", "start_offset", "end_offset", "label"}], "relations": \
-                [{"id", "from_id", "to_id", "type"}], "label": [categories]}. Offsets count UTF-16 units unless \
-                --offsets codepoint. doccano has no coders: the spans of every coder are written together.
+                doccano_category) is written back with the labels as doccano knows them, for the project type \
+                --project names. sequence-labeling (the default) suits doccano's Sequence Labeling project, which \
+                reads {"id", "text", "label": [[start, end, "LABEL"], ...]}: it has no relations or document \
+                categories, which are then left out with a warning. relation-extraction suits a Relation Extraction \
+                project: {"id", "text", "entities": [{"id", "start_offset", "end_offset", "label"}], "relations": \
+                [{"id", "from_id", "to_id", "type"}], "label": [categories]}. Offsets count UTF-16 units, as \
+                doccano does, unless --offsets codepoint. doccano has no coders: the spans of every coder are \
+                written together.
 
                 With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
                 Gloss): each becomes a span labelled by the code of --feature (with one layer) or by its layer, with \
@@ -133,6 +137,7 @@ extension Gloss.Export {
 
                 Examples:
                   gloss export doccano --out project.jsonl
+                  gloss export doccano --out relations.jsonl --project relation-extraction
                   gloss export doccano --out stance.jsonl --layer statement --feature stance --coder alice
                 """)
 
@@ -140,10 +145,20 @@ extension Gloss.Export {
         @OptionGroup var selection: LayerExportOptions
         @Option(help: ArgumentHelp("The JSON Lines file to write.", valueName: "file")) var out: String
         @Option(help: "What the offsets count.") var offsets: Gloss.Import.Annotations.ForeignOffsets = .utf16
+        @Option(help: "The doccano project type the file is for.")
+        var project: DoccanoFormat.ProjectType = .sequenceLabeling
 
         func run() throws {
             let documents = try selection.documents(options, format: "doccano")
-            let lines = try documents.map { try DoccanoFormat.record($0, offsets: offsets == .utf16 ? .utf16 : .codepoint) }
+            let lines = try documents.map {
+                try DoccanoFormat.record($0, offsets: offsets == .utf16 ? .utf16 : .codepoint, project: project)
+            }
+            let relations = documents.reduce(0) { $0 + $1.relations.count }
+            let categories = documents.reduce(0) { $0 + $1.categories.count }
+            if project == .sequenceLabeling && relations + categories > 0 {
+                printError("warning: \(relations) relations and \(categories) document categories are not in a "
+                           + "sequence-labelling file; write --project relation-extraction to keep them")
+            }
             try options.prepareFile(out)
             try InterchangeExportOptions.write(lines.map { $0 + "\n" }.joined(), to: out)
             print(InterchangeExportOptions.summary(documents, to: out))
@@ -350,3 +365,5 @@ extension Gloss.Export {
         }
     }
 }
+
+extension DoccanoFormat.ProjectType: ExpressibleByArgument {}

@@ -89,13 +89,28 @@ struct InterchangeCLITests {
             R1\tsource Arg1:T2 Arg2:T1\t
 
             """)
-        #expect(try cli.run("export", "doccano", "--out", cli.folder.path("doccano.jsonl"), "--layer", "claim", "--feature", "kind").status == 0)
+        #expect(try cli.run("export", "doccano", "--out", cli.folder.path("doccano.jsonl"), "--layer", "claim", "--feature", "kind",
+                            "--project", "relation-extraction").status == 0)
         let record = try JSONParser.parse(try String(contentsOfFile: cli.folder.path("doccano.jsonl"), encoding: .utf8).trimmingCharacters(in: .newlines))
         guard case .object(let fields) = record, case .array(let entities)? = fields["entities"] else { Issue.record("no entities"); return }
         let ranges = entities.compactMap { entity -> [JSONValue]? in
             if case .object(let entity) = entity { [entity["start_offset"] ?? .null, entity["end_offset"] ?? .null, entity["label"] ?? .null] } else { nil }
         }
-        #expect(ranges == [[.integer(10), .integer(23), .string("shelling")], [.integer(25), .integer(34), .string("shelling")], [.integer(10), .integer(17), .string("shelling")]])
+        let expected: [[JSONValue]] = [[.integer(10), .integer(23), .string("shelling")], [.integer(25), .integer(34), .string("shelling")],
+                                       [.integer(10), .integer(17), .string("shelling")]]
+        #expect(ranges == expected)
+        // By default, for a Sequence Labeling project: the same spans as [start, end, label] in "label", which that
+        // project type reads (the relation's source, an actor, is not exported here).
+        let sequence = try cli.run("export", "doccano", "--out", cli.folder.path("sequence.jsonl"), "--layer", "claim",
+                                   "--feature", "kind")
+        #expect(sequence.status == 0 && sequence.standardError.isEmpty, "\(sequence.standardError)")
+        // With both layers the relation goes out in a relation-extraction file only: the default says so.
+        let both = try cli.run("export", "doccano", "--out", cli.folder.path("both.jsonl"), "--layer", "actor,claim")
+        #expect(both.status == 0 && both.standardError.contains("1 relations and 0 document categories"), "\(both.standardError)")
+        let labelled = try JSONParser.parse(try String(contentsOfFile: cli.folder.path("sequence.jsonl"), encoding: .utf8)
+            .trimmingCharacters(in: .newlines))
+        guard case .object(let line) = labelled else { Issue.record("not an object"); return }
+        #expect(line["label"] == .array(expected.map(JSONValue.array)) && line["entities"] == nil)
         // WebAnno TSV: each layer a span layer, the span_ref a slot; imported into a new project, the spans are where they were.
         #expect(try cli.run("export", "webanno-tsv", "--out", cli.folder.path("tsv"), "--layer", "actor,claim", "--coder", "alice").status == 0)
         let other = cli.folder.path("other.sqlite")

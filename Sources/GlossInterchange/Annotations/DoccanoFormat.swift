@@ -78,10 +78,27 @@ public enum DoccanoFormat {
         }
     }
 
-    /// One doccano record per document, in the relation-extraction form (entities, relations) with the
-    /// document's categories as `label`; offsets in `unit`.
-    public static func record(_ document: InterchangeDocument, offsets unit: OffsetUnit) throws -> String {
+    /// The doccano project type a file is written for: what its import reads.
+    public enum ProjectType: String, Sendable, CaseIterable {
+        /// A Sequence Labeling project reads spans from `label`: `[[start, end, "LABEL"], …]`.
+        case sequenceLabeling = "sequence-labeling"
+        /// A Relation Extraction project reads `entities` and `relations`; `label` holds the document's categories.
+        case relationExtraction = "relation-extraction"
+    }
+
+    /// One doccano record per document, for a project of type `project`, offsets in `unit`. A sequence-labelling
+    /// record has no place for relations and categories: they are left out (the caller says so).
+    public static func record(_ document: InterchangeDocument, offsets unit: OffsetUnit,
+                              project: ProjectType = .relationExtraction) throws -> String {
         let index = TextIndex(document.text)
+        if project == .sequenceLabeling {
+            let labels = try document.spans.map { span -> JSONValue in
+                .array([.integer(try index.offset(fromCodePoint: span.start, to: unit)),
+                        .integer(try index.offset(fromCodePoint: span.end, to: unit)), .string(span.label)])
+            }
+            return JSONValue.object(["id": .string(document.id), "text": .string(document.text), "label": .array(labels)])
+                .canonicalJSON
+        }
         var numbers: [String: Int] = [:]
         var entities: [JSONValue] = []
         for span in document.spans {
