@@ -173,7 +173,9 @@ extension Gloss.Export {
                 What `gloss import annotations --format brat` stored (layers brat and brat_relation) is written back: \
                 T lines (discontinuous spans with their pieces), A attributes, # notes, N normalizations, R \
                 relations and E events (rebuilt from EVENT:ROLE relations). Offsets are code points, as brat counts. \
-                The .txt holds the text exactly. brat has no coders: the spans of every coder are written together.
+                The .txt holds the text exactly. brat has no coders: the spans of every coder are written together. \
+                An annotation.conf declares the entity, relation and event types and the attributes the files use \
+                (with --feature, every code of the feature), so that brat knows them.
 
                 With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
                 Gloss): each becomes a span labelled by the code of --feature (with one layer) or by its layer, with \
@@ -197,13 +199,23 @@ extension Gloss.Export {
             var noted = 0
             for index in documents.indices { noted += BratFormat.moveSpacedValuesToNotes(&documents[index]) }
             if noted > 0 { printError("warning: \(noted) attribute values with white space, which brat cannot hold, went into the spans' notes as NAME: VALUE") }
-            try options.prepareFolder(out, for: documents, extensions: ["txt", "ann"])
+            try options.prepareFolder(out, for: documents, extensions: ["txt", "ann"], shared: ["annotation.conf"])
             for document in documents {
                 let base = (out as NSString).appendingPathComponent(document.id)
                 try InterchangeExportOptions.write(document.text, to: base + ".txt")
                 try InterchangeExportOptions.write(BratFormat.annotations(document), to: base + ".ann")
             }
+            try InterchangeExportOptions.write(BratFormat.configuration(for: documents, labels: try codes()),
+                                               to: (out as NSString).appendingPathComponent("annotation.conf"))
             print(InterchangeExportOptions.summary(documents, to: out))
+        }
+
+        /// With one --layer and --feature, every codable code of that feature in the latest codebook: the entity
+        /// types a coder may pick in brat, used or not.
+        private func codes() throws -> [String] {
+            guard let layers = selection.layers, layers.count == 1, let feature = selection.feature else { return [] }
+            let registry = try options.project.openStore().read { try $0.codebookRegistry() }
+            return registry.current(forLayer: layers[0])?.layer.feature(feature)?.codes?.codableIDs ?? []
         }
     }
 

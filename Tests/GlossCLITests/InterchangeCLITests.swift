@@ -89,6 +89,24 @@ struct InterchangeCLITests {
             R1\tsource Arg1:T2 Arg2:T1\t
 
             """)
+        // The types and attribute values those files use, declared for brat.
+        #expect(try String(contentsOfFile: cli.folder.path("brat/annotation.conf"), encoding: .utf8) == """
+            # The types these brat files use, written by Gloss.
+            [entities]
+            actor
+            claim
+
+            [relations]
+            source\tArg1:claim, Arg2:actor
+
+            [events]
+
+            [attributes]
+            certain\tArg:claim
+            kind\tArg:claim, Value:shelling
+            party\tArg:actor, Value:rebels
+
+            """)
         #expect(try cli.run("export", "doccano", "--out", cli.folder.path("doccano.jsonl"), "--layer", "claim", "--feature", "kind",
                             "--project", "relation-extraction").status == 0)
         let record = try JSONParser.parse(try String(contentsOfFile: cli.folder.path("doccano.jsonl"), encoding: .utf8).trimmingCharacters(in: .newlines))

@@ -136,6 +136,60 @@ struct BratTests {
         #expect(try again.read { try $0.annotations(matching: AnnotationFilter(layer: "brat")).map(\.span) } == spans)
     }
 
+    /// The annotation.conf written with an export declares everything its .ann files use, as brat's
+    /// `verify_annotations.py` checks it: each T type among the entities or events, each R type among the relations
+    /// with its two arguments' types allowed, each E type among the events with its roles, each A name among the
+    /// attributes, on that type, with that value.
+    @Test func theConfigurationDeclaresEveryTypeTheFilesUse() throws {
+        let work = try TemporaryDirectory()
+        let store = try SQLiteStore(path: work.path("gloss.sqlite"), creating: true)
+        _ = try Self.importing(Self.folder.path, names: Self.names, into: store)
+        let documents = try InterchangeExporter(store: store, format: "brat").documents()
+        var sections: [String: [String: String]] = [:]
+        var section = ""
+        for line in BratFormat.configuration(for: documents).split(separator: "\n") where !line.hasPrefix("#") {
+            if line.hasPrefix("[") { section = String(line.dropFirst().dropLast()); continue }
+            let fields = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            sections[section, default: [:]][fields[0]] = fields.count > 1 ? fields[1] : ""
+        }
+        func allowed(_ list: String, _ key: String) -> [String] {
+            list.components(separatedBy: ", ").first { $0.hasPrefix(key + ":") }
+                .map { $0.dropFirst(key.count + 1).split(separator: "|").map(String.init) } ?? []
+        }
+        var checked = 0
+        for document in documents {
+            var typeOf: [String: String] = [:]
+            for line in BratFormat.annotations(document).split(separator: "\n") {
+                let fields = line.split(separator: "\t").map(String.init)
+                let parts = fields[1].split(separator: " ").map(String.init)
+                switch fields[0].first {
+                case "T":
+                    typeOf[fields[0]] = parts[0]
+                    #expect(sections["entities"]?[parts[0]] != nil || sections["events"]?[parts[0]] != nil, "\(line)")
+                case "R":
+                    let declared = try #require(sections["relations"]?[parts[0]], "\(line)")
+                    #expect(allowed(declared, "Arg1").contains(typeOf[String(parts[1].dropFirst(5))] ?? ""), "\(line)")
+                    #expect(allowed(declared, "Arg2").contains(typeOf[String(parts[2].dropFirst(5))] ?? ""), "\(line)")
+                case "E":
+                    let type = String(parts[0].split(separator: ":")[0])
+                    let declared = try #require(sections["events"]?[type], "\(line)")
+                    for argument in parts.dropFirst() {
+                        let pieces = argument.split(separator: ":").map(String.init)
+                        #expect(allowed(declared, pieces[0]).contains(typeOf[pieces[1]] ?? ""), "\(line)")
+                    }
+                case "A":
+                    let declared = try #require(sections["attributes"]?[parts[0]], "\(line)")
+                    #expect(allowed(declared, "Arg").contains(typeOf[parts[1]] ?? ""), "\(line)")
+                    if parts.count > 2 { #expect(allowed(declared, "Value").contains(parts[2]), "\(line)") }
+                default: continue
+                }
+                checked += 1
+            }
+        }
+        // The four .ann files hold 67 T, R, E, A and M lines (grep); the export writes at least as many.
+        #expect(checked >= 67, "checked \(checked) lines")
+    }
+
     @Test func anEventWithoutArgumentsComesBack() throws {
         let work = try TemporaryDirectory()
         try "Rebels attacked. Talks began.".write(toFile: work.path("e.txt"), atomically: true, encoding: .utf8)

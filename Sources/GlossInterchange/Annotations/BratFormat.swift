@@ -220,6 +220,65 @@ public enum BratFormat {
         return moved
     }
 
+    /// An `annotation.conf` declaring what `documents` use, so that brat (its UI and `verify_annotations.py`) knows
+    /// every type: span labels as entity types (and `labels`, such as every code of the exported feature, so that a
+    /// coder can pick any of them in brat), event types with the roles and argument types their `EVENT:ROLE`
+    /// relations have, relation types with the types of their two arguments, and attributes with the types they
+    /// sit on and their values (none for a yes/no attribute). Names brat cannot hold (white space) are left out.
+    public static func configuration(for documents: [InterchangeDocument], labels: [String] = []) -> String {
+        func isName(_ text: String) -> Bool { !text.isEmpty && !text.unicodeScalars.contains { $0.properties.isWhitespace } }
+        var entities = Set(labels.filter(isName))
+        var events: [String: [String: Set<String>]] = [:]
+        var relations: [String: (first: Set<String>, second: Set<String>)] = [:]
+        var attributes: [String: (on: Set<String>, values: Set<String>)] = [:]
+        for document in documents {
+            var labelOf: [String: String] = [:]
+            for span in document.spans { labelOf[span.key] = span.label }
+            var triggers: Set<String> = []
+            for relation in document.relations {
+                guard let from = labelOf[relation.from], let to = labelOf[relation.to] else { continue }
+                if let colon = relation.type.firstIndex(of: ":"), from == String(relation.type[..<colon]) {
+                    triggers.insert(relation.from)
+                    events[from, default: [:]][String(relation.type[relation.type.index(after: colon)...]), default: []]
+                        .insert(to)
+                } else {
+                    relations[relation.type, default: ([], [])].first.insert(from)
+                    relations[relation.type, default: ([], [])].second.insert(to)
+                }
+            }
+            for span in document.spans {
+                if case .string(let types)? = span.attributes[eventAttribute] {
+                    for type in types.split(separator: " ") { events[String(type), default: [:]] = events[String(type)] ?? [:] }
+                    triggers.insert(span.key)
+                }
+                if !triggers.contains(span.key) { entities.insert(span.label) }
+                for (name, value) in span.attributes where !textAttributes.contains(name) {
+                    attributes[name, default: ([], [])].on.insert(span.label)
+                    if case .string(let text) = value { attributes[name, default: ([], [])].values.insert(text) }
+                }
+            }
+        }
+        entities.subtract(events.keys)
+        func types(_ names: Set<String>) -> String { names.filter(isName).sorted().joined(separator: "|") }
+        var lines = ["# The types these brat files use, written by Gloss.", "[entities]"]
+        lines += entities.filter(isName).sorted()
+        lines += ["", "[relations]"]
+        for (type, arguments) in relations.sorted(by: { $0.key < $1.key }) where isName(type) {
+            lines.append("\(type)\tArg1:\(types(arguments.first)), Arg2:\(types(arguments.second))")
+        }
+        lines += ["", "[events]"]
+        for (type, roles) in events.sorted(by: { $0.key < $1.key }) where isName(type) {
+            let arguments = roles.sorted { $0.key < $1.key }.filter { isName($0.key) }.map { "\($0.key):\(types($0.value))" }
+            lines.append(type + (arguments.isEmpty ? "" : "\t" + arguments.joined(separator: ", ")))
+        }
+        lines += ["", "[attributes]"]
+        for (name, attribute) in attributes.sorted(by: { $0.key < $1.key }) where isName(name) && name != eventAttribute {
+            let values = attribute.values.filter(isName).sorted()
+            lines.append("\(name)\tArg:\(types(attribute.on))" + (values.isEmpty ? "" : ", Value:" + values.joined(separator: "|")))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Whether brat's reader ends a line at this character: it reads a text line by line, at LF and at CR.
     static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool { scalar == "\n" || scalar == "\r" }
 
