@@ -248,7 +248,7 @@ public enum BratFormat {
             }
             for span in document.spans {
                 if case .string(let types)? = span.attributes[eventAttribute] {
-                    for type in types.split(separator: " ") { events[String(type), default: [:]] = events[String(type)] ?? [:] }
+                    for type in types.split(separator: " ") where events[String(type)] == nil { events[String(type)] = [:] }
                     triggers.insert(span.key)
                 }
                 if !triggers.contains(span.key) { entities.insert(span.label) }
