@@ -54,6 +54,27 @@ struct LayerExportOptions: ParsableArguments {
 
     var layers: [String]? { layer.map { $0.split(separator: ",").map(String.init) } }
 
+    /// With one --layer and --feature, every codable code of that feature in the latest codebook: the labels a
+    /// coder may pick in the other tool, used or not.
+    func codes(_ options: InterchangeExportOptions) throws -> [String] {
+        guard let layers, layers.count == 1, let feature else { return [] }
+        let registry = try options.project.openStore().read { try $0.codebookRegistry() }
+        return registry.current(forLayer: layers[0])?.layer.feature(feature)?.codes?.codableIDs ?? []
+    }
+
+    /// The features of the exported layers whose values are codes (category, categories, ordinal), with their codable
+    /// codes; the other features are free values.
+    func codedFeatures(_ options: InterchangeExportOptions, format: String) throws -> [String: [String]] {
+        let registry = try options.project.openStore().read { try $0.codebookRegistry() }
+        var coded: [String: [String]] = [:]
+        for layer in layers ?? [format] {
+            for feature in registry.current(forLayer: layer)?.layer.features ?? [] where feature.id != self.feature {
+                if let codes = feature.codes { coded[feature.id, default: []] += codes.codableIDs }
+            }
+        }
+        return coded
+    }
+
     func validate() throws {
         if feature != nil && layers?.count != 1 { throw ValidationError("--feature needs one --layer: it names the feature of that layer whose code labels the spans") }
     }
@@ -205,17 +226,9 @@ extension Gloss.Export {
                 try InterchangeExportOptions.write(document.text, to: base + ".txt")
                 try InterchangeExportOptions.write(BratFormat.annotations(document), to: base + ".ann")
             }
-            try InterchangeExportOptions.write(BratFormat.configuration(for: documents, labels: try codes()),
+            try InterchangeExportOptions.write(BratFormat.configuration(for: documents, labels: try selection.codes(options)),
                                                to: (out as NSString).appendingPathComponent("annotation.conf"))
             print(InterchangeExportOptions.summary(documents, to: out))
-        }
-
-        /// With one --layer and --feature, every codable code of that feature in the latest codebook: the entity
-        /// types a coder may pick in brat, used or not.
-        private func codes() throws -> [String] {
-            guard let layers = selection.layers, layers.count == 1, let feature = selection.feature else { return [] }
-            let registry = try options.project.openStore().read { try $0.codebookRegistry() }
-            return registry.current(forLayer: layers[0])?.layer.feature(feature)?.codes?.codableIDs ?? []
         }
     }
 
@@ -227,7 +240,11 @@ extension Gloss.Export {
                 What `gloss import annotations --format label-studio` stored (layers label-studio, \
                 label-studio_relation and label-studio_category) is written back as tasks with labels regions \
                 (offsets in code points, with their text), relations and choices; each coder is an annotation \
-                completed by that name. data.gloss_document carries the document id.
+                completed by that name. data.gloss_document carries the document id. Each span's other features go \
+                with its region: coded features (category, categories, ordinal in the codebook) as per-region \
+                choices, the others as per-region text areas. The labeling config that declares all of them is \
+                written beside the export (tasks.json → tasks.config.xml): paste it into the project's Labeling \
+                Interface before importing the tasks.
 
                 With --layer L[,L...], the annotations of those layers go out instead (for example those coded in \
                 Gloss): each becomes a span labelled by the code of --feature (with one layer) or by its layer, with \
@@ -243,11 +260,18 @@ extension Gloss.Export {
         @OptionGroup var selection: LayerExportOptions
         @Option(help: ArgumentHelp("The JSON file to write.", valueName: "file")) var out: String
 
+        /// The labeling config's file beside the export: tasks.json → tasks.config.xml.
+        var configPath: String { (out as NSString).deletingPathExtension + ".config.xml" }
+
         func run() throws {
             let documents = try selection.documents(options, format: "label-studio")
+            let coded = try selection.codedFeatures(options, format: "label-studio")
             try options.prepareFile(out)
-            try InterchangeExportOptions.write(LabelStudioFormat.export(documents) + "\n", to: out)
-            print(InterchangeExportOptions.summary(documents, to: out))
+            try options.prepareFile(configPath)
+            try InterchangeExportOptions.write(LabelStudioFormat.export(documents, choices: coded) + "\n", to: out)
+            try InterchangeExportOptions.write(LabelStudioFormat.configuration(for: documents, labels: try selection.codes(options),
+                                                                               choices: coded), to: configPath)
+            print(InterchangeExportOptions.summary(documents, to: out) + "; its labeling config is \(configPath)")
         }
     }
 }

@@ -87,3 +87,45 @@ struct LabelStudioTests {
         #expect(LabelStudioFormat.export(try InterchangeExporter(store: second, format: "label-studio").documents()) == exported)
     }
 }
+
+/// A span's other features travel with its region, and the generated labeling config declares every result, as
+/// Label Studio requires of an import (each result's from_name a control of the config, each choice one of its values).
+@Suite("Label Studio features and config")
+struct LabelStudioFeatureTests {
+    @Test func featuresGoWithTheirRegionsAndComeBack() throws {
+        // Code points: "😀" is [6, 7), "cafe\u{301}" [13, 18), the Persian with ZWNJ [21, 30).
+        let text = "Ahmad 😀 said cafe\u{301}: «نمی\u{200C}خواهم» end"
+        var document = InterchangeDocument(id: "d", text: text, location: SourceLocation(file: "test"))
+        document.spans = [
+            InterchangeSpan(key: "a", label: "critical", start: 13, end: 18, coder: "alice",
+                            attributes: ["speaker": .string("iran"), "note": .string("sarcastic, twice")]),
+            InterchangeSpan(key: "b", label: "neutral", start: 21, end: 30, coder: "alice",
+                            attributes: ["speaker": .string("other")]),
+        ]
+        let choices = ["speaker": ["iran", "other", "media"]]
+        let exported = LabelStudioFormat.export([document], choices: choices)
+        let config = LabelStudioFormat.configuration(for: [document], labels: ["critical", "neutral", "supportive"],
+                                                     choices: choices)
+        #expect(config.contains("<Choices name=\"speaker\" toName=\"text\" perRegion=\"true\">"))
+        #expect(config.contains("<Choice value=\"media\"/>") && config.contains("<Label value=\"supportive\"/>"))
+        #expect(config.contains("<TextArea name=\"note\" toName=\"text\" perRegion=\"true\"/>"))
+        guard case .array(let tasks) = try JSONParser.parse(exported), case .object(let task)? = tasks.first,
+              case .array(let annotations)? = task["annotations"], case .object(let annotation)? = annotations.first,
+              case .array(let results)? = annotation["result"] else {
+            Issue.record("no results in \(exported)")
+            return
+        }
+        // Every result names a control the config declares.
+        for case .object(let result) in results {
+            guard case .string(let name)? = result["from_name"] else { continue }
+            #expect(config.contains("name=\"\(name)\""), "\(name)")
+        }
+        // Read back: the same spans, with their features.
+        let work = try TemporaryDirectory()
+        let read = try LabelStudioFormat.read(try InputFile(path: try work.write("t.json", exported)))
+        let spans = try #require(read.first).spans.sorted { $0.start < $1.start }
+        #expect(spans.map { [$0.start, $0.end] } == [[13, 18], [21, 30]])
+        #expect(spans.map { $0.attributes["speaker"] } == [JSONValue.string("iran"), JSONValue.string("other")])
+        #expect(spans[0].attributes["note"] == JSONValue.string("sarcastic, twice"))
+    }
+}

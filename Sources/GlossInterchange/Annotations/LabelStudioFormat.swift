@@ -154,6 +154,15 @@ public enum LabelStudioFormat {
                         } else {
                             for choice in names { document.categories.append(InterchangeCategory(label: choice, coder: coder)) }
                         }
+                    case "textarea":
+                        // A per-region text (written by `gloss export label-studio` for a feature that is not a code).
+                        guard case .array(let texts)? = value["text"] else { throw fail("a textarea result needs \"text\"") }
+                        let regions = document.spans.indices.filter { document.spans[$0].key == key || document.spans[$0].key.hasPrefix(key + "\u{0}") }
+                        guard !regions.isEmpty, case .string(let name)? = item["from_name"] else {
+                            throw fail("a textarea result is imported when it describes a labels region (its id)")
+                        }
+                        let joined = texts.compactMap { if case .string(let text) = $0 { text } else { nil } }.joined(separator: "\n")
+                        for index in regions { document.spans[index].attributes[name] = .string(joined) }
                     case "paragraphlabels", "hypertextlabels":
                         throw fail("\(type) results place labels in dialogues or HTML (paragraph indexes, XPath ranges), not in a plain text; Gloss imports text, labels, relations and choices")
                     default:
@@ -165,17 +174,43 @@ public enum LabelStudioFormat {
         }
     }
 
-    /// The documents as a list of Label Studio tasks, one annotation per coder.
-    public static func export(_ documents: [InterchangeDocument]) -> String {
+    /// The documents as a list of Label Studio tasks, one annotation per coder. A span's attributes go with its
+    /// region: those named in `choices` (features whose values are codes) as per-region `choices`, the others as
+    /// per-region `textarea` text (numbers and flags written out), as the labeling config of `configuration` declares.
+    public static func export(_ documents: [InterchangeDocument], choices: [String: [String]] = [:]) -> String {
         let tasks: [JSONValue] = documents.enumerated().map { number, document in
             var coders: [String] = []
             for coder in document.spans.map({ $0.coder ?? "" }) + document.categories.map({ $0.coder ?? "" }) where !coders.contains(coder) { coders.append(coder) }
             let regionIDs = Dictionary(document.spans.enumerated().map { ($1.key, "r\($0 + 1)") }, uniquingKeysWith: { first, _ in first })
             let annotations: [JSONValue] = coders.enumerated().map { position, coder in
-                var results: [JSONValue] = document.spans.filter { ($0.coder ?? "") == coder }.map { span in
-                    .object(["id": .string(regionIDs[span.key] ?? span.key), "from_name": .string("label"), "to_name": .string("text"), "type": .string("labels"),
-                             "value": .object(["start": .integer(span.start), "end": .integer(span.end), "labels": .array([.string(span.label)]),
-                                               "text": .string(String(String.UnicodeScalarView(document.text.unicodeScalars.dropFirst(span.start).prefix(span.end - span.start))))])])
+                var results: [JSONValue] = []
+                for span in document.spans where (span.coder ?? "") == coder {
+                    let region = JSONValue.string(regionIDs[span.key] ?? span.key)
+                    let place: [String: JSONValue] = [
+                        "start": .integer(span.start), "end": .integer(span.end),
+                        "text": .string(String(String.UnicodeScalarView(document.text.unicodeScalars.dropFirst(span.start).prefix(span.end - span.start)))),
+                    ]
+                    results.append(.object(["id": region, "from_name": .string("label"), "to_name": .string("text"), "type": .string("labels"),
+                                            "value": .object(place.merging(["labels": .array([.string(span.label)])]) { first, _ in first })]))
+                    for (name, value) in span.attributes.sorted(by: { $0.key < $1.key }) {
+                        if choices[name] != nil {
+                            let picked: [JSONValue]
+                            switch value {
+                            case .array(let items): picked = items
+                            case .string(let text): picked = text.components(separatedBy: "; ").map(JSONValue.string)
+                            default: picked = [.string(value.canonicalJSON)]
+                            }
+                            results.append(.object(["id": region, "from_name": .string(name), "to_name": .string("text"), "type": .string("choices"),
+                                                    "value": .object(place.merging(["choices": .array(picked)]) { first, _ in first })]))
+                        } else {
+                            let text: String
+                            if case .string(let plain) = value { text = plain } else { text = value.canonicalJSON }
+                            results.append(.object(["id": region, "from_name": .string(name), "to_name": .string("text"), "type": .string("textarea"),
+                                                    // "text" is the typed text here, not the region's quote.
+                                                    "value": .object(["start": .integer(span.start), "end": .integer(span.end),
+                                                                      "text": .array([.string(text)])])]))
+                        }
+                    }
                 }
                 let spanCoders = Dictionary(document.spans.map { ($0.key, $0.coder ?? "") }, uniquingKeysWith: { first, _ in first })
                 for relation in document.relations where spanCoders[relation.from] == coder {
@@ -193,5 +228,59 @@ public enum LabelStudioFormat {
                             "annotations": .array(annotations)])
         }
         return JSONValue.array(tasks).canonicalJSON
+    }
+
+    /// A labeling config for the tasks of `export`: the labels used (and `labels`, every code of the exported
+    /// feature), a per-region `Choices` for each attribute in `choices` with its values, a per-region `TextArea` for
+    /// every other attribute, `Relations` with the relation types, and `Choices` for document categories.
+    public static func configuration(for documents: [InterchangeDocument], labels: [String] = [],
+                                     choices: [String: [String]] = [:]) -> String {
+        func attribute(_ text: String) -> String {
+            var escaped = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": escaped += "&amp;"
+                case "<": escaped += "&lt;"
+                case "\"": escaped += "&quot;"
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
+            return escaped
+        }
+        func ordered(_ names: [String]) -> [String] {
+            var seen: Set<String> = []
+            return names.filter { seen.insert($0).inserted }
+        }
+        let used = documents.flatMap(\.spans)
+        var lines = ["<View>", "  <Labels name=\"label\" toName=\"text\">"]
+        lines += ordered(labels + used.map(\.label).sorted()).map { "    <Label value=\"\(attribute($0))\"/>" }
+        lines += ["  </Labels>"]
+        let relationTypes = ordered(documents.flatMap(\.relations).map(\.type).sorted())
+        if !relationTypes.isEmpty {
+            lines += ["  <Relations>"] + relationTypes.map { "    <Relation value=\"\(attribute($0))\"/>" } + ["  </Relations>"]
+        }
+        lines += ["  <Text name=\"text\" value=\"$text\"/>"]
+        for name in ordered(used.flatMap(\.attributes.keys).sorted()) {
+            if let values = choices[name] {
+                let found = used.compactMap { span -> [String]? in
+                    switch span.attributes[name] {
+                    case .string(let text)?: text.components(separatedBy: "; ")
+                    case .array(let items)?: items.compactMap { if case .string(let item) = $0 { item } else { nil } }
+                    default: nil
+                    }
+                }.flatMap { $0 }
+                lines += ["  <Choices name=\"\(attribute(name))\" toName=\"text\" perRegion=\"true\">"]
+                lines += ordered(values + found.sorted()).map { "    <Choice value=\"\(attribute($0))\"/>" }
+                lines += ["  </Choices>"]
+            } else {
+                lines += ["  <TextArea name=\"\(attribute(name))\" toName=\"text\" perRegion=\"true\"/>"]
+            }
+        }
+        let categories = ordered(documents.flatMap(\.categories).map(\.label).sorted())
+        if !categories.isEmpty {
+            lines += ["  <Choices name=\"choice\" toName=\"text\" choice=\"multiple\">"]
+            lines += categories.map { "    <Choice value=\"\(attribute($0))\"/>" } + ["  </Choices>"]
+        }
+        return (lines + ["</View>"]).joined(separator: "\n") + "\n"
     }
 }
