@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps tei-schema build test stress fuzz demo report-check bench install uninstall clean
+.PHONY: deps tei-schema build test stress fuzz demo report-check interop-check bench install uninstall clean
 
 deps:
 	@bash .ci/install-deps
@@ -80,6 +80,16 @@ demo: build
 	@echo "== the reliability report (open $(OUT)/report.html in a browser) and TEI with the gold coder"
 	$(GLOSS) report --out $(OUT)/report.html --db $(TEAM_DB)
 	$(GLOSS) export tei --out $(OUT)/team-tei --coder gold --db $(TEAM_DB)
+
+# Feeds the demo project's exports to the other tools' own readers: brat's annotation.py (vendored, MIT) and
+# dkpro-cassis (PyPI, installed into .build-venv when missing) for UIMA XMI.
+interop-check: demo
+	rm -rf $(OUT)/interop
+	$(GLOSS) export brat --out $(OUT)/interop/brat --layer statement,actor,allegation --db $(DEMO_DB)
+	$(GLOSS) export uima-xmi --out $(OUT)/interop/xmi --layer statement,actor --db $(DEMO_DB)
+	python3 .ci/interop-check brat $(OUT)/interop/brat
+	@[ -x .build-venv/bin/python ] || (python3 -m venv .build-venv && .build-venv/bin/pip install -q dkpro-cassis)
+	.build-venv/bin/python .ci/interop-check xmi $(OUT)/interop/xmi
 
 # Renders the demo's reliability report in headless Chromium (installed from Debian by .ci/install-browser): no console
 # message, no request outside the file, every chart drawn; writes out/report.png and out/report.pdf.

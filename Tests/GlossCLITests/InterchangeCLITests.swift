@@ -325,3 +325,25 @@ struct UIMAXMIExportTests {
         #expect(typeSystem.contains("<name>webanno.custom.Claim</name>") && typeSystem.contains("<name>kind</name>"))
     }
 }
+
+/// The fixture project's brat export, read by brat's own reader (`.ci/interop-check brat`, with brat's vendored
+/// annotation.py): no line fails, and every span's text is the document's text at its fragments. The fixture has a
+/// CRLF article and statements that run over a paragraph break.
+@Suite("brat's own reader")
+struct BratReaderTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "/usr/bin/python3 is not installed"))
+    func bratReadsTheExportWithoutAFailedLine() throws {
+        let cli = try CLI()
+        let fixtures = TestPaths.fixtures.path
+        try #require(try cli.run("init").status == 0)
+        try #require(try cli.run("import", "docs", fixtures + "/documents.jsonl", fixtures + "/articles").status == 0)
+        try #require(try cli.run("import", "annotations", fixtures + "/annotations").status == 0)
+        #expect(try cli.run("export", "brat", "--out", cli.folder.path("brat"), "--layer", "statement,actor,allegation").status == 0)
+        let check = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/python3"),
+                                          [TestPaths.packageRoot.appendingPathComponent(".ci/interop-check").path, "brat",
+                                           cli.folder.path("brat")])
+        #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+        // Fixtures/annotations holds 109 annotations of these three layers.
+        #expect(check.standardOutput.contains("OK: 109 text-bound annotations"), "\(check.standardOutput)")
+    }
+}
