@@ -82,14 +82,18 @@ demo: build
 	$(GLOSS) export tei --out $(OUT)/team-tei --coder gold --db $(TEAM_DB)
 
 # Feeds the demo project's exports to the other tools' own readers: brat's annotation.py (vendored, MIT) and
-# dkpro-cassis (PyPI, installed into .build-venv when missing) for UIMA XMI.
+# dkpro-cassis for UIMA XMI and label-studio-sdk's converter for Label Studio (PyPI, installed into .build-venv when
+# missing).
 interop-check: demo
 	rm -rf $(OUT)/interop
 	$(GLOSS) export brat --out $(OUT)/interop/brat --layer statement,actor,allegation --db $(DEMO_DB)
 	$(GLOSS) export uima-xmi --out $(OUT)/interop/xmi --layer statement,actor --db $(DEMO_DB)
 	python3 .ci/interop-check brat $(OUT)/interop/brat
-	@[ -x .build-venv/bin/python ] || (python3 -m venv .build-venv && .build-venv/bin/pip install -q dkpro-cassis)
+	$(GLOSS) export label-studio --out $(OUT)/interop/label-studio.json --layer statement --feature stance --db $(DEMO_DB)
+	@[ -x .build-venv/bin/python ] || python3 -m venv .build-venv
+	@.build-venv/bin/python -c "import cassis, label_studio_sdk" 2>/dev/null || .build-venv/bin/pip install -q dkpro-cassis label-studio-sdk
 	.build-venv/bin/python .ci/interop-check xmi $(OUT)/interop/xmi
+	.build-venv/bin/python .ci/interop-check label-studio $(OUT)/interop/label-studio.json $(OUT)/interop/label-studio.config.xml
 
 # Renders the demo's reliability report in headless Chromium (installed from Debian by .ci/install-browser): no console
 # message, no request outside the file, every chart drawn; writes out/report.png and out/report.pdf.
