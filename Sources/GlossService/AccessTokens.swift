@@ -44,7 +44,7 @@ public struct AccessPolicy: Sendable {
     public init(token: AccessToken, reader: any ProjectReader) throws {
         self.token = token
         assignedDocuments = Set(try reader.assignments(coder: token.coder).map { ExactKey($0.documentID) })
-        goldCoders = Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
+        goldCoders = Set(try reader.goldCoderNames().map(ExactKey.init))
     }
 
     /// Whether the holder may import, register codebooks, assign and manage tokens.

@@ -113,7 +113,7 @@ public enum Adjudicator {
                              + "\(NameSuggestion.hint(for: request.layer, in: layers))")
         }
         // Gold coders (this one and any other) are never among the coders being merged.
-        let golds = Set((try goldCoders(writer) + [request.gold]).map(ExactKey.init))
+        let golds = Set((try writer.goldCoderNames() + [request.gold]).map(ExactKey.init))
         var annotationsByDocument: [ExactKey: [Annotation]] = [:]
         try writer.forEachAnnotation(matching: AnnotationFilter(layer: request.layer)) { annotation in
             guard !golds.contains(ExactKey(annotation.coder)) else { return }
@@ -404,10 +404,5 @@ public enum Adjudicator {
             try writer.update(record, context: context)
             return try view(record, reader: writer)
         }
-    }
-
-    /// The names used as gold coders in this project.
-    public static func goldCoders(_ reader: any ProjectReader) throws -> [String] {
-        Array(Set(try reader.adjudications(gold: nil, layer: nil).map(\.gold))).sorted()
     }
 }

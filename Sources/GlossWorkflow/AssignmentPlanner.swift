@@ -66,7 +66,7 @@ public enum AssignmentPlanner {
             var seen: Set<ExactKey> = []
             selected = wanted.filter { seen.insert(ExactKey($0)).inserted }
         }
-        let golds = Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
+        let golds = Set(try reader.goldCoderNames().map(ExactKey.init))
         if let gold = request.coders.first(where: { golds.contains(ExactKey($0)) }) {
             throw GlossError(.usage, "\(gold) is a gold coder (made by `gloss adjudicate`), "
                              + "not one to assign documents to")

@@ -31,7 +31,7 @@ public enum GoldComparison {
             let documents = wantedDocuments ?? goldDocuments.filter { seen.insert(ExactKey($0)).inserted }
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             let selected = Set(documents.map(ExactKey.init))
-            let golds = Set((try Adjudicator.goldCoders(reader) + [gold]).map(ExactKey.init))
+            let golds = Set((try reader.goldCoderNames() + [gold]).map(ExactKey.init))
             var others: [ExactKey: String] = [:]
             try reader.forEachAnnotation(matching: AnnotationFilter(layer: layer)) { annotation in
                 if selected.contains(ExactKey(annotation.documentID)) && !golds.contains(ExactKey(annotation.coder)) {

@@ -58,7 +58,7 @@ public struct ReportBuilder {
     public func build(store: any ProjectStore, time: String) throws -> ReliabilityReport {
         let (summary, status, registry, goldNames, adjudications, annotations) = try store.read { reader in
             (try reader.documentSummaries(), try ProjectStatus.of(reader), try reader.codebookRegistry(),
-             try Adjudicator.goldCoders(reader), try reader.adjudications(gold: nil, layer: nil),
+             try reader.goldCoderNames(), try reader.adjudications(gold: nil, layer: nil),
              try reader.annotations())
         }
         let goldCoders = Set(goldNames.map(ExactKey.init))

@@ -65,7 +65,7 @@ extension Gloss.Adjudicate {
             try ViewerOptions.refuseBlindReader("adjudication")
             let request = Adjudicator.Request(layer: layer, gold: gold, strategy: strategy,
                                               match: SpanMatch(argument: match) ?? .exact,
-                                              matchName: match, documents: doc.map(Gloss.Assign.items))
+                                              matchName: match, documents: doc.map(CommaList.items))
             let outcome = try Adjudicator.run(
                 request, store: try project.openStore(),
                 context: change.changeContext(source: "adjudicate --layer \(layer) --gold \(gold)"))

@@ -108,9 +108,9 @@ extension Gloss {
             if gammaSearch == nil { throw ValidationError("--alignment is exact or beam:WIDTH with WIDTH from 1 to 100000, not \(alignment)") }
             if diagnostics && format == .csv { throw ValidationError("--diagnostics goes with --format table or json") }
             for (name, list) in [("--coders", coders), ("--docs", docs)] {
-                guard let items = list.map(Self.items) else { continue }
+                guard let items = list.map(CommaList.items) else { continue }
                 if items.isEmpty { throw ValidationError("\(name) names nothing") }
-                if let twice = items.first(where: { item in items.filter { $0 == item }.count > 1 }) { throw ValidationError("\(name) names \(twice) twice") }
+                if let twice = CommaList.repeated(items) { throw ValidationError("\(name) names \(twice) twice") }
             }
             let requested = try coefficients()
             if bootstrap != nil && !requested.contains(.krippendorffAlpha) && match == nil && spansData == nil {
@@ -163,14 +163,9 @@ extension Gloss {
         /// The minimum α whose probability the bootstrap reports.
         var minimumAlpha: Double { alphaMin ?? 0.667 }
 
-        /// A comma-separated list, each item trimmed.
-        static func items(_ list: String) -> [String] {
-            list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-
         func coefficients() throws -> [Coefficient] {
             if coefficient == "all" { return Coefficient.coding }
-            let names = Self.items(coefficient)
+            let names = CommaList.items(coefficient)
             if names.isEmpty { throw ValidationError("--coefficient names nothing; name coefficients or all") }
             return try names.map { name in
                 guard let known = Coefficient(rawValue: String(name)) else {
@@ -203,8 +198,8 @@ extension Gloss {
             } else if let spansData, let length {
                 source = .spansCSV(text: try InputFile(path: spansData).text, file: spansData, length: length)
             } else if let layer, let unitKind = SpanReliability.UnitKind(argument: unit ?? "document") {
-                source = .project(layer: layer, feature: feature, unit: unitKind, coders: coders.map(Self.items),
-                                  documents: docs.map(Self.items), presence: presence)
+                source = .project(layer: layer, feature: feature, unit: unitKind, coders: coders.map(CommaList.items),
+                                  documents: docs.map(CommaList.items), presence: presence)
             } else {
                 throw GlossError(.usage, "give --layer and --feature (the project's spans), or --data FILE.csv")
             }

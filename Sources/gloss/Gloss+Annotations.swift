@@ -31,7 +31,7 @@ extension Gloss.Annotations {
         @OptionGroup var viewer: ViewerOptions
 
         func run() throws {
-            let filter = AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first,
+            let filter = AnnotationFilter(documentID: doc, coder: try viewer.coder(asked: coder),
                                           layer: layer)
             let store = try project.openStore()
             switch format {

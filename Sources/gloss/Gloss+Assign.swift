@@ -41,11 +41,7 @@ extension Gloss {
 
         enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
-        var coderList: [String] { Self.items(coders) }
-
-        static func items(_ list: String) -> [String] {
-            list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
+        var coderList: [String] { CommaList.items(coders) }
 
         func validate() throws {
             let names = coderList
@@ -53,7 +49,7 @@ extension Gloss {
             for name in names {
                 if let problem = Name.problem(with: name, as: .coder) { throw ValidationError("--coders: \(problem)") }
             }
-            if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            if let twice = CommaList.repeated(names) {
                 throw ValidationError("--coders names \(twice) twice")
             }
             guard overlap.isFinite, (0...1).contains(overlap) else {
@@ -66,9 +62,9 @@ extension Gloss {
                 throw ValidationError("--reliability-coders takes 2 to \(names.count) (the number of coders listed)")
             }
             if let doc {
-                let ids = Self.items(doc)
+                let ids = CommaList.items(doc)
                 if ids.isEmpty { throw ValidationError("--doc names nothing") }
-                if let twice = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
+                if let twice = CommaList.repeated(ids) {
                     throw ValidationError("--doc names \(twice) twice")
                 }
             }
@@ -77,7 +73,7 @@ extension Gloss {
         func run() throws {
             let request = AssignmentPlanner.Request(coders: coderList, overlap: overlap,
                                                     reliabilityCoders: reliabilityCoders,
-                                                    documents: doc.map(Self.items), seed: seed)
+                                                    documents: doc.map(CommaList.items), seed: seed)
             let plan = try AssignmentPlanner.assign(request, store: try project.openStore(),
                                                     context: change.changeContext(source: "assign"), dryRun: dryRun)
             if format == .json { return try printJSON(plan) }

@@ -82,7 +82,7 @@ extension Gloss.Docs {
             if annotations {
                 let marked = try store.read {
                     try $0.annotations(matching: AnnotationFilter(
-                        documentID: id, coder: try viewer.coders(asked: coder.map { [$0] })?.first, layer: layer))
+                        documentID: id, coder: try viewer.coder(asked: coder), layer: layer))
                 }
                 let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 print(AnnotatedTextView(text: current.text, annotations: marked).rendered(colour: colour))

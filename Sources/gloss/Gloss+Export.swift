@@ -33,7 +33,7 @@ extension Gloss.Export {
         @OptionGroup var viewer: ViewerOptions
 
         func run() throws {
-            let report = try NativeExporter(store: try project.openStore(), coder: try viewer.coders(asked: nil)?.first)
+            let report = try NativeExporter(store: try project.openStore(), coder: try viewer.coder(asked: nil))
                 .export(to: out, overwriting: overwrite.force)
             let codebooks = report.codebooks > 0 ? " and \(report.codebooks) codebook version\(report.codebooks == 1 ? "" : "s")" : ""
             print("exported \(report.documents) documents, \(report.annotations) annotations\(codebooks) to \(out)")
@@ -76,7 +76,7 @@ extension Gloss.Export {
         func run() throws {
             let report = try CSVExporter(
                 store: try project.openStore(),
-                filter: AnnotationFilter(documentID: doc, coder: try viewer.coders(asked: coder.map { [$0] })?.first,
+                filter: AnnotationFilter(documentID: doc, coder: try viewer.coder(asked: coder),
                                          layer: layer),
                 startsWithByteOrderMark: bom)
                 .export(to: out, overwriting: overwrite.force)

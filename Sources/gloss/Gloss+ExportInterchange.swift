@@ -85,7 +85,7 @@ struct LayerExportOptions: ParsableArguments {
         let store = try options.project.openStore()
         let wanted = options.doc.map { $0.split(separator: ",").map(String.init) }
         let exporter = InterchangeExporter(store: store, format: format)
-        let coder = try viewer.coders(asked: self.coder.map { [$0] })?.first
+        let coder = try viewer.coder(asked: self.coder)
         if let coder {
             let known = try store.read { try $0.coderNames() }
             guard known.contains(where: { $0.isIdentical(to: coder) }) else {
@@ -308,7 +308,7 @@ extension Gloss.Export {
             let bytes = try REFIProject.export(store: try options.project.openStore(), layer: layer, feature: feature,
                                                documentLayer: documentLayer == "none" ? nil : documentLayer,
                                                documents: options.doc.map { $0.split(separator: ",").map(String.init) },
-                                               coder: try viewer.coders(asked: nil)?.first,
+                                               coder: try viewer.coder(asked: nil),
                                                applicationVersion: Gloss.version, skipped: &skipped)
             if skipped > 0 { printError("warning: \(skipped) annotations carry a code the latest code tree of \(layer).\(feature) does not have; they are not in the export") }
             try OutputFile.write(bytes, to: out)

@@ -70,6 +70,9 @@ struct ViewerOptions: ParsableArguments {
                          + "(blind coding); unset GLOSS_CODER to run it")
     }
 
+    /// The one coder a command may show given the one asked for (nil: everyone), as `coders(asked:)` decides.
+    func coder(asked: String?) throws -> String? { try coders(asked: asked.map { [$0] })?.first }
+
     /// The coders a command may show given the ones asked for: as a coder, only that coder (asking for another is
     /// refused, exit 77); otherwise what was asked.
     func coders(asked: [String]?) throws -> [String]? {
@@ -79,6 +82,20 @@ struct ViewerOptions: ParsableArguments {
                              + "stay hidden (blind coding); drop --coder or --as")
         }
         return [coder]
+    }
+}
+
+/// A comma-separated option value, such as `--coders alice,bob`.
+enum CommaList {
+    /// Its items, each trimmed, empty ones dropped.
+    static func items(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The first item that `items` holds more than once, if any.
+    static func repeated(_ items: [String]) -> String? {
+        var seen: Set<String> = []
+        return items.first { !seen.insert($0).inserted }
     }
 }
 

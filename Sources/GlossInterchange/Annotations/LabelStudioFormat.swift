@@ -124,6 +124,10 @@ public enum LabelStudioFormat {
                     let key = coder + "\u{0}" + (item["id"].map { value in if case .string(let text) = value { text } else { value.canonicalJSON } } ?? "\(document.spans.count)")
                     let value: [String: JSONValue]
                     if case .object(let object)? = item["value"] { value = object } else { value = [:] }
+                    /// The spans of the labels region this result's id names (one per label of the region).
+                    func regionSpans() -> [Int] {
+                        document.spans.indices.filter { document.spans[$0].key == key || document.spans[$0].key.hasPrefix(key + "\u{0}") }
+                    }
                     switch type {
                     case "labels":
                         guard case .integer(let start)? = value["start"], case .integer(let end)? = value["end"], 0 <= start, start <= end, end <= scalarCount else {
@@ -146,7 +150,7 @@ public enum LabelStudioFormat {
                         guard case .array(let choices)? = value["choices"] else { throw fail("a choices result needs \"choices\"") }
                         let names = choices.compactMap { if case .string(let choice) = $0 { choice } else { nil } }
                         // Choices with the id of a labels region describe that region (per-region choices).
-                        let regions = document.spans.indices.filter { document.spans[$0].key == key || document.spans[$0].key.hasPrefix(key + "\u{0}") }
+                        let regions = regionSpans()
                         if !regions.isEmpty {
                             let attribute: String
                             if case .string(let name)? = item["from_name"] { attribute = name } else { attribute = "choice" }
@@ -157,7 +161,7 @@ public enum LabelStudioFormat {
                     case "textarea":
                         // A per-region text (written by `gloss export label-studio` for a feature that is not a code).
                         guard case .array(let texts)? = value["text"] else { throw fail("a textarea result needs \"text\"") }
-                        let regions = document.spans.indices.filter { document.spans[$0].key == key || document.spans[$0].key.hasPrefix(key + "\u{0}") }
+                        let regions = regionSpans()
                         guard !regions.isEmpty, case .string(let name)? = item["from_name"] else {
                             throw fail("a textarea result is imported when it describes a labels region (its id)")
                         }

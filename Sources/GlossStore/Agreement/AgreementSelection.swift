@@ -34,7 +34,7 @@ struct AgreementSelection {
             throw GlossError(.badData, "no annotation of layer \(layer) in the selected documents has the feature \(feature)")
         }
         // Gold coders (made by `gloss adjudicate`) are compared only when named.
-        let gold = Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
+        let gold = Set(try reader.goldCoderNames().map(ExactKey.init))
         let annotating = Array(Set(annotations.map(\.coder))).sorted()
         let present = annotating.filter { !gold.contains(ExactKey($0)) }
         if let wantedCoders {

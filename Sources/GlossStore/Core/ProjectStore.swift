@@ -45,6 +45,8 @@ public protocol ProjectReader {
     func adjudications(gold: String?, layer: String?) throws -> [Adjudication]
     /// The adjudication record with this id, or nil.
     func adjudication(id: Int64) throws -> Adjudication?
+    /// The names used as gold coders (by `gloss adjudicate --gold`), sorted.
+    func goldCoderNames() throws -> [String]
     /// Every access token (valid and revoked), in id order.
     func accessTokens() throws -> [AccessToken]
     /// The token whose secret has this SHA-256, or nil.

@@ -18,7 +18,7 @@ struct BlindCoding {
         let all = try reader.assignments(coder: nil)
         assignments = Dictionary(all.map { (PairKey($0.documentID, $0.coder), $0) },
                                  uniquingKeysWith: { first, _ in first })
-        goldCoders = Set(try reader.adjudications(gold: nil, layer: nil).map { ExactKey($0.gold) })
+        goldCoders = Set(try reader.goldCoderNames().map(ExactKey.init))
         self.allowsUnassigned = allowsUnassigned
     }
 

@@ -107,6 +107,10 @@ extension SQLiteTransaction {
             .map(Self.adjudication(from:))
     }
 
+    func goldCoderNames() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT gold FROM adjudication ORDER BY gold")
+    }
+
     func insert(_ adjudication: Adjudication, context: ChangeContext) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO adjudication (gold, document_id, layer, candidates, state, reason, decided_by, decided_at,
