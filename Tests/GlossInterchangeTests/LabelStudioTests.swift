@@ -104,7 +104,7 @@ struct LabelStudioFeatureTests {
         ]
         let choices = ["speaker": ["iran", "other", "media"]]
         let exported = LabelStudioFormat.export([document], choices: choices)
-        let config = LabelStudioFormat.configuration(for: [document], labels: ["critical", "neutral", "supportive"],
+        let config = try LabelStudioFormat.configuration(for: [document], labels: ["critical", "neutral", "supportive"],
                                                      choices: choices)
         #expect(config.contains("<Choices name=\"speaker\" toName=\"text\" perRegion=\"true\">"))
         #expect(config.contains("<Choice value=\"media\"/>") && config.contains("<Label value=\"supportive\"/>"))

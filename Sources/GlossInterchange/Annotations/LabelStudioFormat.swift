@@ -238,34 +238,31 @@ public enum LabelStudioFormat {
     /// feature), a per-region `Choices` for each attribute in `choices` with its values, a per-region `TextArea` for
     /// every other attribute, `Relations` with the relation types, and `Choices` for document categories.
     public static func configuration(for documents: [InterchangeDocument], labels: [String] = [],
-                                     choices: [String: [String]] = [:]) -> String {
-        func attribute(_ text: String) -> String {
-            var escaped = ""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "&": escaped += "&amp;"
-                case "<": escaped += "&lt;"
-                case "\"": escaped += "&quot;"
-                default: escaped.unicodeScalars.append(scalar)
-                }
-            }
-            return escaped
-        }
+                                     choices: [String: [String]] = [:]) throws -> String {
         func ordered(_ names: [String]) -> [String] {
             var seen: Set<String> = []
             return names.filter { seen.insert($0).inserted }
         }
-        let used = documents.flatMap(\.spans)
-        var lines = ["<View>", "  <Labels name=\"label\" toName=\"text\">"]
-        lines += ordered(labels + used.map(\.label).sorted()).map { "    <Label value=\"\(attribute($0))\"/>" }
-        lines += ["  </Labels>"]
-        let relationTypes = ordered(documents.flatMap(\.relations).map(\.type).sorted())
-        if !relationTypes.isEmpty {
-            lines += ["  <Relations>"] + relationTypes.map { "    <Relation value=\"\(attribute($0))\"/>" } + ["  </Relations>"]
+        /// A control whose children are elements `child` with the attribute `value`, one per value.
+        func control(_ writer: XMLStreamWriter, _ name: String, _ attributes: [(String, String)], _ child: String,
+                     _ values: [String]) throws {
+            try writer.element(name, attributes) {
+                for value in values { try writer.element(child, [("value", value)]) }
+            }
         }
-        lines += ["  <Text name=\"text\" value=\"$text\"/>"]
-        for name in ordered(used.flatMap(\.attributes.keys).sorted()) {
-            if let values = choices[name] {
+        let used = documents.flatMap(\.spans)
+        let writer = try XMLStreamWriter(indent: true)
+        try writer.element("View") {
+            try control(writer, "Labels", [("name", "label"), ("toName", "text")], "Label",
+                        ordered(labels + used.map(\.label).sorted()))
+            let relationTypes = ordered(documents.flatMap(\.relations).map(\.type).sorted())
+            if !relationTypes.isEmpty { try control(writer, "Relations", [], "Relation", relationTypes) }
+            try writer.element("Text", [("name", "text"), ("value", "$text")])
+            for name in ordered(used.flatMap(\.attributes.keys).sorted()) {
+                guard let values = choices[name] else {
+                    try writer.element("TextArea", [("name", name), ("toName", "text"), ("perRegion", "true")])
+                    continue
+                }
                 let found = used.compactMap { span -> [String]? in
                     switch span.attributes[name] {
                     case .string(let text)?: text.components(separatedBy: "; ")
@@ -273,18 +270,15 @@ public enum LabelStudioFormat {
                     default: nil
                     }
                 }.flatMap { $0 }
-                lines += ["  <Choices name=\"\(attribute(name))\" toName=\"text\" perRegion=\"true\">"]
-                lines += ordered(values + found.sorted()).map { "    <Choice value=\"\(attribute($0))\"/>" }
-                lines += ["  </Choices>"]
-            } else {
-                lines += ["  <TextArea name=\"\(attribute(name))\" toName=\"text\" perRegion=\"true\"/>"]
+                try control(writer, "Choices", [("name", name), ("toName", "text"), ("perRegion", "true")], "Choice",
+                            ordered(values + found.sorted()))
+            }
+            let categories = ordered(documents.flatMap(\.categories).map(\.label).sorted())
+            if !categories.isEmpty {
+                try control(writer, "Choices", [("name", "choice"), ("toName", "text"), ("choice", "multiple")], "Choice",
+                            categories)
             }
         }
-        let categories = ordered(documents.flatMap(\.categories).map(\.label).sorted())
-        if !categories.isEmpty {
-            lines += ["  <Choices name=\"choice\" toName=\"text\" choice=\"multiple\">"]
-            lines += categories.map { "    <Choice value=\"\(attribute($0))\"/>" } + ["  </Choices>"]
-        }
-        return (lines + ["</View>"]).joined(separator: "\n") + "\n"
+        return try writer.contents()
     }
 }
