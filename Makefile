@@ -23,6 +23,7 @@ build: deps
 	$(SWIFT) build
 
 test: deps
+	@bash .ci/check-imports
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

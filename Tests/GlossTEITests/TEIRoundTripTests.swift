@@ -1,6 +1,5 @@
 import Foundation
 import GlossCore
-import GlossInterchange
 import GlossStore
 import GlossTEI
 import GlossTestSupport

@@ -1,7 +1,6 @@
 import Foundation
 import GlossCore
 import GlossIO
-import GlossInterchange
 import GlossStore
 import GlossTestSupport
 import Testing
