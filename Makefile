@@ -128,12 +128,15 @@ install: deps
 	install -d $(BINDIR) $(SHAREDIR)/bash-completion/completions $(SHAREDIR)/zsh/site-functions \
 		$(SHAREDIR)/fish/vendor_completions.d
 	install -m 755 .build/release/gloss $(BINDIR)/gloss
+	install -d $(SHAREDIR)/gloss
+	install -m 644 Sources/GlossServer/Resources/openapi.yaml $(SHAREDIR)/gloss/openapi.yaml
 	.build/release/gloss --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/gloss
 	.build/release/gloss --generate-completion-script zsh > $(SHAREDIR)/zsh/site-functions/_gloss
 	.build/release/gloss --generate-completion-script fish > $(SHAREDIR)/fish/vendor_completions.d/gloss.fish
 	@echo "installed $(BINDIR)/gloss; if \`gloss --version\` is not found, add $(PREFIX)/bin to PATH"
 
 uninstall:
+	rm -rf $(SHAREDIR)/gloss
 	rm -f $(BINDIR)/gloss $(SHAREDIR)/bash-completion/completions/gloss $(SHAREDIR)/zsh/site-functions/_gloss \
 		$(SHAREDIR)/fish/vendor_completions.d/gloss.fish
 

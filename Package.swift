@@ -15,11 +15,16 @@ let package = Package(
         .library(name: "GlossInterchange", targets: ["GlossInterchange"]),
         .library(name: "GlossWorkflow", targets: ["GlossWorkflow"]),
         .library(name: "GlossService", targets: ["GlossService"]),
+        .library(name: "GlossServer", targets: ["GlossServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "GlossCore"),
@@ -45,11 +50,24 @@ let package = Package(
         .target(name: "GlossWorkflow", dependencies: ["GlossCore", "GlossCodebook", "GlossAgreement", "GlossStore"]),
         // The operations both fronts call (the command line now, the server next), with typed requests and results.
         .target(name: "GlossService", dependencies: ["GlossCore", "GlossAgreement", "GlossStore", "GlossWorkflow"]),
+        // `gloss serve`: the JSON API under /api/v1 over the same operations, on Hummingbird.
+        .target(
+            name: "GlossServer",
+            dependencies: [
+                "GlossCore", "GlossIO", "GlossStore", "GlossTEI", "GlossWorkflow", "GlossService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Resources"]
+        ),
         .executableTarget(
             name: "gloss",
             dependencies: [
                 "GlossCore", "GlossIO", "GlossCodebook", "GlossAgreement", "GlossStore", "GlossInterchange", "GlossTEI",
-                "GlossWorkflow", "GlossService",
+                "GlossWorkflow", "GlossService", "GlossServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +99,9 @@ let package = Package(
         .testTarget(name: "GlossServiceTests",
                     dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossService", "GlossTestSupport"]),
         .testTarget(name: "GlossWorkflowTests", dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossTestSupport"]),
+        .testTarget(name: "GlossServerTests",
+                    dependencies: ["GlossCore", "GlossStore", "GlossService", "GlossServer", "GlossTestSupport",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "GlossCLITests",
                     dependencies: ["GlossCore", "GlossAgreement", "GlossStore", "GlossService", "GlossTestSupport", "gloss"]),
     ],

@@ -1,5 +1,4 @@
 import Foundation
-import GlossCodebook
 
 /// Draft codebooks in Gloss's YAML format, made from other tools' code systems (REFI-QDA, CATMA tagsets).
 public enum CodebookDraft {

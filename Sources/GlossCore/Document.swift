@@ -73,3 +73,17 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }
+
+extension DocumentSummary {
+    /// The summary as `gloss docs list --format json` prints it and the server returns it.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(externalID), "title": .string(title), "sha256": .string(sha256),
+            "imported": .string(importedAt), "length": .integer(length), "annotations": .integer(annotationCount),
+        ]
+        if let outlet { object["outlet"] = .string(outlet) }
+        if let url { object["url"] = .string(url) }
+        if let published { object["published"] = .string(published) }
+        return .object(object)
+    }
+}

@@ -49,6 +49,9 @@ struct ExportedProject {
         self.codebooks = codebooks
     }
 
+    /// Whether the export includes `coder`'s annotations (and names the coder in a corpus header).
+    func isExported(_ coder: String) -> Bool { wantedCoders?.contains(ExactKey(coder)) ?? true }
+
     func coderID(_ name: String) -> String { "coder-\(coderNumbers[ExactKey(name)] ?? 0)" }
 
     /// Refuses a string with a character XML 1.0 cannot carry, naming the document and offset.
@@ -194,7 +197,7 @@ struct ExportedProject {
         }
         var annotations: [Annotation] = []
         try reader.forEachAnnotation(matching: AnnotationFilter(documentID: id)) { annotation in
-            if wantedCoders?.contains(ExactKey(annotation.coder)) ?? true { annotations.append(annotation) }
+            if isExported(annotation.coder) { annotations.append(annotation) }
         }
         for annotation in annotations {
             for (name, value) in annotation.features {

@@ -70,7 +70,7 @@ public struct TEIExporter {
                         try writer.element("fileDesc") {
                             try writer.element("titleStmt") {
                                 try writer.element("title", text: "Gloss project export")
-                                try project.writeCoders(project.coders.indices, to: writer)
+                                try project.writeCoders(project.coders.indices.filter { project.isExported(project.coders[$0]) }, to: writer)
                             }
                             try project.writePublication(to: writer)
                             try writer.element("sourceDesc") { try writer.element("p", text: "Documents coded in a Gloss project.") }

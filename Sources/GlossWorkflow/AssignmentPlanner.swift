@@ -28,6 +28,35 @@ public enum AssignmentPlanner {
             self.documents = documents
             self.seed = seed
         }
+
+        /// What is wrong with the request, in the command line's terms; nil when it can be planned.
+        public var problem: String? {
+            guard !coders.isEmpty else { return "--coders names nobody" }
+            for name in coders {
+                if let problem = Name.problem(with: name, as: .coder) { return "--coders: \(problem)" }
+            }
+            if let twice = Self.repeated(coders) { return "--coders names \(twice) twice" }
+            guard overlap.isFinite, (0...1).contains(overlap) else {
+                return "--overlap takes a share from 0 to 1, e.g. 0.2"
+            }
+            if overlap > 0 && coders.count < 2 {
+                return "a reliability sample (--overlap above 0) needs at least two coders"
+            }
+            if let reliabilityCoders, !(2...max(2, coders.count)).contains(reliabilityCoders) || coders.count < 2 {
+                return "--reliability-coders takes 2 to \(coders.count) (the number of coders listed)"
+            }
+            if let documents {
+                if documents.isEmpty { return "--doc names nothing" }
+                if let twice = Self.repeated(documents) { return "--doc names \(twice) twice" }
+            }
+            return nil
+        }
+
+        /// The first name given twice (compared exactly), or nil.
+        static func repeated(_ names: [String]) -> String? {
+            var seen: Set<ExactKey> = []
+            return names.first { !seen.insert(ExactKey($0)).inserted }
+        }
     }
 
     /// A plan: the new assignments and what each coder gets.
@@ -54,6 +83,7 @@ public enum AssignmentPlanner {
 
     /// Plans the assignments of `request` for the project `reader` shows, at `time`; stores nothing.
     public static func plan(_ request: Request, reader: any ProjectReader, time: String) throws -> Plan {
+        if let problem = request.problem { throw GlossError(.usage, problem) }
         let summaries = try reader.documentSummaries()
         let lengths = Dictionary(summaries.map { (ExactKey($0.externalID), $0.length) },
                                  uniquingKeysWith: { first, _ in first })

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GlossCore
+import GlossService
 import GlossStore
 import GlossWorkflow
 
@@ -43,37 +44,16 @@ extension Gloss {
 
         var coderList: [String] { CommaList.items(coders) }
 
+        var request: AssignmentPlanner.Request {
+            AssignmentPlanner.Request(coders: coderList, overlap: overlap, reliabilityCoders: reliabilityCoders,
+                                      documents: doc.map(CommaList.items), seed: seed)
+        }
+
         func validate() throws {
-            let names = coderList
-            guard !names.isEmpty else { throw ValidationError("--coders names nobody") }
-            for name in names {
-                if let problem = Name.problem(with: name, as: .coder) { throw ValidationError("--coders: \(problem)") }
-            }
-            if let twice = CommaList.repeated(names) {
-                throw ValidationError("--coders names \(twice) twice")
-            }
-            guard overlap.isFinite, (0...1).contains(overlap) else {
-                throw ValidationError("--overlap takes a share from 0 to 1, e.g. 0.2")
-            }
-            if overlap > 0 && names.count < 2 {
-                throw ValidationError("a reliability sample (--overlap above 0) needs at least two coders")
-            }
-            if let reliabilityCoders, !(2...max(2, names.count)).contains(reliabilityCoders) || names.count < 2 {
-                throw ValidationError("--reliability-coders takes 2 to \(names.count) (the number of coders listed)")
-            }
-            if let doc {
-                let ids = CommaList.items(doc)
-                if ids.isEmpty { throw ValidationError("--doc names nothing") }
-                if let twice = CommaList.repeated(ids) {
-                    throw ValidationError("--doc names \(twice) twice")
-                }
-            }
+            if let problem = request.problem { throw ValidationError(problem) }
         }
 
         func run() throws {
-            let request = AssignmentPlanner.Request(coders: coderList, overlap: overlap,
-                                                    reliabilityCoders: reliabilityCoders,
-                                                    documents: doc.map(CommaList.items), seed: seed)
             let plan = try AssignmentPlanner.assign(request, store: try project.openStore(),
                                                     context: change.changeContext(source: "assign"), dryRun: dryRun)
             if format == .json { return try printJSON(plan) }
@@ -144,8 +124,5 @@ struct AssignmentOptions: ParsableArguments {
 
 /// Prints a result as one JSON document: sorted keys, snake_case names, feature values as they are.
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(try ResultJSON.encode(value))
 }

@@ -151,16 +151,3 @@ extension Gloss.Docs {
         }
     }
 }
-
-extension DocumentSummary {
-    var json: JSONValue {
-        var object: [String: JSONValue] = [
-            "id": .string(externalID), "title": .string(title), "sha256": .string(sha256),
-            "imported": .string(importedAt), "length": .integer(length), "annotations": .integer(annotationCount),
-        ]
-        if let outlet { object["outlet"] = .string(outlet) }
-        if let url { object["url"] = .string(url) }
-        if let published { object["published"] = .string(published) }
-        return .object(object)
-    }
-}

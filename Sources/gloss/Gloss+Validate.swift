@@ -29,18 +29,7 @@ extension Gloss {
                 let annotations = Set(findings.map(\.annotation.id)).count
                 print(findings.isEmpty ? "all annotations are valid" : "\(findings.count) violations in \(annotations) annotations")
             case .json:
-                let items = findings.map { finding -> JSONValue in
-                    var object: [String: JSONValue] = [
-                        "annotation": .integer(Int(finding.annotation.id)), "document": .string(finding.annotation.documentID),
-                        "coder": .string(finding.annotation.coder), "layer": .string(finding.annotation.layer),
-                        "start": .integer(finding.annotation.span.start), "end": .integer(finding.annotation.span.end),
-                        "message": .string(finding.message),
-                    ]
-                    if let feature = finding.feature { object["feature"] = .string(feature) }
-                    if let codebook = finding.checkedAgainst { object["codebook"] = .string(codebook.description) }
-                    return .object(object)
-                }
-                print(JSONValue.object(["violations": .array(items)]).canonicalJSON)
+                print(JSONValue.object(["violations": .array(findings.map(\.json))]).canonicalJSON)
             }
             if !findings.isEmpty { throw ExitCode(1) }
         }

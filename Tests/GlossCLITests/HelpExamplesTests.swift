@@ -93,13 +93,25 @@ struct HelpExamplesTests {
         let template = try Self.template()
         let names = try FileManager.default.contentsOfDirectory(atPath: template.url.path)
         let binFolder = TestPaths.glossExecutable.deletingLastPathComponent().path
-        let teamCommands: Set = ["assign", "assignments", "status", "done", "reopen", "adjudicate", "report", "tokens"]
+        let teamCommands: Set = ["assign", "assignments", "status", "done", "reopen", "adjudicate", "report", "tokens",
+                                 "serve"]
         for example in examples {
             let command = example.split(separator: " ").dropFirst().first.map(String.init) ?? ""
             let database = teamCommands.contains(command) || example.contains("--against")
                 ? "team.sqlite" : "gloss.sqlite"
             let folder = try TemporaryDirectory()
             for name in names { try FileManager.default.copyItem(atPath: template.path(name), toPath: folder.path(name)) }
+            if command == "serve" {
+                // A server runs until stopped: it must start, answer, and stop cleanly on SIGTERM.
+                let process = try ChildProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", "exec " + example],
+                                               environment: ["GLOSS_DB": folder.path(database),
+                                                             "PATH": binFolder + ":/usr/bin:/bin"], in: folder)
+                let server = LocalServer(process: process)
+                #expect(try server?.get("/health").status == 200, "\(example)\n\(process.standardErrorSoFar)")
+                process.kill(SIGTERM)
+                #expect(process.wait().status == 0, "\(example)\n\(process.standardErrorSoFar)")
+                continue
+            }
             let result = try ProcessResult.run(URL(fileURLWithPath: "/bin/sh"), ["-c", example],
                                                environment: ["GLOSS_DB": folder.path(database), "GLOSS_ACTOR": "tester",
                                                              "PATH": binFolder + ":/usr/bin:/bin"],

@@ -65,6 +65,9 @@ public final class ChildProcess: @unchecked Sendable {
         self.pid = pid
     }
 
+    /// What the process has written to standard error so far.
+    public var standardErrorSoFar: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
+
     /// Sends `signal` (e.g. `SIGKILL`).
     public func kill(_ signal: Int32) { _ = Glibc.kill(pid, signal) }
 

@@ -150,3 +150,17 @@ private final class ResultSlots<T>: @unchecked Sendable {
 
     var results: [T] { UnsafeBufferPointer(start: slots, count: count).compactMap { $0 } }
 }
+
+extension ProjectValidator.Finding {
+    /// One violation as `gloss validate --format json` prints it and the server returns it.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "annotation": .integer(Int(annotation.id)), "document": .string(annotation.documentID),
+            "coder": .string(annotation.coder), "layer": .string(annotation.layer),
+            "start": .integer(annotation.span.start), "end": .integer(annotation.span.end), "message": .string(message),
+        ]
+        if let feature { object["feature"] = .string(feature) }
+        if let checkedAgainst { object["codebook"] = .string(checkedAgainst.description) }
+        return .object(object)
+    }
+}

@@ -23,11 +23,15 @@ public struct CSVExporter {
     public let store: any ProjectStore
     public let filter: AnnotationFilter
     public let startsWithByteOrderMark: Bool
+    /// Which of the filter's annotations to write (the server leaves out what a coder may not see).
+    public let includes: (Annotation) -> Bool
 
-    public init(store: any ProjectStore, filter: AnnotationFilter = AnnotationFilter(), startsWithByteOrderMark: Bool = false) {
+    public init(store: any ProjectStore, filter: AnnotationFilter = AnnotationFilter(), startsWithByteOrderMark: Bool = false,
+                includes: @escaping (Annotation) -> Bool = { _ in true }) {
         self.store = store
         self.filter = filter
         self.startsWithByteOrderMark = startsWithByteOrderMark
+        self.includes = includes
     }
 
     /// Writes the CSV file; refuses (exit 73) when `path` is already there, unless `overwriting`.
@@ -37,6 +41,7 @@ public struct CSVExporter {
         return try store.read { reader in
             var names: Set<[UInt8]> = []
             try reader.forEachAnnotation(matching: filter) { annotation in
+                guard includes(annotation) else { return }
                 for name in annotation.features.keys { names.insert(Array(name.utf8)) }
             }
             let features = names.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
@@ -45,6 +50,7 @@ public struct CSVExporter {
             let partial = try LineFileWriter.write(to: path) { output in
                 try output.writeLine((startsWithByteOrderMark ? "\u{FEFF}" : "") + header.map { Self.cell($0, isText: true) }.joined(separator: ",") + "\r")
                 try reader.forEachAnnotation(matching: filter) { annotation in
+                    guard includes(annotation) else { return }
                     var cells = [String(annotation.id), Self.cell(annotation.documentID, isText: true), Self.cell(annotation.coder, isText: true),
                                  Self.cell(annotation.layer, isText: true), String(annotation.span.start), String(annotation.span.end),
                                  Self.cell(annotation.quote, isText: true)]

@@ -29,6 +29,8 @@ public struct DocumentImporter {
         public var annotationsMovedAndFlagged = 0
         /// Annotations whose text could not be found again: kept in place (within the new text) and flagged.
         public var annotationsFlagged = 0
+
+        public init() {}
     }
 
     public let store: any ProjectStore
@@ -71,6 +73,13 @@ public struct DocumentImporter {
                                  at: SourceLocation(file: path))
             }
         }
+        return try importRecords(records, into: report)
+    }
+
+    /// Stores records already read (a file's lines, or a document the server received), each with the place it
+    /// came from, in one transaction; `report` carries what reading them counted.
+    public func importRecords(_ records: [(DocumentRecord, SourceLocation)], into report: Report = Report()) throws -> Report {
+        var report = report
         let context = options.context
         try store.write { writer in
             var seen: [ExactKey: (sha256: String, location: SourceLocation)] = [:]

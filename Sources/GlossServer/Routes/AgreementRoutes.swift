@@ -1,0 +1,87 @@
+import GlossAgreement
+import GlossCore
+import GlossService
+import GlossStore
+import Hummingbird
+
+/// `GET /agreement`: the agreement of the project's coders on a layer's spans, the same JSON as
+/// `gloss agree --format json`, from the same `AgreementReport`.
+///
+/// Query parameters mirror the options: `layer`, `feature`, `unit` (document, paragraph, sentence, layer:NAME),
+/// `coefficient` (comma-separated or all), `metric`, `weights`, `coders`, `docs`, `presence`, `bootstrap`, `seed`,
+/// `alpha_min`, `samples`, `diagnostics`, `match` and `against`. For adjudicators and admins: the numbers and
+/// disagreements show every coder's work.
+struct AgreementRoutes {
+    let access: StoreAccess
+
+    static let parameters: Set<String> = ["layer", "feature", "unit", "coefficient", "metric", "weights", "coders",
+                                          "docs", "presence", "bootstrap", "seed", "alpha_min", "samples",
+                                          "diagnostics", "match", "against"]
+
+    func add(to group: RouterGroup<GlossRequestContext>) {
+        group.get("agreement") { request, context in
+            try WorkflowRoutes.checkSeesTeam(try context.policy(), "agreement")
+            let agreement = try Self.request(from: request)
+            let report = try await access.run { store in try AgreementService.run(agreement, store: { store }) }
+            return JSONResponse.make(report.json.canonicalJSON)
+        }
+    }
+
+    /// The agreement question the query asks; 400 naming the parameter that is wrong.
+    static func request(from request: Request) throws -> AgreementRequest {
+        func usage(_ message: String) -> APIError { APIError(.badRequest, code: "usage", message) }
+        for (name, _) in request.uri.queryParameters where !parameters.contains(String(name)) {
+            throw usage("unknown parameter \(name); see /api/v1/openapi.yaml")
+        }
+        guard let layer = request.query("layer") else { throw usage("give layer (and feature) to measure agreement on") }
+        let feature = request.query("feature")
+        let match = try request.query("match").map { name in
+            guard let how = SpanMatch(argument: name) else { throw usage("match is exact or overlap:RATIO, not \(name)") }
+            return (how: how, name: name)
+        }
+        guard feature != nil || match != nil else { throw usage("give feature, or match to pair the coders' spans") }
+        let unitName = request.query("unit") ?? "document"
+        guard let unit = SpanReliability.UnitKind(argument: unitName) else {
+            throw usage("unit is document, paragraph, sentence or layer:NAME, not \(unitName)")
+        }
+        var coefficients = Coefficient.coding
+        if let names = request.queryList("coefficient"), names != ["all"] {
+            coefficients = try names.map { name in
+                guard let known = Coefficient(rawValue: name) else {
+                    throw usage("unknown coefficient \(name); use \(Coefficient.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+                }
+                return known
+            }
+        }
+        let metricName = request.query("metric") ?? "nominal"
+        guard let metric = DistanceMetric(rawValue: metricName) else {
+            throw usage("metric is nominal, ordinal, interval or ratio, not \(metricName)")
+        }
+        let weightsName = request.query("weights") ?? "linear"
+        guard let weights = AgreementWeights.Kind(rawValue: weightsName) else {
+            throw usage("weights is \(AgreementWeights.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not \(weightsName)")
+        }
+        let bootstrap = try request.queryInteger("bootstrap")
+        if let bootstrap, !(100...1_000_000).contains(bootstrap) { throw usage("bootstrap takes 100 to 1000000 samples") }
+        let samples = try request.queryInteger("samples") ?? 30
+        guard (1...100_000).contains(samples) else { throw usage("samples takes 1 to 100000") }
+        let seed = try request.queryInteger("seed") ?? 1
+        guard seed >= 0 else { throw usage("seed must be 0 or more") }
+        var minimumAlpha = 0.667
+        if let text = request.query("alpha_min") {
+            guard let value = Double(text), value.isFinite, (-1...1).contains(value) else {
+                throw usage("alpha_min takes a value from -1 to 1")
+            }
+            minimumAlpha = value
+        }
+        for (name, list) in [("coders", request.queryList("coders")), ("docs", request.queryList("docs"))] {
+            if let list, list.isEmpty || list.contains("") { throw usage("\(name) names nothing, or an empty name") }
+        }
+        return AgreementRequest(
+            source: .project(layer: layer, feature: feature, unit: unit, coders: request.queryList("coders"),
+                             documents: request.queryList("docs"), presence: try request.queryFlag("presence")),
+            coefficients: coefficients, metric: metric, weights: AgreementWeights(weights), bootstrap: bootstrap,
+            minimumAlpha: minimumAlpha, gammaSamples: samples, seed: UInt64(seed),
+            diagnostics: try request.queryFlag("diagnostics"), match: match, against: request.query("against"))
+    }
+}

@@ -1,0 +1,208 @@
+import GlossAgreement
+import GlossCore
+import GlossService
+import GlossStore
+import GlossWorkflow
+import Hummingbird
+
+/// The team workflow: assignments, the project's status, validation and adjudication into a gold standard.
+struct WorkflowRoutes {
+    let access: StoreAccess
+
+    func add(to group: RouterGroup<GlossRequestContext>) {
+        group.get("assignments", use: assignments)
+        group.post("assignments", use: assign)
+        group.get("status") { _, context in
+            try Self.checkSeesTeam(try context.policy(), "the team's status")
+            let status = try await access.read { try ProjectStatus.of($0) }
+            return JSONResponse.make(try ResultJSON.encode(status))
+        }
+        group.get("validation", use: validation)
+        group.get("adjudication/conflicts", use: conflicts)
+        group.post("adjudication", use: adjudicate)
+        group.post("adjudication/accept", use: accept)
+        group.post("adjudication/reject", use: reject)
+    }
+
+    /// A coder's own assignments; everyone's (or `?coder=`'s) for adjudicators and admins.
+    @Sendable func assignments(_ request: Request, context: GlossRequestContext) async throws -> Response {
+        let policy = try context.policy()
+        var coder = request.query("coder")
+        if policy.token.role == .coder {
+            if let coder, !coder.isIdentical(to: policy.token.coder) {
+                throw APIError(.forbidden, code: "forbidden", "a coder sees only their own assignments")
+            }
+            coder = policy.token.coder
+        }
+        let assignments = try await access.read { [coder] in try $0.assignments(coder: coder) }
+        return JSONResponse.list("assignments", assignments.map(\.json.canonicalJSON))
+    }
+
+    /// Plans and stores assignments (admin): `{"coders": [...], "overlap": 0.2, "reliability_coders": 2,
+    /// "documents": [...], "seed": 1, "dry_run": false}`, as `gloss assign`. 201 when stored.
+    @Sendable func assign(_ request: Request, context: GlossRequestContext) async throws -> Response {
+        let policy = try context.policy()
+        try policy.checkAdministration("assign documents")
+        let fields = FieldReader(try await request.jsonObject(context: context))
+        let planRequest = AssignmentPlanner.Request(
+            coders: try fields.strings("coders") ?? [], overlap: try fields.number("overlap") ?? 0,
+            reliabilityCoders: try fields.integer("reliability_coders"), documents: try fields.strings("documents"),
+            seed: UInt64(try Self.seed(fields)))
+        let dryRun = try fields.bool("dry_run") ?? false
+        try fields.checkNoOthers()
+        let changeContext = request.changeContext(policy)
+        let plan = try await access.run { store in
+            try AssignmentPlanner.assign(planRequest, store: store, context: changeContext, dryRun: dryRun)
+        }
+        return JSONResponse.make(try ResultJSON.encode(plan), status: plan.stored ? .created : .ok)
+    }
+
+    /// Violations of the codebooks: a coder's own annotations only; all for adjudicators and admins.
+    @Sendable func validation(_ request: Request, context: GlossRequestContext) async throws -> Response {
+        let policy = try context.policy()
+        let findings = try await access.run { try ProjectValidator(store: $0).findings() }
+        let visible = findings.filter { policy.mayRead($0.annotation) }
+        return JSONResponse.make(JSONValue.object(["violations": .array(visible.map(\.json))]).canonicalJSON)
+    }
+
+    @Sendable func conflicts(_ request: Request, context: GlossRequestContext) async throws -> Response {
+        try Self.checkSeesTeam(try context.policy(), "adjudication")
+        let gold = request.query("gold"), layer = request.query("layer")
+        let includingDecided = try request.queryFlag("all")
+        let conflicts = try await access.run { store in
+            try Adjudicator.conflicts(gold: gold, layer: layer, includingDecided: includingDecided, store: store)
+        }
+        return JSONResponse.make(try ResultJSON.encode(conflicts))
+    }
+
+    /// Merges the coders' agreeing spans into gold: `{"layer", "gold", "strategy", "match", "documents"}`.
+    @Sendable func adjudicate(_ request: Request, context: GlossRequestContext) async throws -> Response {
+        let policy = try context.policy()
+        try Self.checkSeesTeam(policy, "adjudication")
+        let fields = FieldReader(try await request.jsonObject(context: context))
+        guard let layer = try fields.string("layer"), let gold = try fields.string("gold") else {
+            throw APIError(.badRequest, code: "usage", "give \"layer\" and \"gold\" (the gold coder's name)")
+        }
+        let strategyName = try fields.string("strategy") ?? "unanimous"
+        guard let strategy = Adjudicator.Strategy(rawValue: strategyName) else {
+            throw APIError(.badRequest, code: "usage", "\"strategy\" is unanimous or majority, not \(strategyName)")
+        }
+        let matchName = try fields.string("match") ?? "exact"
+        guard let match = SpanMatch(argument: matchName) else {
+            throw APIError(.badRequest, code: "usage", "\"match\" is exact or overlap:RATIO, not \(matchName)")
+        }
+        if let problem = Name.problem(with: gold, as: .coder) { throw APIError(.badRequest, code: "usage", problem) }
+        let adjudication = Adjudicator.Request(layer: layer, gold: gold, strategy: strategy, match: match,
+                                               matchName: matchName, documents: try fields.strings("documents"))
+        try fields.checkNoOthers()
+        let changeContext = request.changeContext(policy)
+        let outcome = try await access.run { try Adjudicator.run(adjudication, store: $0, context: changeContext) }
+        return JSONResponse.make(try ResultJSON.encode(outcome))
+    }
+
+    /// Accepts one candidate of an open conflict into gold: `{"annotation": ID, "gold": NAME}`.
+    @Sendable func accept(_ request: Request, context: GlossRequestContext) async throws -> Response {
+        let policy = try context.policy()
+        try Self.checkSeesTeam(policy, "adjudication")
+        let fields = FieldReader(try await request.jsonObject(context: context))
+        guard let annotation = try fields.integer("annotation"), let gold = try fields.string("gold") else {
+            throw APIError(.badRequest, code: "usage", "give \"annotation\" (a candidate's id) and \"gold\"")
+        }
+        try fields.checkNoOthers()
+        let changeContext = request.changeContext(policy)
+        let conflict = try await access.run { store in
+            try Adjudicator.accept(annotationID: Int64(annotation), gold: gold, store: store, context: changeContext)
+        }
+        return JSONResponse.make(try ResultJSON.encode(conflict))
+    }
+
+    /// Closes an open conflict without a gold annotation: `{"conflict": ID}`.
+    @Sendable func reject(_ request: Request, context: GlossRequestContext) async throws -> Response {
+        let policy = try context.policy()
+        try Self.checkSeesTeam(policy, "adjudication")
+        let fields = FieldReader(try await request.jsonObject(context: context))
+        guard let conflictID = try fields.integer("conflict") else {
+            throw APIError(.badRequest, code: "usage", "give \"conflict\" (the conflict's id)")
+        }
+        try fields.checkNoOthers()
+        let changeContext = request.changeContext(policy)
+        let conflict = try await access.run { store in
+            try Adjudicator.reject(conflictID: Int64(conflictID), store: store, context: changeContext)
+        }
+        return JSONResponse.make(try ResultJSON.encode(conflict))
+    }
+
+    static func seed(_ fields: FieldReader) throws -> Int {
+        let seed = try fields.integer("seed") ?? 1
+        guard seed >= 0 else { throw APIError(.badRequest, code: "usage", "\"seed\" must be 0 or more") }
+        return seed
+    }
+
+    /// Refuses a coder what shows other coders' work (blind coding).
+    static func checkSeesTeam(_ policy: AccessPolicy, _ what: String) throws {
+        guard policy.token.role != .coder else {
+            throw APIError(.forbidden, code: "forbidden",
+                           "\(what) shows other coders' work; it is for adjudicators and admins (blind coding)")
+        }
+    }
+}
+
+/// Reads a request's JSON fields by type, and refuses fields nobody read (a misspelt option must not be ignored).
+final class FieldReader {
+    private let fields: [String: JSONValue]
+    private var read: Set<String> = []
+
+    init(_ fields: [String: JSONValue]) { self.fields = fields }
+
+    private func value(_ name: String) -> JSONValue? {
+        read.insert(name)
+        guard let value = fields[name], value != .null else { return nil }
+        return value
+    }
+
+    private func mismatch(_ name: String, _ expected: String) -> APIError {
+        APIError(.badRequest, code: "usage", "\"\(name)\" must be \(expected)")
+    }
+
+    func string(_ name: String) throws -> String? {
+        guard let value = value(name) else { return nil }
+        guard case .string(let text) = value else { throw mismatch(name, "a string") }
+        return text
+    }
+
+    func strings(_ name: String) throws -> [String]? {
+        guard let value = value(name) else { return nil }
+        guard case .array(let items) = value else { throw mismatch(name, "an array of strings") }
+        return try items.map { item in
+            guard case .string(let text) = item else { throw mismatch(name, "an array of strings") }
+            return text
+        }
+    }
+
+    func integer(_ name: String) throws -> Int? {
+        guard let value = value(name) else { return nil }
+        guard case .integer(let number) = value else { throw mismatch(name, "an integer") }
+        return number
+    }
+
+    func number(_ name: String) throws -> Double? {
+        switch value(name) {
+        case nil: return nil
+        case .integer(let number)?: return Double(number)
+        case .number(let number)?: return number
+        default: throw mismatch(name, "a number")
+        }
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let value = value(name) else { return nil }
+        guard case .bool(let flag) = value else { throw mismatch(name, "true or false") }
+        return flag
+    }
+
+    func checkNoOthers() throws {
+        if let unknown = fields.keys.sorted().first(where: { !read.contains($0) }) {
+            throw APIError(.badRequest, code: "usage", "unknown field \"\(unknown)\"; see /api/v1/openapi.yaml")
+        }
+    }
+}
