@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps tei-schema build test stress fuzz demo report-check interop-check bench install uninstall clean
+.PHONY: deps tei-schema build test stress fuzz demo report-check interop-check api-check bench install uninstall clean
 
 deps:
 	@bash .ci/install-deps
@@ -95,6 +95,11 @@ interop-check: demo
 	@.build-venv/bin/python -c "import cassis, label_studio_sdk" 2>/dev/null || .build-venv/bin/pip install -q dkpro-cassis label-studio-sdk
 	.build-venv/bin/python .ci/interop-check xmi $(OUT)/interop/xmi
 	.build-venv/bin/python .ci/interop-check label-studio $(OUT)/interop/label-studio.json $(OUT)/interop/label-studio.config.xml
+
+# Validates Sources/GlossServer/Resources/openapi.yaml and checks a running `gloss serve` against it with schemathesis
+# (both from PyPI, installed into .build-venv when missing); MAX_EXAMPLES and MAX_TIME bound the run.
+api-check: build
+	bash .ci/api-check
 
 # Renders the demo's reliability report in headless Chromium (installed from Debian by .ci/install-browser): no console
 # message, no request outside the file, every chart drawn; writes out/report.png and out/report.pdf.

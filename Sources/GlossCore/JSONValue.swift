@@ -22,4 +22,14 @@ public enum JSONValue: Sendable, Hashable {
         case .object: "an object"
         }
     }
+
+    /// The value as an integer: an integer, or a number with no fractional part that an `Int` holds (JSON Schema
+    /// counts `2.0` as an integer, and some clients write integers so); nil otherwise.
+    public var integerValue: Int? {
+        switch self {
+        case .integer(let integer): integer
+        case .number(let number): number.rounded() == number && abs(number) < 0x1p63 ? Int(number) : nil
+        default: nil
+        }
+    }
 }

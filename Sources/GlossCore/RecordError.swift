@@ -47,7 +47,9 @@ struct RecordFields {
 
     func optionalInteger(_ key: String) throws(RecordError) -> Int? {
         guard let value = value(key) else { return nil }
-        guard case .integer(let integer) = value else { throw RecordError("\"\(key)\" must be an integer, found \(value.typeName)") }
+        guard let integer = value.integerValue else {
+            throw RecordError("\"\(key)\" must be an integer, found \(value.typeName)")
+        }
         return integer
     }
 

@@ -53,10 +53,27 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 }
 
 /// Turns every error a route throws into the API's error body, so that no client sees Hummingbird's own format or
-/// a bare 500; an unexpected error is logged with the request and reported as `internal`.
-struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+/// a bare 500 (an unexpected error is logged and reported as `internal`), and logs one line per request with its
+/// method, path, status and duration.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = GlossRequestContext
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = try await respond(request, context: context, next: next)
+        let elapsed = (ContinuousClock.now - started).components
+        let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        context.logger.info("request", metadata: [
+            "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+            "ms": "\(Int(milliseconds.rounded()))",
+        ])
+        return response
+    }
+
+    private func respond(_ request: Request, context: Context,
+                         next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -66,6 +83,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as CodebookError {
             let message = error.problems.map(\.message).joined(separator: "; ")
             return try APIError(.unprocessableContent, code: "invalid", message, location: error.problems.first?.location)
+                .response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil
+                    && !routes.methods(for: request.uri.path).isEmpty
+                    && !routes.methods(for: request.uri.path).contains(request.method) {
+            let allowed = routes.methods(for: request.uri.path).map(\.rawValue)
+            return try APIError(.methodNotAllowed, code: "method_not_allowed",
+                                "\(request.uri.path) answers \(allowed.joined(separator: ", ")), not \(request.method)",
+                                headers: [.allow: allowed.joined(separator: ", ")])
                 .response(from: request, context: context)
         } catch let error as HTTPError {
             let message = error.body ?? (error.status == .notFound

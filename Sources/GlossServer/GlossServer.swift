@@ -13,12 +13,13 @@ public enum GlossServer {
                               applicationVersion: String) -> Router<GlossRequestContext> {
         let access = StoreAccess(store: store)
         let router = Router(context: GlossRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
-        router.add(middleware: LogRequestsMiddleware(.info))
+        let table = RouteTable()
+        router.add(middleware: ErrorMiddleware(routes: table))
         router.add(middleware: RequestLimitsMiddleware(limits: limits))
-        let api = router.group("api/v1")
+        let api = APIGroup(group: router.group("api/v1"), prefix: "/api/v1", table: table)
         MetaRoutes(access: access, resources: resources).addPublic(to: api)
-        let authenticated = api.group().add(middleware: TokenAuthenticator(access: access))
+        let authenticated = APIGroup(group: api.group.group().add(middleware: TokenAuthenticator(access: access)),
+                                     prefix: api.prefix, table: table)
         MetaRoutes(access: access, resources: resources).add(to: authenticated)
         DocumentRoutes(access: access, limits: inputLimits).add(to: authenticated)
         AnnotationRoutes(access: access, limits: inputLimits).add(to: authenticated)

@@ -35,26 +35,34 @@ extension Request {
         return text
     }
 
-    /// A query parameter, percent-decoded; nil when absent or empty.
-    func query(_ name: String) -> String? {
-        uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    /// A query parameter, percent-decoded; nil when absent, 400 when given empty or more than once.
+    func query(_ name: String) throws -> String? {
+        let values = uri.queryParameters[values: name[...]]
+        guard let value = values.first else { return nil }
+        guard values.count == 1 else { throw APIError(.badRequest, code: "usage", "\(name) is given \(values.count) times") }
+        guard !value.isEmpty else { throw APIError(.badRequest, code: "usage", "\(name) is empty; give a value or leave it out") }
+        return String(value)
     }
 
-    /// A comma-separated query parameter.
-    func queryList(_ name: String) -> [String]? {
-        query(name).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    /// A comma-separated query parameter; 400 when it names an empty item.
+    func queryList(_ name: String) throws -> [String]? {
+        guard let items = try query(name)?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else {
+            return nil
+        }
+        if items.contains("") { throw APIError(.badRequest, code: "usage", "\(name) names an empty item") }
+        return items
     }
 
     /// An integer query parameter; 400 when it is not one.
     func queryInteger(_ name: String) throws -> Int? {
-        guard let text = query(name) else { return nil }
+        guard let text = try query(name) else { return nil }
         guard let value = Int(text) else { throw APIError(.badRequest, code: "usage", "\(name) must be an integer, not \(text)") }
         return value
     }
 
     /// A boolean query parameter (`true` or `false`).
     func queryFlag(_ name: String) throws -> Bool {
-        switch query(name) {
+        switch try query(name) {
         case nil, "false": return false
         case "true": return true
         case let other?: throw APIError(.badRequest, code: "usage", "\(name) is true or false, not \(other)")

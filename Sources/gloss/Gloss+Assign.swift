@@ -51,6 +51,9 @@ extension Gloss {
 
         func validate() throws {
             if let problem = request.problem { throw ValidationError(problem) }
+            if let twice = doc.map(CommaList.items).flatMap(CommaList.repeated) {
+                throw ValidationError("--doc names \(twice) twice")
+            }
         }
 
         func run() throws {

@@ -135,3 +135,23 @@ struct AnnotationAPITests {
         }
     }
 }
+
+@Suite("The API's answers to malformed requests")
+struct MalformedRequestTests {
+    @Test func aKnownPathWithAnotherMethodIs405AndQueryParametersAreGivenOnce() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { api in
+            let trace = try await api.call(.put, "/documents", token: fixture.admin)
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET, POST")
+            let annotation = try await api.call(.post, "/annotations/\(fixture.aliceOnA)", token: fixture.admin)
+            #expect(annotation.status == .methodNotAllowed && annotation.headers[.allow] == "GET, PATCH, DELETE")
+            let twice = try await api.call(.get, "/codebooks/x?version=1&version=2", token: fixture.admin)
+            #expect(twice.status == .badRequest && twice.errorCode == "usage")
+            let empty = try await api.call(.get, "/adjudication/conflicts?all=", token: fixture.admin)
+            #expect(empty.status == .badRequest)
+            let badName = try await api.call(.post, "/tokens", token: fixture.admin,
+                                             body: #"{"coder":"a\u0013b","role":"coder"}"#)
+            #expect(badName.status == .unprocessableContent)
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct AgreementRoutes {
                                           "docs", "presence", "bootstrap", "seed", "alpha_min", "samples",
                                           "diagnostics", "match", "against"]
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("agreement") { request, context in
             try WorkflowRoutes.checkSeesTeam(try context.policy(), "agreement")
             let agreement = try Self.request(from: request)
@@ -33,19 +33,19 @@ struct AgreementRoutes {
         for (name, _) in request.uri.queryParameters where !parameters.contains(String(name)) {
             throw usage("unknown parameter \(name); see /api/v1/openapi.yaml")
         }
-        guard let layer = request.query("layer") else { throw usage("give layer (and feature) to measure agreement on") }
-        let feature = request.query("feature")
+        guard let layer = try request.query("layer") else { throw usage("give layer (and feature) to measure agreement on") }
+        let feature = try request.query("feature")
         let match = try request.query("match").map { name in
             guard let how = SpanMatch(argument: name) else { throw usage("match is exact or overlap:RATIO, not \(name)") }
             return (how: how, name: name)
         }
         guard feature != nil || match != nil else { throw usage("give feature, or match to pair the coders' spans") }
-        let unitName = request.query("unit") ?? "document"
+        let unitName = try request.query("unit") ?? "document"
         guard let unit = SpanReliability.UnitKind(argument: unitName) else {
             throw usage("unit is document, paragraph, sentence or layer:NAME, not \(unitName)")
         }
         var coefficients = Coefficient.coding
-        if let names = request.queryList("coefficient"), names != ["all"] {
+        if let names = try request.queryList("coefficient"), names != ["all"] {
             coefficients = try names.map { name in
                 guard let known = Coefficient(rawValue: name) else {
                     throw usage("unknown coefficient \(name); use \(Coefficient.allCases.map(\.rawValue).joined(separator: ", ")) or all")
@@ -53,11 +53,11 @@ struct AgreementRoutes {
                 return known
             }
         }
-        let metricName = request.query("metric") ?? "nominal"
+        let metricName = try request.query("metric") ?? "nominal"
         guard let metric = DistanceMetric(rawValue: metricName) else {
             throw usage("metric is nominal, ordinal, interval or ratio, not \(metricName)")
         }
-        let weightsName = request.query("weights") ?? "linear"
+        let weightsName = try request.query("weights") ?? "linear"
         guard let weights = AgreementWeights.Kind(rawValue: weightsName) else {
             throw usage("weights is \(AgreementWeights.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not \(weightsName)")
         }
@@ -68,20 +68,20 @@ struct AgreementRoutes {
         let seed = try request.queryInteger("seed") ?? 1
         guard seed >= 0 else { throw usage("seed must be 0 or more") }
         var minimumAlpha = 0.667
-        if let text = request.query("alpha_min") {
+        if let text = try request.query("alpha_min") {
             guard let value = Double(text), value.isFinite, (-1...1).contains(value) else {
                 throw usage("alpha_min takes a value from -1 to 1")
             }
             minimumAlpha = value
         }
-        for (name, list) in [("coders", request.queryList("coders")), ("docs", request.queryList("docs"))] {
+        for (name, list) in [("coders", try request.queryList("coders")), ("docs", try request.queryList("docs"))] {
             if let list, list.isEmpty || list.contains("") { throw usage("\(name) names nothing, or an empty name") }
         }
         return AgreementRequest(
-            source: .project(layer: layer, feature: feature, unit: unit, coders: request.queryList("coders"),
-                             documents: request.queryList("docs"), presence: try request.queryFlag("presence")),
+            source: .project(layer: layer, feature: feature, unit: unit, coders: try request.queryList("coders"),
+                             documents: try request.queryList("docs"), presence: try request.queryFlag("presence")),
             coefficients: coefficients, metric: metric, weights: AgreementWeights(weights), bootstrap: bootstrap,
             minimumAlpha: minimumAlpha, gammaSamples: samples, seed: UInt64(seed),
-            diagnostics: try request.queryFlag("diagnostics"), match: match, against: request.query("against"))
+            diagnostics: try request.queryFlag("diagnostics"), match: match, against: try request.query("against"))
     }
 }

@@ -9,7 +9,7 @@ struct AnnotationRoutes {
     let access: StoreAccess
     let limits: InputLimits
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("documents/:id/annotations", use: list)
         group.post("documents/:id/annotations", use: create)
         group.get("annotations/:id", use: show)
@@ -22,11 +22,11 @@ struct AnnotationRoutes {
         let policy = try context.policy()
         let documentID = try context.pathParameter("id")
         try DocumentRoutes.checkReadable(documentID, policy)
-        let coder = request.query("coder")
+        let coder = try request.query("coder")
         if policy.token.role == .coder, let coder, !coder.isIdentical(to: policy.token.coder) {
             throw APIError(.forbidden, code: "forbidden", "a coder sees only their own annotations")
         }
-        let filter = AnnotationFilter(documentID: documentID, coder: coder, layer: request.query("layer"))
+        let filter = AnnotationFilter(documentID: documentID, coder: coder, layer: try request.query("layer"))
         let lines = try await access.read { reader -> [String]? in
             guard try reader.document(externalID: documentID) != nil else { return nil }
             var lines: [String] = []
@@ -156,7 +156,8 @@ struct AnnotationRoutes {
         switch (fields["start"], fields["end"]) {
         case (nil, nil):
             guard fields["unit"] == nil else { throw APIError(.badRequest, code: "usage", "\"unit\" goes with start and end") }
-        case (.integer(let start)?, .integer(let end)?):
+        case (let start?, let end?) where start.integerValue != nil && end.integerValue != nil:
+            let (start, end) = (start.integerValue ?? 0, end.integerValue ?? 0)
             guard start >= 0, end >= start else {
                 throw APIError(.unprocessableContent, code: "invalid", "start must be 0 or more and end not before it")
             }

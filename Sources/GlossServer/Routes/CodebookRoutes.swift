@@ -7,7 +7,7 @@ import Hummingbird
 struct CodebookRoutes {
     let access: StoreAccess
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("codebooks") { _, context in
             _ = try context.policy()
             let codebooks = try await access.read { try $0.registeredCodebooks() }

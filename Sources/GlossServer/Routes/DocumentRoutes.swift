@@ -11,7 +11,7 @@ struct DocumentRoutes {
     let access: StoreAccess
     let limits: InputLimits
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("documents", use: list)
         group.post("documents", use: create)
         group.get("documents/:id", use: show)
@@ -79,7 +79,7 @@ struct DocumentRoutes {
     func mark(_ request: Request, _ context: GlossRequestContext, done: Bool) async throws -> Response {
         let policy = try context.policy()
         let id = try context.pathParameter("id")
-        let coder = request.query("coder") ?? policy.token.coder
+        let coder = try request.query("coder") ?? policy.token.coder
         if !coder.isIdentical(to: policy.token.coder) { try policy.checkAdministration("mark another coder's work") }
         try Self.checkReadable(id, policy)
         guard try await access.read({ try $0.document(externalID: id) }) != nil else { throw Self.missing(id) }

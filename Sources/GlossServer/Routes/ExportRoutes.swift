@@ -12,7 +12,7 @@ struct ExportRoutes {
     let access: StoreAccess
     let applicationVersion: String
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("export/documents.jsonl") { request, context in
             let policy = try context.policy()
             return try await stream(context, type: "application/jsonl; charset=utf-8") { path in
@@ -49,7 +49,7 @@ struct ExportRoutes {
         // One teiCorpus file of the documents asked for (`?doc=a,b`, default all the holder may read).
         group.get("export/tei") { request, context in
             let policy = try context.policy()
-            var documents = request.queryList("doc")
+            var documents = try request.queryList("doc")
             var coders: [String]?
             if policy.token.role == .coder {
                 for id in documents ?? [] { try DocumentRoutes.checkReadable(id, policy) }
@@ -71,8 +71,8 @@ struct ExportRoutes {
 
     /// `?doc=`, `?coder=`, `?layer=`; a coder's filter is always their own name.
     static func filter(_ request: Request, _ policy: AccessPolicy) throws -> AnnotationFilter {
-        var filter = AnnotationFilter(documentID: request.query("doc"), coder: request.query("coder"),
-                                      layer: request.query("layer"))
+        var filter = AnnotationFilter(documentID: try request.query("doc"), coder: try request.query("coder"),
+                                      layer: try request.query("layer"))
         if policy.token.role == .coder {
             if let coder = filter.coder, !coder.isIdentical(to: policy.token.coder) {
                 throw APIError(.forbidden, code: "forbidden", "a coder exports only their own annotations")

@@ -6,7 +6,7 @@ struct MetaRoutes {
     let access: StoreAccess
     let resources: ServerResources
 
-    func addPublic(to group: RouterGroup<GlossRequestContext>) {
+    func addPublic(to group: APIGroup) {
         group.get("health") { _, _ in
             JSONResponse.make(#"{"status":"ok"}"#)
         }
@@ -16,7 +16,7 @@ struct MetaRoutes {
         }
     }
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("me") { _, context in
             let token = try context.policy().token
             return JSONResponse.make(token.auditJSON.canonicalJSON)

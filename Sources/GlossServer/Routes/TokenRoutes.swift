@@ -6,7 +6,7 @@ import Hummingbird
 struct TokenRoutes {
     let access: StoreAccess
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("tokens") { _, context in
             try context.policy().checkAdministration("manage tokens")
             let tokens = try await access.read { try $0.accessTokens() }
@@ -20,6 +20,9 @@ struct TokenRoutes {
                   let role = AccessToken.Role(rawValue: roleName), fields.count == 2 else {
                 throw APIError(.badRequest, code: "usage",
                                "send {\"coder\": NAME, \"role\": \"coder\"|\"adjudicator\"|\"admin\"}")
+            }
+            if let problem = Name.problem(with: coder, as: .coder) {
+                throw APIError(.unprocessableContent, code: "invalid", problem)
             }
             let changeContext = request.changeContext(policy)
             let created = try await access.run { store in

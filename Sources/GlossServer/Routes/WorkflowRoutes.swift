@@ -9,7 +9,7 @@ import Hummingbird
 struct WorkflowRoutes {
     let access: StoreAccess
 
-    func add(to group: RouterGroup<GlossRequestContext>) {
+    func add(to group: APIGroup) {
         group.get("assignments", use: assignments)
         group.post("assignments", use: assign)
         group.get("status") { _, context in
@@ -27,7 +27,7 @@ struct WorkflowRoutes {
     /// A coder's own assignments; everyone's (or `?coder=`'s) for adjudicators and admins.
     @Sendable func assignments(_ request: Request, context: GlossRequestContext) async throws -> Response {
         let policy = try context.policy()
-        var coder = request.query("coder")
+        var coder = try request.query("coder")
         if policy.token.role == .coder {
             if let coder, !coder.isIdentical(to: policy.token.coder) {
                 throw APIError(.forbidden, code: "forbidden", "a coder sees only their own assignments")
@@ -50,6 +50,7 @@ struct WorkflowRoutes {
             seed: UInt64(try Self.seed(fields)))
         let dryRun = try fields.bool("dry_run") ?? false
         try fields.checkNoOthers()
+        if let problem = planRequest.problem { throw APIError(.unprocessableContent, code: "invalid", problem) }
         let changeContext = request.changeContext(policy)
         let plan = try await access.run { store in
             try AssignmentPlanner.assign(planRequest, store: store, context: changeContext, dryRun: dryRun)
@@ -67,7 +68,7 @@ struct WorkflowRoutes {
 
     @Sendable func conflicts(_ request: Request, context: GlossRequestContext) async throws -> Response {
         try Self.checkSeesTeam(try context.policy(), "adjudication")
-        let gold = request.query("gold"), layer = request.query("layer")
+        let gold = try request.query("gold"), layer = try request.query("layer")
         let includingDecided = try request.queryFlag("all")
         let conflicts = try await access.run { store in
             try Adjudicator.conflicts(gold: gold, layer: layer, includingDecided: includingDecided, store: store)
@@ -181,7 +182,7 @@ final class FieldReader {
 
     func integer(_ name: String) throws -> Int? {
         guard let value = value(name) else { return nil }
-        guard case .integer(let number) = value else { throw mismatch(name, "an integer") }
+        guard let number = value.integerValue else { throw mismatch(name, "an integer") }
         return number
     }
 
