@@ -82,7 +82,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try APIError(error).response(from: request, context: context)
         } catch let error as CodebookError {
             let message = error.problems.map(\.message).joined(separator: "; ")
-            return try APIError(.unprocessableContent, code: "invalid", message, location: error.problems.first?.location)
+            return try APIError(.unprocessableContent, code: "invalid", message,
+                                location: error.problems.first?.location)
                 .response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound && error.body == nil
                     && !routes.methods(for: request.uri.path).isEmpty
@@ -101,7 +102,8 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             // NIO's NIOTooManyBytesError (a body over the limit) among them.
             let message = error.status == .contentTooLarge
-                ? "the body is larger than the server's limit of \(context.maxUploadSize) bytes" : error.status.reasonPhrase
+                ? "the body is larger than the server's limit of \(context.maxUploadSize) bytes"
+                : error.status.reasonPhrase
             return try APIError(error.status, code: Self.code(for: error.status), message)
                 .response(from: request, context: context)
         } catch {

@@ -11,7 +11,9 @@ extension Request {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         let bytes = Array(buffer.readableBytesView)
         do {
-            return try bytes.withUnsafeBufferPointer { pointer throws(JSONParser.Failure) in try JSONParser.parse(pointer) }
+            return try bytes.withUnsafeBufferPointer { pointer throws(JSONParser.Failure) in
+                try JSONParser.parse(pointer)
+            }
         } catch {
             throw APIError(.badRequest, code: "bad_json", "the body is not JSON: \(error.message)",
                            location: SourceLocation(file: "body", line: 1, column: error.byteOffset + 1))
@@ -39,14 +41,19 @@ extension Request {
     func query(_ name: String) throws -> String? {
         let values = uri.queryParameters[values: name[...]]
         guard let value = values.first else { return nil }
-        guard values.count == 1 else { throw APIError(.badRequest, code: "usage", "\(name) is given \(values.count) times") }
-        guard !value.isEmpty else { throw APIError(.badRequest, code: "usage", "\(name) is empty; give a value or leave it out") }
+        guard values.count == 1 else {
+            throw APIError(.badRequest, code: "usage", "\(name) is given \(values.count) times")
+        }
+        guard !value.isEmpty else {
+            throw APIError(.badRequest, code: "usage", "\(name) is empty; give a value or leave it out")
+        }
         return String(value)
     }
 
     /// A comma-separated query parameter; 400 when it names an empty item.
     func queryList(_ name: String) throws -> [String]? {
-        guard let items = try query(name)?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else {
+        guard let items = try query(name)?.split(separator: ",", omittingEmptySubsequences: false)
+                .map(String.init) else {
             return nil
         }
         if items.contains("") { throw APIError(.badRequest, code: "usage", "\(name) names an empty item") }
@@ -56,7 +63,9 @@ extension Request {
     /// An integer query parameter; 400 when it is not one.
     func queryInteger(_ name: String) throws -> Int? {
         guard let text = try query(name) else { return nil }
-        guard let value = Int(text) else { throw APIError(.badRequest, code: "usage", "\(name) must be an integer, not \(text)") }
+        guard let value = Int(text) else {
+            throw APIError(.badRequest, code: "usage", "\(name) must be an integer, not \(text)")
+        }
         return value
     }
 
@@ -85,7 +94,9 @@ extension GlossRequestContext {
     /// The integer id in the path (of an annotation, or a token); 404 when it is not one.
     func idParameter(of what: String = "annotation") throws -> Int64 {
         let raw = try parameters.require("id")
-        guard let id = Int64(raw), id > 0 else { throw APIError(.notFound, code: "not_found", "no \(what) with id \(raw)") }
+        guard let id = Int64(raw), id > 0 else {
+            throw APIError(.notFound, code: "not_found", "no \(what) with id \(raw)")
+        }
         return id
     }
 }

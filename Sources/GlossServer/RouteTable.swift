@@ -35,7 +35,8 @@ struct APIGroup {
     func patch(_ path: String, use handler: @escaping Handler<some ResponseGenerator>) { on(.patch, path, handler) }
     func delete(_ path: String, use handler: @escaping Handler<some ResponseGenerator>) { on(.delete, path, handler) }
 
-    private func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler<some ResponseGenerator>) {
+    private func on(_ method: HTTPRequest.Method, _ path: String,
+                    _ handler: @escaping Handler<some ResponseGenerator>) {
         table.add(method, prefix + "/" + path)
         group.on(RouterPath(path), method: method, use: handler)
     }

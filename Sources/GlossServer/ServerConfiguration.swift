@@ -49,13 +49,16 @@ public struct ServerResources: Sendable, Equatable {
     /// checkout's resources; nil when none does.
     public static func locate(executable: String? = CommandLine.arguments.first) -> ServerResources? {
         var candidates: [String] = []
-        if let shared = ProcessInfo.processInfo.environment["GLOSS_SHARE"], !shared.isEmpty { candidates.append(shared) }
+        if let shared = ProcessInfo.processInfo.environment["GLOSS_SHARE"], !shared.isEmpty {
+            candidates.append(shared)
+        }
         if let executable {
             let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
             candidates.append(binary.deletingLastPathComponent().appendingPathComponent("share/gloss").path)
         }
         candidates.append(checkout)
-        return candidates.first { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("openapi.yaml")) }
+        return candidates
+            .first { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("openapi.yaml")) }
             .map(ServerResources.init(folder:))
     }
 

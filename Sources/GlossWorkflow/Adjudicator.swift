@@ -96,7 +96,7 @@ public enum Adjudicator {
         let assignments = try writer.assignments(coder: nil)
         let earlier = try writer.adjudications(gold: request.gold, layer: nil)
         if assignments.contains(where: { $0.coder.isIdentical(to: request.gold) }) {
-            throw GlossError(.usage, "\(request.gold) is a coder with assignments; "
+            throw GlossError(.badData, "\(request.gold) is a coder with assignments; "
                              + "name the gold standard with a new name, e.g. --gold gold")
         }
         var goldHasOwnAnnotations = false
@@ -104,7 +104,7 @@ public enum Adjudicator {
             goldHasOwnAnnotations = true
         }
         if goldHasOwnAnnotations && earlier.isEmpty {
-            throw GlossError(.usage, "\(request.gold) already has annotations of their own; "
+            throw GlossError(.badData, "\(request.gold) already has annotations of their own; "
                              + "name the gold standard with a new name, e.g. --gold gold")
         }
         let layers = try writer.annotatedLayerNames()

@@ -95,7 +95,7 @@ public enum AssignmentPlanner {
         }
         let golds = Set(try reader.goldCoderNames().map(ExactKey.init))
         if let gold = request.coders.first(where: { golds.contains(ExactKey($0)) }) {
-            throw GlossError(.usage, "\(gold) is a gold coder (made by `gloss adjudicate`), "
+            throw GlossError(.badData, "\(gold) is a gold coder (made by `gloss adjudicate`), "
                              + "not one to assign documents to")
         }
         let assignedDocuments = Set(existing.map { ExactKey($0.documentID) })

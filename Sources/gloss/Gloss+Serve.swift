@@ -26,9 +26,12 @@ extension Gloss {
         @OptionGroup var project: ProjectOptions
         @Option(help: ArgumentHelp("The address to listen on (loopback by default).", valueName: "address"))
         var host = "127.0.0.1"
-        @Option(help: ArgumentHelp("The port (0 picks a free one, printed on start).", valueName: "port")) var port = 8080
-        @Option(help: ArgumentHelp("The largest request body, in bytes.", valueName: "bytes")) var maxBodyBytes = 16 << 20
-        @Option(help: ArgumentHelp("Close a connection that sends nothing for this many seconds.", valueName: "seconds"))
+        @Option(help: ArgumentHelp("The port (0 picks a free one, printed on start).", valueName: "port"))
+        var port = 8080
+        @Option(help: ArgumentHelp("The largest request body, in bytes.", valueName: "bytes"))
+        var maxBodyBytes = 16 << 20
+        @Option(help: ArgumentHelp("Close a connection that sends nothing for this many seconds.",
+                                   valueName: "seconds"))
         var idleTimeout = 30
         @Option(help: ArgumentHelp("Requests worked on at once; more are answered 503 (retry).", valueName: "n"))
         var maxConcurrentRequests = 64
@@ -37,14 +40,19 @@ extension Gloss {
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535") }
             guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be 1024 or more") }
-            guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout takes 1 to 3600 seconds") }
-            guard maxConcurrentRequests >= 1 else { throw ValidationError("--max-concurrent-requests must be 1 or more") }
+            guard (1...3600).contains(idleTimeout) else {
+                throw ValidationError("--idle-timeout takes 1 to 3600 seconds")
+            }
+            guard maxConcurrentRequests >= 1 else {
+                throw ValidationError("--max-concurrent-requests must be 1 or more")
+            }
         }
 
         func run() throws {
             guard let resources = ServerResources.locate() else {
-                throw GlossError(.missingInput, "cannot find the server's files (openapi.yaml) in \(ServerResources.checkout) "
-                                 + "or PREFIX/share/gloss; reinstall with `make install` or set GLOSS_SHARE to their folder")
+                throw GlossError(.missingInput, "cannot find the server's files (openapi.yaml) in "
+                                 + "\(ServerResources.checkout) or PREFIX/share/gloss; reinstall with `make install` "
+                                 + "or set GLOSS_SHARE to their folder")
             }
             let store = try project.openStore()
             let configuration = ServerConfiguration(

@@ -16,7 +16,8 @@ struct ServeCommandTests {
             return result.standardOutput
         }
         _ = try gloss("init")
-        _ = try gloss("import", "docs", TestPaths.fixtures.path + "/documents.jsonl", TestPaths.fixtures.path + "/articles")
+        _ = try gloss("import", "docs", TestPaths.fixtures.path + "/documents.jsonl",
+                      TestPaths.fixtures.path + "/articles")
         let token = try #require(try gloss("tokens", "create", "--coder", "pi", "--role", "admin")
             .split(separator: "\n").last.map(String.init))
         let process = try ChildProcess(TestPaths.glossExecutable, ["serve", "--port", "0"], environment: environment,
@@ -26,7 +27,8 @@ struct ServeCommandTests {
         #expect(try server.get("/documents").status == 401)
         let documents = try server.get("/documents", token: token)
         #expect(documents.status == 200)
-        guard case .object(let body) = try JSONParser.parse(documents.body), case .array(let items)? = body["documents"] else {
+        guard case .object(let body) = try JSONParser.parse(documents.body),
+              case .array(let items)? = body["documents"] else {
             Issue.record("not a document list: \(documents.body)")
             return
         }

@@ -15,6 +15,8 @@ struct RecordTests {
         (#"{"document":"d","coder":"a","layer":"l","start":1,"end":0}"#, "lies before"),
         (#"{"document":"d","coder":"a","layer":"l","start":-1,"end":0}"#, "negative"),
         (#"{"document":"d","coder":"a","layer":"l","start":"1","end":2}"#, "\"start\" must be an integer"),
+        (#"{"document":"d","coder":"a","layer":"l","start":1.5,"end":2}"#, "\"start\" must be an integer"),
+        (#"{"document":"d","coder":"a","layer":"l","start":1,"end":1e300}"#, "\"end\" must be an integer"),
         (#"{"document":"d","coder":"a","layer":"l","start":1,"end":2,"unit":"bytes"}"#, "use codepoint, utf16 or utf8"),
         (#"{"document":"d","coder":"a","layer":"l","start":1,"end":2,"feature":{}}"#, "unknown field \"feature\""),
         (#"{"document":"d","coder":" a","layer":"l","start":1,"end":2}"#, "white space"),
@@ -29,6 +31,12 @@ struct RecordTests {
     func refusesBadAnnotationRecords(line: String, message: String) throws {
         let json = try JSONParser.parse(line)
         #expect { try AnnotationRecord(json: json) } throws: { ($0 as? RecordError)?.message.contains(message) == true }
+    }
+
+    /// JSON Schema counts 2.0 as an integer, and clients (schemathesis among them) send integers so.
+    @Test func readsAWholeNumberAsAnInteger() throws {
+        let record = try AnnotationRecord(json: JSONParser.parse(#"{"document":"d","coder":"a","layer":"l","start":2.0,"end":5e0}"#))
+        #expect(record.start == 2 && record.end == 5)
     }
 
     @Test func derivesTheTitleFromTheFirstNonEmptyLine() {

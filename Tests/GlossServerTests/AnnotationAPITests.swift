@@ -32,9 +32,11 @@ struct AnnotationAPITests {
         let fixture = try ServerFixture()
         try await fixture.test { api in
             let created = try await api.call(.post, "/documents/a/annotations", token: fixture.alice,
-                                             body: #"{"layer":"actor","start":9,"end":14,"unit":"utf16","text":"talks"}"#)
+                                             body: #"{"layer":"actor","start":9,"end":14,"unit":"utf16","#
+                                                 + #""text":"talks"}"#)
             #expect(created.status == .created)
-            #expect(created["start"]?.integer == 8 && created["end"]?.integer == 13 && created["text"]?.string == "talks")
+            #expect(created["start"]?.integer == 8 && created["end"]?.integer == 13
+                    && created["text"]?.string == "talks")
             #expect(created["coder"]?.string == "alice" && created["revision"]?.integer == 1)
             #expect(created.headers[.eTag] == "\"1\"")
             let id = try #require(created["id"]?.integer)
@@ -53,7 +55,8 @@ struct AnnotationAPITests {
             let setByServer = try await api.call(.post, "/documents/a/annotations", token: fixture.alice,
                                                  body: #"{"layer":"actor","start":0,"end":1,"revision":4}"#)
             #expect(setByServer.status == .badRequest && setByServer.errorCode == "usage")
-            let notJSON = try await api.call(.post, "/documents/a/annotations", token: fixture.alice, body: "{\"layer\":")
+            let notJSON = try await api.call(.post, "/documents/a/annotations", token: fixture.alice,
+                                             body: "{\"layer\":")
             #expect(notJSON.status == .badRequest && notJSON.errorCode == "bad_json")
         }
     }
@@ -112,7 +115,8 @@ struct AnnotationAPITests {
             #expect(stored["text"]?.string == "Dari: سلام\u{200C}ها\r\nend")
             let same = try await api.call(.post, "/documents", token: fixture.admin, body: document)
             #expect(same.status == .ok)
-            let other = try await api.call(.post, "/documents", token: fixture.admin, body: #"{"id":"c","text":"else"}"#)
+            let other = try await api.call(.post, "/documents", token: fixture.admin,
+                                           body: #"{"id":"c","text":"else"}"#)
             #expect(other.status == .conflict && other.errorCode == "conflict")
             let invalid = try await api.call(.post, "/documents", token: fixture.admin, body: #"{"id":"d"}"#)
             #expect(invalid.status == .unprocessableContent)
@@ -124,7 +128,8 @@ struct AnnotationAPITests {
         let fixture = try ServerFixture()
         let small = RequestLimits(maximumBodyBytes: 1024)
         try await fixture.test(limits: small) { api in
-            let large = #"{"layer":"actor","start":0,"end":1,"features":{"note":""# + String(repeating: "x", count: 2000)
+            let large = #"{"layer":"actor","start":0,"end":1,"features":{"note":""#
+                + String(repeating: "x", count: 2000)
                 + "\"}}"
             let response = try await api.call(.post, "/documents/a/annotations", token: fixture.alice, body: large)
             #expect(response.status == .contentTooLarge && response.errorCode == "too_large")

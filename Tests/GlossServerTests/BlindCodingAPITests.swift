@@ -83,7 +83,8 @@ struct BlindCodingAPITests {
             let forAlice = try await api.call(.post, "/documents/a/annotations", token: token,
                                               body: #"{"coder":"alice","layer":"actor","start":0,"end":1}"#)
             #expect(forAlice.status == .forbidden)
-            let assign = try await api.call(.post, "/assignments", token: token, body: #"{"coders":["alice"],"overlap":0}"#)
+            let assign = try await api.call(.post, "/assignments", token: token,
+                                            body: #"{"coders":["alice"],"overlap":0}"#)
             #expect(assign.status == .forbidden)
             // alice, even after adjudication, sees only her own annotation.
             let seen = try await api.call(.get, "/documents/a/annotations", token: fixture.alice)

@@ -32,9 +32,12 @@ struct ServerFixture {
                               context: Self.context)
             let ingest = try AnnotationIngest(writer: writer, context: Self.context)
             func add(_ document: String, _ coder: String, _ start: Int, _ end: Int, _ kind: String) throws -> Int64 {
-                let record = AnnotationRecord(documentID: document, coder: coder, layer: "actor", start: start, end: end,
+                let record = AnnotationRecord(documentID: document, coder: coder, layer: "actor",
+                                              start: start, end: end,
                                               features: ["kind": .string(kind)])
-                guard case .inserted(let annotation) = try ingest.add(record) else { throw GlossError(.conflict, "dup") }
+                guard case .inserted(let annotation) = try ingest.add(record) else {
+                    throw GlossError(.conflict, "dup")
+                }
                 return annotation.id
             }
             return (try add("a", "alice", 0, 5, "place"), try add("a", "bob", 0, 5, "person"),

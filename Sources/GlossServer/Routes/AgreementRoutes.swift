@@ -33,10 +33,14 @@ struct AgreementRoutes {
         for (name, _) in request.uri.queryParameters where !parameters.contains(String(name)) {
             throw usage("unknown parameter \(name); see /api/v1/openapi.yaml")
         }
-        guard let layer = try request.query("layer") else { throw usage("give layer (and feature) to measure agreement on") }
+        guard let layer = try request.query("layer") else {
+            throw usage("give layer (and feature) to measure agreement on")
+        }
         let feature = try request.query("feature")
         let match = try request.query("match").map { name in
-            guard let how = SpanMatch(argument: name) else { throw usage("match is exact or overlap:RATIO, not \(name)") }
+            guard let how = SpanMatch(argument: name) else {
+                throw usage("match is exact or overlap:RATIO, not \(name)")
+            }
             return (how: how, name: name)
         }
         guard feature != nil || match != nil else { throw usage("give feature, or match to pair the coders' spans") }
@@ -48,7 +52,8 @@ struct AgreementRoutes {
         if let names = try request.queryList("coefficient"), names != ["all"] {
             coefficients = try names.map { name in
                 guard let known = Coefficient(rawValue: name) else {
-                    throw usage("unknown coefficient \(name); use \(Coefficient.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+                    throw usage("unknown coefficient \(name); use "
+                                + "\(Coefficient.allCases.map(\.rawValue).joined(separator: ", ")) or all")
                 }
                 return known
             }
@@ -59,10 +64,13 @@ struct AgreementRoutes {
         }
         let weightsName = try request.query("weights") ?? "linear"
         guard let weights = AgreementWeights.Kind(rawValue: weightsName) else {
-            throw usage("weights is \(AgreementWeights.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not \(weightsName)")
+            throw usage("weights is \(AgreementWeights.Kind.allCases.map(\.rawValue).joined(separator: ", ")), "
+                        + "not \(weightsName)")
         }
         let bootstrap = try request.queryInteger("bootstrap")
-        if let bootstrap, !(100...1_000_000).contains(bootstrap) { throw usage("bootstrap takes 100 to 1000000 samples") }
+        if let bootstrap, !(100...1_000_000).contains(bootstrap) {
+            throw usage("bootstrap takes 100 to 1000000 samples")
+        }
         let samples = try request.queryInteger("samples") ?? 30
         guard (1...100_000).contains(samples) else { throw usage("samples takes 1 to 100000") }
         let seed = try request.queryInteger("seed") ?? 1

@@ -90,7 +90,8 @@ struct AnnotationRoutes {
         let id = try context.idParameter()
         guard let expected = try Self.revision(in: request) else {
             throw APIError(.preconditionRequired, code: "precondition_required",
-                           "send If-Match: \"REVISION\" with the revision you last saw (the ETag of GET /annotations/\(id))")
+                           "send If-Match: \"REVISION\" with the revision you last saw "
+                           + "(the ETag of GET /annotations/\(id))")
         }
         let changes = try Self.changes(from: try await request.jsonObject(context: context))
         let changeContext = request.changeContext(policy)
@@ -123,8 +124,9 @@ struct AnnotationRoutes {
         try policy.checkWrite(as: annotation.coder, documentID: annotation.documentID)
         if let expected, expected != annotation.revision {
             throw APIError(.preconditionFailed, code: "precondition_failed",
-                           "annotation \(id) is at revision \(annotation.revision), not \(expected): someone changed it "
-                           + "since you read it; read it again and retry", headers: [.eTag: "\"\(annotation.revision)\""])
+                           "annotation \(id) is at revision \(annotation.revision), not \(expected): "
+                           + "someone changed it since you read it; read it again and retry",
+                           headers: [.eTag: "\"\(annotation.revision)\""])
         }
         return annotation
     }
@@ -132,7 +134,8 @@ struct AnnotationRoutes {
     /// The revision of `If-Match: "N"` (or `W/"N"`); nil when the header is absent.
     static func revision(in request: Request) throws -> Int? {
         guard var value = request.headers[.ifMatch]?.trimmingPrefix("W/") else { return nil }
-        value = value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 ? value.dropFirst().dropLast() : value
+        value = value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2
+            ? value.dropFirst().dropLast() : value
         guard let revision = Int(value), revision >= 1 else {
             throw APIError(.badRequest, code: "usage", "If-Match must be an annotation's ETag, such as \"3\"")
         }
@@ -155,7 +158,9 @@ struct AnnotationRoutes {
         }
         switch (fields["start"], fields["end"]) {
         case (nil, nil):
-            guard fields["unit"] == nil else { throw APIError(.badRequest, code: "usage", "\"unit\" goes with start and end") }
+            guard fields["unit"] == nil else {
+                throw APIError(.badRequest, code: "usage", "\"unit\" goes with start and end")
+            }
         case (let start?, let end?) where start.integerValue != nil && end.integerValue != nil:
             let (start, end) = (start.integerValue ?? 0, end.integerValue ?? 0)
             guard start >= 0, end >= start else {
@@ -178,7 +183,8 @@ struct AnnotationRoutes {
         return changes
     }
 
-    static func response(_ annotation: Annotation, status: HTTPResponse.Status = .ok, location: Bool = false) -> Response {
+    static func response(_ annotation: Annotation, status: HTTPResponse.Status = .ok,
+                         location: Bool = false) -> Response {
         var headers: HTTPFields = [.eTag: "\"\(annotation.revision)\""]
         if location { headers[.location] = "/api/v1/annotations/\(annotation.id)" }
         return JSONResponse.make(annotation.nativeJSONLine, status: status, headers: headers)

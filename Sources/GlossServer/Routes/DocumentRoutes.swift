@@ -71,7 +71,8 @@ struct DocumentRoutes {
         }
         let summary = try await access.read { reader in try reader.document(externalID: record.externalID) }
         guard let summary else { throw Self.missing(record.externalID) }
-        return JSONResponse.make(summary.nativeJSONLine(includingText: false), status: report.imported.isEmpty ? .ok : .created,
+        return JSONResponse.make(summary.nativeJSONLine(includingText: false),
+                                 status: report.imported.isEmpty ? .ok : .created,
                                  headers: [.location: "/api/v1/documents/\(Self.pathComponent(record.externalID))"])
     }
 

@@ -19,7 +19,9 @@ struct ExportRoutes {
                 try access.store.read { reader in
                     try LineFileWriter.write(to: path) { output in
                         try reader.forEachDocument { document in
-                            if policy.mayRead(documentID: document.externalID) { try output.writeLine(document.nativeJSONLine()) }
+                            if policy.mayRead(documentID: document.externalID) {
+                                try output.writeLine(document.nativeJSONLine())
+                            }
                         }
                     }.moveIntoPlace()
                 }
