@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps tei-schema build test stress fuzz demo report-check interop-check api-check bench install uninstall clean
+.PHONY: deps tei-schema build test stress fuzz demo report-check interop-check api-check bench bench-server install uninstall clean
 
 deps:
 	@bash .ci/install-deps
@@ -128,6 +128,16 @@ bench: deps
 
 # A release build of gloss in $(PREFIX)/bin with bash, zsh and fish completions (make install PREFIX=$$HOME/.local
 # needs no root; sudo make install for /usr/local).
+# A load run against `gloss serve` (release build) on 127.0.0.1: 50 coders add, change (If-Match) and delete
+# annotations for 60 s; prints requests/s, p50/p99 per operation and errors, and checks that the database and its
+# audit log account for every acknowledged write. BENCH_CODERS and BENCH_SECONDS change the load.
+BENCH_CODERS ?= 50
+BENCH_SECONDS ?= 60
+bench-server: deps
+	$(SWIFT) build -c release --product gloss
+	$(SWIFT) build -c release --product gloss-server-bench
+	.build/release/gloss-server-bench --coders $(BENCH_CODERS) --seconds $(BENCH_SECONDS) --gloss .build/release/gloss
+
 install: deps
 	$(SWIFT) build -c release --product gloss
 	install -d $(BINDIR) $(SHAREDIR)/bash-completion/completions $(SHAREDIR)/zsh/site-functions \

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "GlossCore"),
@@ -80,6 +81,14 @@ let package = Package(
             name: "GlossTestSupport",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/GlossTestSupport"
+        ),
+        .executableTarget(
+            name: "gloss-server-bench",
+            dependencies: ["GlossCore", "GlossStore", "GlossWorkflow", "GlossService",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "Benchmarks/ServerBenchmark"
         ),
         .executableTarget(
             name: "gloss-agreement-bench",
