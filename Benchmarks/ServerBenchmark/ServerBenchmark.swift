@@ -18,7 +18,16 @@ import NIOHTTP1
 /// check. Usage: `gloss-server-bench [--coders N] [--seconds S] [--gloss PATH]`.
 @main
 struct ServerBenchmark {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         var coders = 50, seconds = 60, gloss = ".build/release/gloss"
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
@@ -91,7 +100,8 @@ struct ServerBenchmark {
         _ = try DocumentImporter(store: store, options: ImportOptions(context: context))
             .importDocuments(from: [fixtures.appendingPathComponent("documents.jsonl").path])
         let names = (1...coders).map { String(format: "coder%02d", $0) }
-        _ = try AssignmentPlanner.assign(.init(coders: names, overlap: 1), store: store, context: context, dryRun: false)
+        _ = try AssignmentPlanner.assign(.init(coders: names, overlap: coders > 1 ? 1 : 0), store: store,
+                                         context: context, dryRun: false)
         let tokens = try names.map { try AccessTokens.create(coder: $0, role: .coder, store: store, context: context).secret }
         let documents = try store.read { try $0.documentSummaries().map { ($0.externalID, $0.length) } }
         return (tokens, documents)

@@ -41,6 +41,8 @@ public protocol ProjectReader {
     func overlappingAnnotationIDs(with annotation: Annotation) throws -> [Int64]
     /// The assignments (of one coder, or all), ordered by document id and coder.
     func assignments(coder: String?) throws -> [Assignment]
+    /// Whether the project has any assignment (from then on, blind coding applies).
+    func hasAssignments() throws -> Bool
     /// The adjudication records of a gold coder and layer (either nil for all), in id order.
     func adjudications(gold: String?, layer: String?) throws -> [Adjudication]
     /// The adjudication record with this id, or nil.

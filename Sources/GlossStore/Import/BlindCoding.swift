@@ -8,16 +8,17 @@ import GlossCore
 /// that goes through `AnnotationIngest`; someone who opens the SQLite file directly is not stopped (the server
 /// enforces it for remote coders).
 struct BlindCoding {
-    private let assignments: [PairKey: Assignment]
+    private let isActive: Bool
+    /// The assignments of each coder who has written in this transaction, read when the coder first writes (not
+    /// the whole table: one write on a large project reads only its coder's rows).
+    private var assignments: [ExactKey: [ExactKey: Assignment]] = [:]
     private let goldCoders: Set<ExactKey>
     private let allowsUnassigned: Bool
     /// Pairs already checked (and marked started) in this transaction.
     private var permitted: Set<PairKey> = []
 
     init(reader: any ProjectReader, allowsUnassigned: Bool) throws {
-        let all = try reader.assignments(coder: nil)
-        assignments = Dictionary(all.map { (PairKey($0.documentID, $0.coder), $0) },
-                                 uniquingKeysWith: { first, _ in first })
+        isActive = try reader.hasAssignments()
         goldCoders = Set(try reader.goldCoderNames().map(ExactKey.init))
         self.allowsUnassigned = allowsUnassigned
     }
@@ -27,14 +28,18 @@ struct BlindCoding {
 
     /// Refuses (exit 77) a write by `coder` on `documentID` that the assignments do not allow.
     mutating func permit(coder: String, documentID: String, writer: any ProjectWriter, time: String) throws {
-        guard !assignments.isEmpty else { return }
+        guard isActive else { return }
         let key = PairKey(documentID, coder)
         guard !permitted.contains(key) else { return }
         if goldCoders.contains(ExactKey(coder)) {
             permitted.insert(key)
             return
         }
-        guard let assignment = assignments[key] else {
+        if assignments[key.coder] == nil {
+            assignments[key.coder] = Dictionary(try writer.assignments(coder: coder).map { (ExactKey($0.documentID), $0) },
+                                                uniquingKeysWith: { first, _ in first })
+        }
+        guard let assignment = assignments[key.coder]?[key.document] else {
             guard allowsUnassigned else {
                 throw GlossError(.notPermitted, "coder \(coder) is not assigned document \"\(documentID)\" "
                                  + "(blind coding: see `gloss assignments list --coder \(coder)`); "

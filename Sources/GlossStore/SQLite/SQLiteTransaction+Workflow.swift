@@ -27,6 +27,10 @@ extension SQLiteTransaction {
         return try rows.map(Self.assignment(from:))
     }
 
+    func hasAssignments() throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assignment)") ?? false
+    }
+
     func insert(_ assignments: [Assignment], context: ChangeContext) throws {
         guard !assignments.isEmpty else { return }
         let statement = try db.makeStatement(sql: """
