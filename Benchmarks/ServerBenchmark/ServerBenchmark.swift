@@ -36,11 +36,13 @@ struct ServerBenchmark {
             case "--seconds": seconds = Int(arguments.next() ?? "") ?? seconds
             case "--gloss": gloss = arguments.next() ?? gloss
             default:
-                FileHandle.standardError.write(Data("usage: gloss-server-bench [--coders N] [--seconds S] [--gloss PATH]\n".utf8))
+                let usage = "usage: gloss-server-bench [--coders N] [--seconds S] [--gloss PATH]\n"
+                FileHandle.standardError.write(Data(usage.utf8))
                 exit(64)
             }
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-server-bench-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("gloss-server-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("bench.sqlite").path
@@ -50,7 +52,8 @@ struct ServerBenchmark {
         print("gloss serve on 127.0.0.1:\(server.port): \(coders) coders, \(documents.count) documents, \(seconds) s")
 
         var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: coders)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60),
+                                             concurrentHTTP1ConnectionsPerHostSoftLimit: coders)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let deadline = ContinuousClock.now + .seconds(seconds)
         let started = ContinuousClock.now
@@ -92,7 +95,8 @@ struct ServerBenchmark {
     }
 
     /// The project: the fixture articles, all assigned to every coder, one coder token each.
-    static func prepare(database: String, coders: Int) throws -> (tokens: [String], documents: [(id: String, length: Int)]) {
+    static func prepare(database: String,
+                        coders: Int) throws -> (tokens: [String], documents: [(id: String, length: Int)]) {
         let context = ChangeContext(actor: "bench", time: Timestamp.now(), source: "gloss-server-bench")
         let store = try SQLiteStore(path: database, creating: true)
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -102,7 +106,9 @@ struct ServerBenchmark {
         let names = (1...coders).map { String(format: "coder%02d", $0) }
         _ = try AssignmentPlanner.assign(.init(coders: names, overlap: coders > 1 ? 1 : 0), store: store,
                                          context: context, dryRun: false)
-        let tokens = try names.map { try AccessTokens.create(coder: $0, role: .coder, store: store, context: context).secret }
+        let tokens = try names.map {
+            try AccessTokens.create(coder: $0, role: .coder, store: store, context: context).secret
+        }
         let documents = try store.read { try $0.documentSummaries().map { ($0.externalID, $0.length) } }
         return (tokens, documents)
     }
@@ -171,7 +177,8 @@ struct ServerBenchmark {
                   case .object(let fields)? = try? JSONParser.parse(created.body), case .integer(let id)? = fields["id"]
             else { continue }
             guard let updated = await call(.update, .PATCH, "\(base)/annotations/\(id)",
-                                           body: #"{"features":{"note":"checked"}}"#, ifMatch: created.etag, expect: 200)
+                                           body: #"{"features":{"note":"checked"}}"#, ifMatch: created.etag,
+                                           expect: 200)
             else { continue }
             _ = await call(.delete, .DELETE, "\(base)/annotations/\(id)", body: nil, ifMatch: updated.etag, expect: 204)
         }
@@ -192,8 +199,8 @@ struct ServerBenchmark {
         let auditedDeletes = audited[.delete] ?? 0
         print("acknowledged: \(created) created, \(updated) updated, \(deleted) deleted; audited: \(auditedCreates), "
               + "\(auditedUpdates), \(auditedDeletes); annotations left: \(left) (expected \(created - deleted))")
-        let lost = max(0, created - auditedCreates) + max(0, updated - auditedUpdates) + max(0, deleted - auditedDeletes)
-            + abs(left - (created - deleted))
+        let lost = max(0, created - auditedCreates) + max(0, updated - auditedUpdates)
+            + max(0, deleted - auditedDeletes) + abs(left - (created - deleted))
         print(lost == 0 && auditedCreates == created && auditedUpdates == updated && auditedDeletes == deleted
               ? "check: 0 lost writes, and every audited write was acknowledged"
               : "check FAILED: \(lost) acknowledged writes unaccounted for")

@@ -70,7 +70,8 @@ public struct TEIExporter {
                         try writer.element("fileDesc") {
                             try writer.element("titleStmt") {
                                 try writer.element("title", text: "Gloss project export")
-                                try project.writeCoders(project.coders.indices.filter { project.isExported(project.coders[$0]) }, to: writer)
+                                let exported = project.coders.indices.filter { project.isExported(project.coders[$0]) }
+                                try project.writeCoders(exported, to: writer)
                             }
                             try project.writePublication(to: writer)
                             try writer.element("sourceDesc") { try writer.element("p", text: "Documents coded in a Gloss project.") }

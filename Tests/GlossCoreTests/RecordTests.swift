@@ -35,7 +35,8 @@ struct RecordTests {
 
     /// JSON Schema counts 2.0 as an integer, and clients (schemathesis among them) send integers so.
     @Test func readsAWholeNumberAsAnInteger() throws {
-        let record = try AnnotationRecord(json: JSONParser.parse(#"{"document":"d","coder":"a","layer":"l","start":2.0,"end":5e0}"#))
+        let line = #"{"document":"d","coder":"a","layer":"l","start":2.0,"end":5e0}"#
+        let record = try AnnotationRecord(json: JSONParser.parse(line))
         #expect(record.start == 2 && record.end == 5)
     }
 

@@ -26,8 +26,8 @@ public struct CSVExporter {
     /// Which of the filter's annotations to write (the server leaves out what a coder may not see).
     public let includes: (Annotation) -> Bool
 
-    public init(store: any ProjectStore, filter: AnnotationFilter = AnnotationFilter(), startsWithByteOrderMark: Bool = false,
-                includes: @escaping (Annotation) -> Bool = { _ in true }) {
+    public init(store: any ProjectStore, filter: AnnotationFilter = AnnotationFilter(),
+                startsWithByteOrderMark: Bool = false, includes: @escaping (Annotation) -> Bool = { _ in true }) {
         self.store = store
         self.filter = filter
         self.startsWithByteOrderMark = startsWithByteOrderMark

@@ -36,7 +36,8 @@ struct BlindCoding {
             return
         }
         if assignments[key.coder] == nil {
-            assignments[key.coder] = Dictionary(try writer.assignments(coder: coder).map { (ExactKey($0.documentID), $0) },
+            let own = try writer.assignments(coder: coder)
+            assignments[key.coder] = Dictionary(own.map { (ExactKey($0.documentID), $0) },
                                                 uniquingKeysWith: { first, _ in first })
         }
         guard let assignment = assignments[key.coder]?[key.document] else {

@@ -78,7 +78,8 @@ public struct DocumentImporter {
 
     /// Stores records already read (a file's lines, or a document the server received), each with the place it
     /// came from, in one transaction; `report` carries what reading them counted.
-    public func importRecords(_ records: [(DocumentRecord, SourceLocation)], into report: Report = Report()) throws -> Report {
+    public func importRecords(_ records: [(DocumentRecord, SourceLocation)],
+                              into report: Report = Report()) throws -> Report {
         var report = report
         let context = options.context
         try store.write { writer in
