@@ -17,10 +17,10 @@ public enum GlossServer {
         router.add(middleware: ErrorMiddleware(routes: table))
         router.add(middleware: RequestLimitsMiddleware(limits: limits))
         let api = APIGroup(group: router.group("api/v1"), prefix: "/api/v1", table: table)
-        MetaRoutes(access: access, resources: resources).addPublic(to: api)
+        MetaRoutes(resources: resources).addPublic(to: api)
         let authenticated = APIGroup(group: api.group.group().add(middleware: TokenAuthenticator(access: access)),
                                      prefix: api.prefix, table: table)
-        MetaRoutes(access: access, resources: resources).add(to: authenticated)
+        MetaRoutes(resources: resources).add(to: authenticated)
         DocumentRoutes(access: access, limits: inputLimits).add(to: authenticated)
         AnnotationRoutes(access: access, limits: inputLimits).add(to: authenticated)
         CodebookRoutes(access: access).add(to: authenticated)

@@ -6,6 +6,7 @@ import GlossStore
 import GlossTestSupport
 import Hummingbird
 import HummingbirdTesting
+import Logging
 
 /// A project served over the router: document `a` ("Kabul 😀 talks", assigned to alice and bob, one annotation
 /// each), document `b` (bob's only, one annotation), and a token per role.
@@ -59,7 +60,9 @@ struct ServerFixture {
     /// Runs `body` with a client of the router.
     func test<Value: Sendable>(limits: RequestLimits = RequestLimits(),
                                _ body: @Sendable (APIClient) async throws -> Value) async throws -> Value {
-        try await Application(router: router(limits: limits)).test(.router) { client in
+        var logger = Logger(label: "gloss.serve.test")
+        logger.logLevel = .warning  // the request log line of every call would drown the test output
+        return try await Application(router: router(limits: limits), logger: logger).test(.router) { client in
             try await body(APIClient(client: client))
         }
     }

@@ -3,7 +3,6 @@ import Hummingbird
 
 /// What needs no token: the health check and the OpenAPI document. And who the token's holder is.
 struct MetaRoutes {
-    let access: StoreAccess
     let resources: ServerResources
 
     func addPublic(to group: APIGroup) {
