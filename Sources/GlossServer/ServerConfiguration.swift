@@ -47,7 +47,7 @@ public struct ServerResources: Sendable, Equatable {
 
     /// The first folder that holds `openapi.yaml`: `GLOSS_SHARE`, `../share/gloss` from the executable, or this
     /// checkout's resources; nil when none does.
-    public static func locate(executable: String? = CommandLine.arguments.first) -> ServerResources? {
+    public static func locate(executable: String? = Bundle.main.executablePath) -> ServerResources? {
         var candidates: [String] = []
         if let shared = ProcessInfo.processInfo.environment["GLOSS_SHARE"], !shared.isEmpty {
             candidates.append(shared)
