@@ -80,14 +80,16 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as GlossError {
             return try APIError(error).response(from: request, context: context)
+        } catch let error as RecordError {
+            // A request body's field of the wrong type or name (the routes map a stored record's own errors to 422).
+            return try APIError(.badRequest, code: "usage", error.message).response(from: request, context: context)
         } catch let error as CodebookError {
             let message = error.problems.map(\.message).joined(separator: "; ")
             return try APIError(.unprocessableContent, code: "invalid", message,
                                 location: error.problems.first?.location)
                 .response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound && error.body == nil
-                    && !routes.methods(for: request.uri.path).isEmpty
-                    && !routes.methods(for: request.uri.path).contains(request.method) {
+                    && isOtherMethod(request) {
             let allowed = routes.methods(for: request.uri.path).map(\.rawValue)
             return try APIError(.methodNotAllowed, code: "method_not_allowed",
                                 "\(request.uri.path) answers \(allowed.joined(separator: ", ")), not \(request.method)",
@@ -115,6 +117,12 @@ struct ErrorMiddleware: RouterMiddleware {
 }
 
 extension ErrorMiddleware {
+    /// Whether the request's path is a route of other methods than the request's (405, not 404).
+    func isOtherMethod(_ request: Request) -> Bool {
+        let methods = routes.methods(for: request.uri.path)
+        return !methods.isEmpty && !methods.contains(request.method)
+    }
+
     static func code(for status: HTTPResponse.Status) -> String {
         switch status {
         case .notFound: "not_found"

@@ -43,13 +43,14 @@ struct WorkflowRoutes {
     @Sendable func assign(_ request: Request, context: GlossRequestContext) async throws -> Response {
         let policy = try context.policy()
         try policy.checkAdministration("assign documents")
-        let fields = FieldReader(try await request.jsonObject(context: context))
+        let fields = try await Self.fields(of: request, context,
+                                           ["coders", "overlap", "reliability_coders", "documents", "seed", "dry_run"])
         let planRequest = AssignmentPlanner.Request(
-            coders: try fields.strings("coders") ?? [], overlap: try fields.number("overlap") ?? 0,
-            reliabilityCoders: try fields.integer("reliability_coders"), documents: try fields.strings("documents"),
+            coders: try fields.optionalStrings("coders") ?? [], overlap: try fields.optionalNumber("overlap") ?? 0,
+            reliabilityCoders: try fields.optionalInteger("reliability_coders"),
+            documents: try fields.optionalStrings("documents"),
             seed: UInt64(try Self.seed(fields)))
-        let dryRun = try fields.bool("dry_run") ?? false
-        try fields.checkNoOthers()
+        let dryRun = try fields.optionalBool("dry_run") ?? false
         if let problem = planRequest.problem { throw APIError(.unprocessableContent, code: "invalid", problem) }
         let changeContext = request.changeContext(policy)
         let plan = try await access.run { store in
@@ -80,22 +81,21 @@ struct WorkflowRoutes {
     @Sendable func adjudicate(_ request: Request, context: GlossRequestContext) async throws -> Response {
         let policy = try context.policy()
         try Self.checkSeesTeam(policy, "adjudication")
-        let fields = FieldReader(try await request.jsonObject(context: context))
-        guard let layer = try fields.string("layer"), let gold = try fields.string("gold") else {
+        let fields = try await Self.fields(of: request, context, ["layer", "gold", "strategy", "match", "documents"])
+        guard let layer = try fields.optionalString("layer"), let gold = try fields.optionalString("gold") else {
             throw APIError(.badRequest, code: "usage", "give \"layer\" and \"gold\" (the gold coder's name)")
         }
-        let strategyName = try fields.string("strategy") ?? "unanimous"
+        let strategyName = try fields.optionalString("strategy") ?? "unanimous"
         guard let strategy = Adjudicator.Strategy(rawValue: strategyName) else {
             throw APIError(.badRequest, code: "usage", "\"strategy\" is unanimous or majority, not \(strategyName)")
         }
-        let matchName = try fields.string("match") ?? "exact"
+        let matchName = try fields.optionalString("match") ?? "exact"
         guard let match = SpanMatch(argument: matchName) else {
             throw APIError(.badRequest, code: "usage", "\"match\" is exact or overlap:RATIO, not \(matchName)")
         }
         if let problem = Name.problem(with: gold, as: .coder) { throw APIError(.badRequest, code: "usage", problem) }
         let adjudication = Adjudicator.Request(layer: layer, gold: gold, strategy: strategy, match: match,
-                                               matchName: matchName, documents: try fields.strings("documents"))
-        try fields.checkNoOthers()
+                                               matchName: matchName, documents: try fields.optionalStrings("documents"))
         let changeContext = request.changeContext(policy)
         let outcome = try await access.run { try Adjudicator.run(adjudication, store: $0, context: changeContext) }
         return JSONResponse.make(try ResultJSON.encode(outcome))
@@ -105,11 +105,11 @@ struct WorkflowRoutes {
     @Sendable func accept(_ request: Request, context: GlossRequestContext) async throws -> Response {
         let policy = try context.policy()
         try Self.checkSeesTeam(policy, "adjudication")
-        let fields = FieldReader(try await request.jsonObject(context: context))
-        guard let annotation = try fields.integer("annotation"), let gold = try fields.string("gold") else {
+        let fields = try await Self.fields(of: request, context, ["annotation", "gold"])
+        guard let annotation = try fields.optionalInteger("annotation"),
+              let gold = try fields.optionalString("gold") else {
             throw APIError(.badRequest, code: "usage", "give \"annotation\" (a candidate's id) and \"gold\"")
         }
-        try fields.checkNoOthers()
         let changeContext = request.changeContext(policy)
         let conflict = try await access.run { store in
             try Adjudicator.accept(annotationID: Int64(annotation), gold: gold, store: store, context: changeContext)
@@ -121,11 +121,10 @@ struct WorkflowRoutes {
     @Sendable func reject(_ request: Request, context: GlossRequestContext) async throws -> Response {
         let policy = try context.policy()
         try Self.checkSeesTeam(policy, "adjudication")
-        let fields = FieldReader(try await request.jsonObject(context: context))
-        guard let conflictID = try fields.integer("conflict") else {
+        let fields = try await Self.fields(of: request, context, ["conflict"])
+        guard let conflictID = try fields.optionalInteger("conflict") else {
             throw APIError(.badRequest, code: "usage", "give \"conflict\" (the conflict's id)")
         }
-        try fields.checkNoOthers()
         let changeContext = request.changeContext(policy)
         let conflict = try await access.run { store in
             try Adjudicator.reject(conflictID: Int64(conflictID), store: store, context: changeContext)
@@ -133,8 +132,14 @@ struct WorkflowRoutes {
         return JSONResponse.make(try ResultJSON.encode(conflict))
     }
 
-    static func seed(_ fields: FieldReader) throws -> Int {
-        let seed = try fields.integer("seed") ?? 1
+    /// The body's fields, any but `allowed` refused; a field of the wrong type is a `RecordError` (400).
+    static func fields(of request: Request, _ context: GlossRequestContext,
+                       _ allowed: Set<String>) async throws -> RecordFields {
+        try RecordFields(.object(try await request.jsonObject(context: context)), allowedKeys: allowed)
+    }
+
+    static func seed(_ fields: RecordFields) throws -> Int {
+        let seed = try fields.optionalInteger("seed") ?? 1
         guard seed >= 0 else { throw APIError(.badRequest, code: "usage", "\"seed\" must be 0 or more") }
         return seed
     }
@@ -144,66 +149,6 @@ struct WorkflowRoutes {
         guard policy.token.role != .coder else {
             throw APIError(.forbidden, code: "forbidden",
                            "\(what) shows other coders' work; it is for adjudicators and admins (blind coding)")
-        }
-    }
-}
-
-/// Reads a request's JSON fields by type, and refuses fields nobody read (a misspelt option must not be ignored).
-final class FieldReader {
-    private let fields: [String: JSONValue]
-    private var read: Set<String> = []
-
-    init(_ fields: [String: JSONValue]) { self.fields = fields }
-
-    private func value(_ name: String) -> JSONValue? {
-        read.insert(name)
-        guard let value = fields[name], value != .null else { return nil }
-        return value
-    }
-
-    private func mismatch(_ name: String, _ expected: String) -> APIError {
-        APIError(.badRequest, code: "usage", "\"\(name)\" must be \(expected)")
-    }
-
-    func string(_ name: String) throws -> String? {
-        guard let value = value(name) else { return nil }
-        guard case .string(let text) = value else { throw mismatch(name, "a string") }
-        return text
-    }
-
-    func strings(_ name: String) throws -> [String]? {
-        guard let value = value(name) else { return nil }
-        guard case .array(let items) = value else { throw mismatch(name, "an array of strings") }
-        return try items.map { item in
-            guard case .string(let text) = item else { throw mismatch(name, "an array of strings") }
-            return text
-        }
-    }
-
-    func integer(_ name: String) throws -> Int? {
-        guard let value = value(name) else { return nil }
-        guard let number = value.integerValue else { throw mismatch(name, "an integer") }
-        return number
-    }
-
-    func number(_ name: String) throws -> Double? {
-        switch value(name) {
-        case nil: return nil
-        case .integer(let number)?: return Double(number)
-        case .number(let number)?: return number
-        default: throw mismatch(name, "a number")
-        }
-    }
-
-    func bool(_ name: String) throws -> Bool? {
-        guard let value = value(name) else { return nil }
-        guard case .bool(let flag) = value else { throw mismatch(name, "true or false") }
-        return flag
-    }
-
-    func checkNoOthers() throws {
-        if let unknown = fields.keys.sorted().first(where: { !read.contains($0) }) {
-            throw APIError(.badRequest, code: "usage", "unknown field \"\(unknown)\"; see /api/v1/openapi.yaml")
         }
     }
 }
