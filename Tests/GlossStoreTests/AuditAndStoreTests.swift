@@ -7,8 +7,9 @@ import Testing
 
 @Suite("Audit log and database handling")
 struct AuditAndStoreTests {
-    @Test func recordsAddAndDeleteWithBeforeAndAfter() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func recordsAddAndDeleteWithBeforeAndAfter(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: "Moscow hosted Taliban envoys")])
         let record = AnnotationRecord(documentID: "d", coder: "alice", layer: "statement", start: 14, end: 28,
                                       features: ["stance": .string("critical")])
@@ -30,8 +31,9 @@ struct AuditAndStoreTests {
         #expect(try project.store.read { try $0.auditEntries(limit: nil) }.first?.entity == .document)
     }
 
-    @Test func recordsAnImportFileAsOneEntryNamingEveryCreatedID() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func recordsAnImportFileAsOneEntryNamingEveryCreatedID(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: "Moscow hosted Taliban envoys")])
         // Ids 1 and 2 are taken, 3 is free, 10 is kept from the file; the rest are assigned after 10.
         let lines = [
@@ -55,8 +57,9 @@ struct AuditAndStoreTests {
         #expect(try project.store.read { try $0.annotations() }.map(\.id) == [1, 2, 3, 10, 11, 12])
     }
 
-    @Test func recordsTheCreationOfACoder() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func recordsTheCreationOfACoder(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: "Moscow hosted Taliban envoys")])
         let context = ChangeContext(actor: "lead", time: "2026-11-21T09:00:00.000Z", source: "annotate add")
         try project.store.write {
@@ -73,13 +76,13 @@ struct AuditAndStoreTests {
         ([Int64.max, 5], "9223372036854775807,5"), ([Int64.max - 1, Int64.max], "9223372036854775806-9223372036854775807"),
     ])
     func writesIDRanges(ids: [Int64], ranges: String) {
-        #expect(SQLiteTransaction.ranges(of: ids) == ranges)
+        #expect(StoredRecords.ranges(of: ids) == ranges)
     }
 
     @Test func theAuditLogCannotBeRewritten() throws {
         let project = try TestProject()
         try project.importDocuments([(id: "d", text: "text")])
-        let queue = try DatabaseQueue(path: project.store.path)
+        let queue = try DatabaseQueue(path: try #require(project.store as? SQLiteStore).path)
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit_log SET actor = 'mallory'") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit_log") } }
     }
@@ -111,8 +114,9 @@ struct AuditAndStoreTests {
         }
     }
 
-    @Test func deletingAnUnknownAnnotationIsBadData() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func deletingAnUnknownAnnotationIsBadData(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         #expect { try project.store.write { try $0.deleteAnnotation(id: 42, context: TestProject.context()) } } throws: {
             ($0 as? GlossError)?.code == .badData
         }

@@ -30,8 +30,9 @@ struct CSVExportTests {
         return rows
     }
 
-    @Test func writesEveryAnnotationWithItsTextExactlyAndNeutralisesFormulas() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func writesEveryAnnotationWithItsTextExactlyAndNeutralisesFormulas(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         let text = "=SUM(A1) said \"she\", then 😀\r\nnew line, and -1 more."
         try project.importDocuments([(id: "+doc", text: text)])
         let lines = [
@@ -54,8 +55,9 @@ struct CSVExportTests {
         #expect(rows[2][4] == "9" && rows[2][5] == "32" && rows[2][6] == "said \"she\", then 😀\r\nnew")
     }
 
-    @Test func offsetsSurviveCombiningMarksAndArabicText() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func offsetsSurviveCombiningMarksAndArabicText(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         // Code points: "cafe\u{301}" is [0, 5), the Persian with ZWNJ [7, 16).
         try project.importDocuments([(id: "fa", text: "cafe\u{301} «نمی\u{200C}خواهم»")])
         let lines = [#"{"document":"fa","coder":"a","layer":"l","start":0,"end":5}"#, #"{"document":"fa","coder":"a","layer":"l","start":7,"end":16}"#]
@@ -66,8 +68,9 @@ struct CSVExportTests {
         #expect(rows.dropFirst().map { [$0[4], $0[5], $0[6]] } == [["0", "5", "cafe\u{301}"], ["7", "16", "نمی\u{200C}خواهم"]])
     }
 
-    @Test func aByteOrderMarkOnlyWhenAsked() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func aByteOrderMarkOnlyWhenAsked(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: "text")])
         let plain = project.folder.path("plain.csv"), excel = project.folder.path("excel.csv")
         try CSVExporter(store: project.store).export(to: plain)

@@ -76,8 +76,8 @@ struct CodebookMigrationTests {
 
         """
 
-    static func project() throws -> TestProject {
-        let project = try TestProject()
+    static func project(_ store: StoreKind = .sqlite) throws -> TestProject {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: "Shelling was reported near the river; the ceasefire held elsewhere.")])
         _ = try CodebookRegistration(store: project.store).register(file: project.folder.write("v1.yaml", version1), context: TestProject.context())
         let records = [
@@ -94,8 +94,9 @@ struct CodebookMigrationTests {
         return project
     }
 
-    @Test func validateFindsViolationsOfAStricterVersion() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func validateFindsViolationsOfAStricterVersion(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         let findings = try ProjectValidator(store: project.store).findings()
         // Checked against mig@2: codes that v2 renamed, merged or made a grouping node, and the newly required kind.
         #expect(findings.map { "\($0.annotation.id): \($0.message)" } == [
@@ -107,8 +108,9 @@ struct CodebookMigrationTests {
         #expect(findings.allSatisfy { $0.checkedAgainst == CodebookReference(id: "mig", version: 2) })
     }
 
-    @Test func migrationRenamesMergesAndFlagsSplits() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func migrationRenamesMergesAndFlagsSplits(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         let context = ChangeContext(actor: "lead", time: "2026-11-22T08:00:00.000Z", source: "codebook migrate --to 2")
         let before = try project.dump()
         let dryRun = try CodebookMigrator(store: project.store).migrate(codebook: nil, to: 2, dryRun: true, context: context)
@@ -134,13 +136,14 @@ struct CodebookMigrationTests {
         #expect(try ProjectValidator(store: project.store).findings().map(\.annotation.id) == [2, 2, 3])
     }
 
-    @Test func anExportWithCodebooksComesBackByteForByte() throws {
-        let source = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func anExportWithCodebooksComesBackByteForByte(_ store: StoreKind) throws {
+        let source = try Self.project(store)
         _ = try CodebookMigrator(store: source.store).migrate(codebook: "mig", to: 2, dryRun: false, context: TestProject.context())
         let first = source.folder.path("export-1")
         #expect(try NativeExporter(store: source.store).export(to: first).codebooks == 2)
 
-        let target = try TestProject()
+        let target = try TestProject(store)
         for version in ["mig@1.yaml", "mig@2.yaml"] {
             _ = try CodebookRegistration(store: target.store).register(file: first + "/codebooks/" + version, context: TestProject.context())
         }
@@ -162,8 +165,9 @@ struct CodebookMigrationTests {
         #expect(try ProjectValidator(store: target.store).findings().map(\.message) == ProjectValidator(store: source.store).findings().map(\.message))
     }
 
-    @Test func refusesVersionsOutOfOrderAndChangedContent() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func refusesVersionsOutOfOrderAndChangedContent(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         let changed = try project.folder.write("v2-changed.yaml", Self.version2.replacingOccurrences(of: "title: Migration test", with: "title: Changed"))
         #expect { try CodebookRegistration(store: project.store).register(file: changed, context: TestProject.context()) } throws: {
             ($0 as? GlossError)?.code == .conflict && ($0 as? GlossError)?.message.contains("already registered with different content") == true

@@ -12,8 +12,8 @@ struct CodebookValidationTests {
     static let text = "UN monitors said the army shelled Kherson. Mr. Ahmadi of the police denied it.\n\nA second paragraph reports 120 casualties."
 
     /// A project with `Codebooks/example-minimal.yaml` (ceasefire-claims@2), a source (id 1) and a claim (id 2) by alice.
-    static func project() throws -> TestProject {
-        let project = try TestProject()
+    static func project(_ store: StoreKind = .sqlite) throws -> TestProject {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: text)])
         let codebook = TestPaths.packageRoot.appendingPathComponent("Codebooks/example-minimal.yaml").path
         _ = try CodebookRegistration(store: project.store).register(file: codebook, context: TestProject.context())
@@ -70,9 +70,9 @@ struct CodebookValidationTests {
         Case(name: "layer no codebook defines", layer: "frames", start: 0, end: 11, features: [:], message: "layer frames is not defined by any registered codebook"),
     ]
 
-    @Test(arguments: cases)
-    func refusesAViolatingWriteAndChangesNothing(_ violation: Case) throws {
-        let project = try Self.project()
+    @Test(arguments: cases, StoreKind.testable)
+    func refusesAViolatingWriteAndChangesNothing(_ violation: Case, _ store: StoreKind) throws {
+        let project = try Self.project(store)
         let before = try project.dump()
         #expect {
             try Self.add(project, layer: violation.layer, violation.start, violation.end, violation.features)
@@ -83,8 +83,9 @@ struct CodebookValidationTests {
         #expect(try project.dump() == before)
     }
 
-    @Test func anIDOfItsOwnDoesNotGetPastForbiddenOverlap() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func anIDOfItsOwnDoesNotGetPastForbiddenOverlap(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         let before = try project.dump()
         // The same span and features as source 1, but a new id: a second, overlapping annotation.
         let record = AnnotationRecord(id: 50, documentID: "d", coder: "alice", layer: "source", start: 0, end: 11,
@@ -95,14 +96,16 @@ struct CodebookValidationTests {
         #expect(try project.dump() == before)
     }
 
-    @Test func anEmptySpanOverlapsNothing() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func anEmptySpanOverlapsNothing(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         // [5, 5) lies inside source 1's [0, 11) but shares no code point with it.
         #expect(throws: Never.self) { try Self.add(project, layer: "source", 5, 5, ["party": .string("rebels"), "named": .bool(false)]) }
     }
 
-    @Test func aCanonicallyEquivalentCodeIsNotTheCode() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func aCanonicallyEquivalentCodeIsNotTheCode(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         // U+212A KELVIN SIGN is canonically equivalent to "K": Swift's == says equal, the bytes differ.
         let kelvin = "\u{212A}"
         #expect(kelvin == "K")
@@ -111,8 +114,9 @@ struct CodebookValidationTests {
         }
     }
 
-    @Test func recordsTheCodebookVersionOfEachWrite() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func recordsTheCodebookVersionOfEachWrite(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         let annotations = try project.store.read { try $0.annotations() }
         #expect(annotations.map(\.codebook) == [CodebookReference(id: "ceasefire-claims", version: 2), CodebookReference(id: "ceasefire-claims", version: 2)])
         // An uncoded layer is accepted when asked for, and records no version.
@@ -124,8 +128,9 @@ struct CodebookValidationTests {
         #expect(try ProjectValidator(store: project.store).findings().map(\.message) == ["layer frames is not defined by any registered codebook"])
     }
 
-    @Test func aDocumentLayerCoversTheWholeText() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func aDocumentLayerCoversTheWholeText(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: Self.text)])
         let codebook = TestPaths.packageRoot.appendingPathComponent("Codebooks/russia-taliban-coverage.yaml").path
         _ = try CodebookRegistration(store: project.store).register(file: codebook, context: TestProject.context())

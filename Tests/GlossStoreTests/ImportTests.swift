@@ -45,8 +45,9 @@ struct ImportTests {
         #expect(try project.dump() == before)
     }
 
-    @Test func refusesTheSameIDWithADifferentTextAndChangesNothing() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func refusesTheSameIDWithADifferentTextAndChangesNothing(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "kabul-1", text: "First text.")])
         let before = try project.dump()
         let changed = try project.folder.write("kabul-1.txt", "A different text.")
@@ -58,8 +59,9 @@ struct ImportTests {
         #expect(try project.dump() == before)
     }
 
-    @Test func dropsAByteOrderMarkAndKeepsCRLF() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func dropsAByteOrderMarkAndKeepsCRLF(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         let path = try project.folder.write("bom.txt", bytes: [0xEF, 0xBB, 0xBF] + Array("Title\r\n\r\nBody\r\n".utf8))
         try project.importDocuments([path])
         let document = try #require(try project.store.read { try $0.document(externalID: "bom") })
@@ -67,8 +69,9 @@ struct ImportTests {
         #expect(document.title == "Title")
     }
 
-    @Test func refusesInvalidUTF8WithLineAndColumn() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func refusesInvalidUTF8WithLineAndColumn(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         // Line 2, after "ab": 0xC3 followed by "(" is an invalid sequence.
         let path = try project.folder.write("broken.txt", bytes: Array("first\nab".utf8) + [0xC3, 0x28])
         #expect { try project.importDocuments([path]) } throws: { error in
@@ -111,8 +114,9 @@ struct ImportTests {
         #expect(try project.dump() == before)
     }
 
-    @Test func skipInvalidImportsTheRestAndReportsEachBadLine() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func skipInvalidImportsTheRestAndReportsEachBadLine(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments(Self.documents)
         let lines = [
             #"{"document":"d1","coder":"alice","layer":"statement","start":0,"end":3}"#,
@@ -129,10 +133,11 @@ struct ImportTests {
         #expect(try project.store.read { try $0.annotations() }.count == 2)
     }
 
-    @Test func keepsIDsThatDifferOnlyInNormalizationApart() throws {
+    @Test(arguments: StoreKind.testable)
+    func keepsIDsThatDifferOnlyInNormalizationApart(_ store: StoreKind) throws {
         // "José" with precomposed é (U+00E9) and with e + U+0301: equal to Swift's ==, different bytes.
         let composed = "Jos\u{E9}", decomposed = "Jose\u{301}"
-        let project = try TestProject()
+        let project = try TestProject(store)
         try project.importDocuments([(id: composed, text: "composed text"), (id: decomposed, text: "decomposed text")])
         let lines = [
             JSONValue.object(["document": .string(composed), "coder": .string("a"), "layer": .string("l"), "start": .integer(0), "end": .integer(8)]),
@@ -151,15 +156,17 @@ struct ImportTests {
         #expect { try project.importAnnotations([wrongForm]) } throws: { ($0 as? GlossError)?.message.contains("does not match") == true }
     }
 
-    @Test func ignoresBlankLinesAtTheEndOfAFile() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func ignoresBlankLinesAtTheEndOfAFile(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments(Self.documents)
         let path = try project.folder.write("a.jsonl", #"{"document":"d2","coder":"a","layer":"l","start":0,"end":5}"# + "\n\n \r\n\n")
         #expect(try project.importAnnotations([path]).imported == 1)
     }
 
-    @Test func convertsUTF16AndUTF8OffsetsToCodePoints() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func convertsUTF16AndUTF8OffsetsToCodePoints(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments(Self.documents)
         // In "a😀b «می‌خواهیم» cafe\u{301}\r\nend" the Dari word is code points 5..<14.
         // UTF-16: 😀 adds one unit, so 6..<15. UTF-8: a(1) 😀(4) b(1) space(1) «(2) = byte 9; the word is

@@ -13,8 +13,9 @@ struct RoundTripTests {
         try project.importAnnotations([fixtures.appendingPathComponent("annotations").path])
     }
 
-    @Test func exportImportExportIsByteIdentical() throws {
-        let source = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func exportImportExportIsByteIdentical(_ store: StoreKind) throws {
+        let source = try TestProject(store)
         try Self.importFixtures(into: source)
         // Give the history a gap and an edit-free delete, so ids are not simply 1...n.
         let removed = try source.store.read { try $0.annotations() }[3].id
@@ -25,7 +26,7 @@ struct RoundTripTests {
         #expect(firstReport.documents == 8)
         #expect(firstReport.annotations == 108)
 
-        let target = try TestProject()
+        let target = try TestProject(store)
         try target.importDocuments([first + "/documents.jsonl"])
         try target.importAnnotations([first + "/annotations.jsonl"])
         let second = target.folder.path("export-2")
@@ -40,8 +41,9 @@ struct RoundTripTests {
         #expect(try target.store.read { try $0.annotation(id: removed) } == nil)
     }
 
-    @Test func fixtureQuotesMatchTheirDocuments() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func fixtureQuotesMatchTheirDocuments(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try Self.importFixtures(into: project)
         try project.store.read { reader in
             var count = 0
@@ -58,8 +60,9 @@ struct RoundTripTests {
         }
     }
 
-    @Test func fixtureHazardsSurviveImport() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func fixtureHazardsSurviveImport(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try Self.importFixtures(into: project)
         let texts = try project.store.read { reader in
             var texts: [String: String] = [:]
@@ -79,8 +82,9 @@ struct RoundTripTests {
         #expect(alice.contains { $0.span == (try? TextSpan(start: 906, end: 960)) && $0.quote == "Nobody in that room has to live with the consequences." })
     }
 
-    @Test func reimportingAnExportSkipsWhatIsAlreadyThere() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func reimportingAnExportSkipsWhatIsAlreadyThere(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try Self.importFixtures(into: project)
         let folder = project.folder.path("export")
         let exported = try NativeExporter(store: project.store).export(to: folder)
@@ -91,8 +95,9 @@ struct RoundTripTests {
         #expect(try project.dump() == before)
     }
 
-    @Test func importingTheSameFileAgainSkipsIdenticalAnnotations() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func importingTheSameFileAgainSkipsIdenticalAnnotations(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try Self.importFixtures(into: project)
         let before = try project.dump()
         let again = try project.importAnnotations([TestPaths.fixtures.appendingPathComponent("annotations").path])
@@ -104,8 +109,9 @@ struct RoundTripTests {
         #expect(try project.importAnnotations([changed]).imported == 1)
     }
 
-    @Test func anExportedIDWithOtherContentIsAConflict() throws {
-        let project = try TestProject()
+    @Test(arguments: StoreKind.testable)
+    func anExportedIDWithOtherContentIsAConflict(_ store: StoreKind) throws {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: "Russia and the Taliban")])
         try project.importAnnotations([project.folder.write("a.jsonl", #"{"id":7,"document":"d","coder":"a","layer":"l","start":0,"end":6}"#)])
         let before = try project.dump()

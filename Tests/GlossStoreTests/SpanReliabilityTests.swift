@@ -1,13 +1,14 @@
 import GlossAgreement
 import GlossCore
 import GlossStore
+import GlossTestSupport
 import Testing
 
 @Suite("Reliability data from coded spans")
 struct SpanReliabilityTests {
     /// "Para one is here." is [0, 17); the blank line ends at 19, where "Para two is here." starts.
-    static func project() throws -> TestProject {
-        let project = try TestProject()
+    static func project(_ store: StoreKind = .sqlite) throws -> TestProject {
+        let project = try TestProject(store)
         try project.importDocuments([(id: "d", text: "Para one is here.\n\nPara two is here.")])
         let lines = [
             #"{"document":"d","coder":"a","layer":"l","start":0,"end":4,"features":{"f":"x"}}"#,
@@ -19,8 +20,9 @@ struct SpanReliabilityTests {
         return project
     }
 
-    @Test func takesTheCodeCoveringMostOfEachUnit() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func takesTheCodeCoveringMostOfEachUnit(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         // Paragraph 1: a's "x" covers 4 code points, "y" 12, so a = y; b = y. Paragraph 2: a = x, b has no span.
         let paragraphs = try SpanReliability.build(store: project.store, layer: "l", feature: "f", unit: .paragraph,
                                                    coders: nil, documents: nil, presence: false)
@@ -46,8 +48,9 @@ struct SpanReliabilityTests {
         #expect(document.data.percentAgreement() == .value(1))
     }
 
-    @Test func takesTheSpansOfAUnitLayerAsUnits() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func takesTheSpansOfAUnitLayerAsUnits(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         // Units marked on layer "seg" by two coders; b's [0, 10) repeats a's and is one unit.
         let units = [
             #"{"document":"d","coder":"a","layer":"seg","start":0,"end":10,"features":{}}"#,
@@ -68,8 +71,9 @@ struct SpanReliabilityTests {
         }
     }
 
-    @Test func refusesFewerThanTwoCoders() throws {
-        let project = try Self.project()
+    @Test(arguments: StoreKind.testable)
+    func refusesFewerThanTwoCoders(_ store: StoreKind) throws {
+        let project = try Self.project(store)
         #expect { try SpanReliability.build(store: project.store, layer: "l", feature: "f", unit: .document, coders: ["a"], documents: nil, presence: false) } throws: {
             ($0 as? GlossError)?.message.contains("at least two coders") == true
         }

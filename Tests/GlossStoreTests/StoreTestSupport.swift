@@ -3,14 +3,14 @@ import GlossCore
 import GlossStore
 import GlossTestSupport
 
-/// A project in a temporary folder, with shortcuts for the importers.
+/// A project in a temporary folder (SQLite) or a new database (PostgreSQL), with shortcuts for the importers.
 struct TestProject {
     let folder: TemporaryDirectory
-    let store: SQLiteStore
+    let store: any ProjectStore
 
-    init() throws {
+    init(_ kind: StoreKind = .sqlite) throws {
         folder = try TemporaryDirectory()
-        store = try SQLiteStore(path: folder.path("gloss.sqlite"), creating: true)
+        store = try kind.makeStore(in: folder)
     }
 
     static func context(_ source: String = "test") -> ChangeContext {
@@ -37,6 +37,6 @@ struct TestProject {
         try importDocuments([folder.write("documents-\(UUID().uuidString).jsonl", lines.joined(separator: "\n") + "\n")])
     }
 
-    /// Every row of every table, as text: equal dumps mean equal databases.
-    func dump() throws -> String { try databaseDump(at: store.path) }
+    /// Every row of every table, as text: equal dumps mean equal projects.
+    func dump() throws -> String { try ProjectCopy.dump(store) }
 }

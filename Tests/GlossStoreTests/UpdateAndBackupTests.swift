@@ -11,8 +11,9 @@ struct UpdateAndBackupTests {
         try project.store.write { try AnnotationIngest(writer: $0, context: TestProject.context("annotate update")).update(id: id, changes: changes, ifRevision: ifRevision) }
     }
 
-    @Test func refusesAStaleRevisionAndChangesNothing() throws {
-        let project = try CodebookMigrationTests.project()
+    @Test(arguments: StoreKind.testable)
+    func refusesAStaleRevisionAndChangesNothing(_ store: StoreKind) throws {
+        let project = try CodebookMigrationTests.project(store)
         // Checked against the latest version, mig@2: the update recodes the v1 codes as well.
         let recode: [String: JSONValue] = ["kind": .string("compliance"), "certainty": .string("rumour"), "topics": .array([.string("civilian_harm")])]
         let first = try Self.update(project, 1, .init(set: recode, span: (start: 0, end: 12, unit: .codepoint)), ifRevision: 1)
@@ -27,8 +28,9 @@ struct UpdateAndBackupTests {
         #expect(audit.action == .update && audit.entityID == "1" && audit.before?.contains(#""revision":1"#) == true)
     }
 
-    @Test func recodingClearsTheSplitFlagAndIsChecked() throws {
-        let project = try CodebookMigrationTests.project()
+    @Test(arguments: StoreKind.testable)
+    func recodingClearsTheSplitFlagAndIsChecked(_ store: StoreKind) throws {
+        let project = try CodebookMigrationTests.project(store)
         _ = try CodebookMigrator(store: project.store).migrate(codebook: "mig", to: 2, dryRun: false, context: TestProject.context())
         // Annotation 2 kept the split code "violation" and is flagged; a grouping code is refused, a leaf accepted.
         let before = try project.dump()
@@ -47,7 +49,8 @@ struct UpdateAndBackupTests {
         let project = try TestProject()
         var configuration = Configuration()
         configuration.allowsUnsafeTransactions = true  // the transaction stays open across accesses
-        let holder = try DatabaseQueue(path: project.store.path, configuration: configuration)
+        let holder = try DatabaseQueue(path: try #require(project.store as? SQLiteStore).path,
+                                       configuration: configuration)
         try holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
         // A thread of its own releases the lock: the cooperative threads may all be busy with other tests.
         let released = DispatchSemaphore(value: 0)
@@ -65,9 +68,10 @@ struct UpdateAndBackupTests {
 
     @Test func backsUpAConsistentCopyAndNeverOverwrites() throws {
         let project = try CodebookMigrationTests.project()
+        let store = try #require(project.store as? SQLiteStore)
         let copy = project.folder.path("backup.sqlite")
-        try project.store.backup(to: copy)
-        #expect(try databaseDump(at: copy) == project.dump())
-        #expect { try project.store.backup(to: copy) } throws: { ($0 as? GlossError)?.code == .conflict }
+        try store.backup(to: copy)
+        #expect(try ProjectCopy.dump(try SQLiteStore(path: copy)) == project.dump())
+        #expect { try store.backup(to: copy) } throws: { ($0 as? GlossError)?.code == .conflict }
     }
 }

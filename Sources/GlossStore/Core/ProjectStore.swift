@@ -4,14 +4,21 @@ import GlossCore
 ///
 /// All access goes through `read` and `write`; a `write` body runs in one transaction that commits
 /// when the body returns and rolls back when it throws, so every command succeeds whole or changes
-/// nothing. `SQLiteStore` is the embedded implementation; a server-backed store implements the same
-/// protocol. Implementations report failures as `GlossError`.
+/// nothing. `SQLiteStore` is the embedded implementation; `PostgresStore` implements the same protocol on a
+/// PostgreSQL server. Implementations report failures as `GlossError`.
 public protocol ProjectStore: Sendable {
     /// Runs `body` with a consistent read-only view of the project.
     func read<T>(_ body: (any ProjectReader) throws -> T) throws -> T
     /// Runs `body` in one write transaction.
     @discardableResult
     func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T
+}
+
+/// What opening a store found and did to its schema.
+public enum SchemaState: Sendable, Equatable {
+    case created
+    case upgraded(applied: [String])
+    case current
 }
 
 /// Read access within one transaction.

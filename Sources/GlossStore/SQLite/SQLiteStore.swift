@@ -9,13 +9,6 @@ public final class SQLiteStore: ProjectStore {
     /// A pool of connections (WAL), or one read-only connection for a file this user may not write.
     private let database: any DatabaseWriter
 
-    /// What `open` found and did to the schema.
-    public enum SchemaState: Sendable, Equatable {
-        case created
-        case upgraded(applied: [String])
-        case current
-    }
-
     /// The schema state found when the store was opened.
     public let schemaState: SchemaState
 

@@ -6,10 +6,8 @@ extension SQLiteTransaction {
     private static let tokenSelect = "SELECT id, sha256, coder, role, created_at, revoked_at FROM token"
 
     private static func token(from row: Row) throws -> AccessToken {
-        guard let role = AccessToken.Role(rawValue: row[3]) else {
-            throw GlossError(.badData, "token \(row[0] as Int64) in the database has the unknown role \(row[3] as String)")
-        }
-        return AccessToken(id: row[0], sha256: row[1], coder: row[2], role: role, createdAt: row[4], revokedAt: row[5])
+        AccessToken(id: row[0], sha256: row[1], coder: row[2], role: try StoredRecords.tokenRole(row[3], id: row[0]),
+                    createdAt: row[4], revokedAt: row[5])
     }
 
     func accessTokens() throws -> [AccessToken] {

@@ -9,11 +9,8 @@ extension SQLiteTransaction {
         """
 
     private static func assignment(from row: Row) throws -> Assignment {
-        guard let role = Assignment.Role(rawValue: row[2]) else {
-            throw GlossError(.badData, "an assignment in the database has the unknown role \(row[2] as String)")
-        }
-        return Assignment(documentID: row[0], coder: row[1], role: role, assignedAt: row[3], startedAt: row[4],
-                          doneAt: row[5])
+        Assignment(documentID: row[0], coder: row[1], role: try StoredRecords.assignmentRole(row[2]), assignedAt: row[3],
+                   startedAt: row[4], doneAt: row[5])
     }
 
     func assignments(coder: String?) throws -> [Assignment] {
@@ -43,12 +40,9 @@ extension SQLiteTransaction {
             try statement.execute(arguments: [document, coder, assignment.role.rawValue, assignment.assignedAt,
                                               assignment.startedAt, assignment.doneAt])
         }
-        let after = JSONValue.array(assignments.map {
-            .array([.string($0.documentID), .string($0.coder), .string($0.role.rawValue)])
-        })
         try appendAudit(context, action: .create, entity: .assignment,
-                        entityID: "\(assignments.count) assignment\(assignments.count == 1 ? "" : "s")",
-                        before: nil, after: after.canonicalJSON)
+                        entityID: StoredRecords.assignmentsEntityID(assignments),
+                        before: nil, after: StoredRecords.assignmentsJSON(assignments))
     }
 
     func update(_ assignment: Assignment, context: ChangeContext) throws {
@@ -82,18 +76,9 @@ extension SQLiteTransaction {
         """
 
     private static func adjudication(from row: Row) throws -> Adjudication {
-        let id: Int64 = row[0]
-        guard let state = Adjudication.State(rawValue: row[5]),
-              case .array(let items)? = try? JSONParser.parse(row[4] as String) else {
-            throw GlossError(.badData, "adjudication \(id) in the database has an unknown state "
-                             + "or unreadable candidates")
-        }
-        let candidates: [Int64] = items.compactMap {
-            if case .integer(let value) = $0 { Int64(value) } else { nil }
-        }
-        return Adjudication(id: id, gold: row[1], documentID: row[2], layer: row[3], candidates: candidates,
-                            state: state, reason: row[6], decidedBy: row[7], decidedAt: row[8],
-                            goldAnnotationID: row[9], createdAt: row[10])
+        try StoredRecords.adjudication(id: row[0], gold: row[1], documentID: row[2], layer: row[3], candidates: row[4],
+                                       state: row[5], reason: row[6], decidedBy: row[7], decidedAt: row[8],
+                                       goldAnnotationID: row[9], createdAt: row[10])
     }
 
     func adjudications(gold: String?, layer: String?) throws -> [Adjudication] {
@@ -121,7 +106,7 @@ extension SQLiteTransaction {
                                       gold_annotation_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [adjudication.gold, try documentRowID(adjudication.documentID), adjudication.layer,
-                             JSONValue.array(adjudication.candidates.map { .integer(Int($0)) }).canonicalJSON,
+                             StoredRecords.candidatesJSON(adjudication),
                              adjudication.state.rawValue, adjudication.reason, adjudication.decidedBy,
                              adjudication.decidedAt, adjudication.goldAnnotationID, adjudication.createdAt])
         var stored = adjudication

@@ -67,28 +67,10 @@ final class SQLiteTransaction: ProjectWriter {
         """
 
     private static func annotation(from row: Row) throws -> Annotation {
-        let featuresText: String = row[7]
-        guard case .object(let features) = try? JSONParser.parse(featuresText) else {
-            throw GlossError(.badData, "annotation \(row[0] as Int64) has unreadable features in the database: \(featuresText)")
-        }
-        guard let span = try? TextSpan(start: row[4], end: row[5]) else {
-            throw GlossError(.badData, "annotation \(row[0] as Int64) has invalid offsets in the database: \(row[4] as Int), \(row[5] as Int)")
-        }
-        let codebookID: String? = row[11]
-        let codebookVersion: Int? = row[12]
-        let provenanceText: String? = row[14]
-        var provenance: JSONValue?
-        if let provenanceText {
-            guard let parsed = try? JSONParser.parse(provenanceText) else {
-                throw GlossError(.badData, "annotation \(row[0] as Int64) has an unreadable provenance "
-                                 + "in the database: \(provenanceText)")
-            }
-            provenance = parsed
-        }
-        return Annotation(id: row[0], documentID: row[1], coder: row[2], layer: row[3], span: span, quote: row[6],
-                          features: features, createdAt: row[8], updatedAt: row[9], revision: row[10],
-                          codebook: codebookID.flatMap { id in codebookVersion.map { CodebookReference(id: id, version: $0) } },
-                          needsRecoding: row[13], provenance: provenance)
+        try StoredRecords.annotation(id: row[0], documentID: row[1], coder: row[2], layer: row[3], start: row[4],
+                                     end: row[5], quote: row[6], features: row[7], createdAt: row[8], updatedAt: row[9],
+                                     revision: row[10], codebookID: row[11], codebookVersion: row[12],
+                                     needsRecoding: row[13], provenance: row[14])
     }
 
     func annotation(id: Int64) throws -> Annotation? {
@@ -124,11 +106,8 @@ final class SQLiteTransaction: ProjectWriter {
             rows = try Row.fetchAll(db, sql: sql + " ORDER BY id")
         }
         return try rows.map { row in
-            guard let action = AuditEntry.Action(rawValue: row[3]), let entity = AuditEntry.Entity(rawValue: row[4]) else {
-                throw GlossError(.badData, "audit entry \(row[0] as Int64) has an unknown action or entity")
-            }
-            return AuditEntry(id: row[0], at: row[1], actor: row[2], action: action, entity: entity, entityID: row[5],
-                              source: row[6], before: row[7], after: row[8])
+            try StoredRecords.auditEntry(id: row[0], at: row[1], actor: row[2], action: row[3], entity: row[4],
+                                         entityID: row[5], source: row[6], before: row[7], after: row[8])
         }
     }
 
@@ -248,9 +227,9 @@ final class SQLiteTransaction: ProjectWriter {
                 try insertAuditRow(context, action: .create, entity: .annotation, entityID: String(created.id), before: nil,
                                    after: created.nativeJSONLine)
             } else {
-                let ranges = Self.ranges(of: ids)
-                try insertAuditRow(context, action: .create, entity: .annotation, entityID: ranges, before: nil,
-                                   after: #"{"count":\#(ids.count),"ids":"\#(ranges)"}"#)
+                try insertAuditRow(context, action: .create, entity: .annotation,
+                                   entityID: StoredRecords.ranges(of: ids), before: nil,
+                                   after: StoredRecords.createdAnnotationsJSON(ids))
             }
         }
     }
@@ -273,19 +252,6 @@ final class SQLiteTransaction: ProjectWriter {
         hasher.combine(annotation.span.end)
         hasher.combine(ExactKey(features))
         return hasher.finalize()
-    }
-
-    /// Ids written as ranges in their order: `[1, 2, 3, 7, 9, 10]` → `1-3,7,9-10`.
-    static func ranges(of ids: [Int64]) -> String {
-        var parts: [String] = []
-        var index = 0
-        while index < ids.count {
-            var end = index
-            while end + 1 < ids.count && ids[end + 1] &- 1 == ids[end] { end += 1 }
-            parts.append(end == index ? String(ids[index]) : "\(ids[index])-\(ids[end])")
-            index = end + 1
-        }
-        return parts.joined(separator: ",")
     }
 
     func deleteAnnotation(id: Int64, context: ChangeContext) throws -> Annotation {
@@ -317,12 +283,8 @@ final class SQLiteTransaction: ProjectWriter {
         try db.execute(sql: """
             INSERT INTO codebook (id, version, title, source, sha256, file, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [codebook.id, codebook.version, codebook.title, codebook.source, codebook.sha256, codebook.file, codebook.addedAt])
-        var after = "{\"id\":"
-        JSONValue.writeString(codebook.id, to: &after)
-        after += ",\"version\":\(codebook.version),\"sha256\":\"\(codebook.sha256)\",\"file\":"
-        JSONValue.writeString(codebook.file, to: &after)
-        after += "}"
-        try appendAudit(context, action: .create, entity: .codebook, entityID: "\(codebook.id)@\(codebook.version)", before: nil, after: after)
+        try appendAudit(context, action: .create, entity: .codebook, entityID: "\(codebook.id)@\(codebook.version)",
+                        before: nil, after: StoredRecords.codebookJSON(codebook))
     }
 
     func registeredCodebooks() throws -> [RegisteredCodebook] {
@@ -378,10 +340,8 @@ final class SQLiteTransaction: ProjectWriter {
         try db.execute(sql: "INSERT INTO coder (name, created_at) VALUES (?, ?)", arguments: [name, context.time])
         let id = db.lastInsertedRowID
         coderRowIDs[ExactKey(name)] = id
-        var after = "{\"name\":"
-        JSONValue.writeString(name, to: &after)
-        after += ",\"created\":\"\(context.time)\"}"
-        try appendAudit(context, action: .create, entity: .coder, entityID: name, before: nil, after: after)
+        try appendAudit(context, action: .create, entity: .coder, entityID: name, before: nil,
+                        after: StoredRecords.coderJSON(name: name, createdAt: context.time))
         return id
     }
 }

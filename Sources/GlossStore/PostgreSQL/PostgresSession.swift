@@ -1,0 +1,80 @@
+import GlossCore
+import Logging
+import PostgresNIO
+
+/// One leased connection, used synchronously: each statement is sent with bound parameters (never spliced into the
+/// SQL) and its result waited for on the calling thread, which is never one of NIO's event loops.
+final class PostgresSession {
+    let connection: PostgresConnection
+    private let logger: Logger
+    private var cursorCount = 0
+
+    init(_ connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Runs one statement and returns every row of its result.
+    @discardableResult
+    func rows(_ sql: String, _ values: [StoredValue] = []) throws -> [PostgresRandomAccessRow] {
+        try connection.query(try Self.query(sql, values), logger: logger).wait().rows.map { $0.makeRandomAccess() }
+    }
+
+    /// Runs one statement that returns no rows, or whose rows do not matter.
+    func execute(_ sql: String, _ values: [StoredValue] = []) throws {
+        try rows(sql, values)
+    }
+
+    /// The integer in the first column of the first row, or nil for no row or NULL.
+    func integer(_ sql: String, _ values: [StoredValue] = []) throws -> Int64? {
+        try rows(sql, values).first?.optionalInteger(0)
+    }
+
+    /// Calls `body` with each row of a query, fetched through a cursor in batches so that a large result never sits
+    /// in memory whole; `body` may run other statements on this session between batches. Needs a transaction.
+    func forEachRow(_ sql: String, _ values: [StoredValue] = [], batch: Int = 2_000,
+                    _ body: (PostgresRandomAccessRow) throws -> Void) throws {
+        cursorCount += 1
+        let cursor = "gloss_cursor_\(cursorCount)"
+        try execute("DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, values)
+        while true {
+            let fetched = try rows("FETCH FORWARD \(batch) FROM \(cursor)")
+            for row in fetched { try body(row) }
+            if fetched.count < batch { break }
+        }
+        try execute("CLOSE \(cursor)")
+    }
+
+    private static func query(_ sql: String, _ values: [StoredValue]) throws -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .integer(let integer): bindings.append(integer)
+            case .text(let text): bindings.append(text)
+            case .null: bindings.appendNull()
+            }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+}
+
+extension PostgresRandomAccessRow {
+    func text(_ index: Int) throws -> String { try self[index].decode(String.self) }
+    func optionalText(_ index: Int) throws -> String? { try self[index].decode(String?.self) }
+    func integer(_ index: Int) throws -> Int64 { try self[index].decode(Int64.self) }
+    func optionalInteger(_ index: Int) throws -> Int64? { try self[index].decode(Int64?.self) }
+    func int(_ index: Int) throws -> Int { Int(try integer(index)) }
+    func optionalInt(_ index: Int) throws -> Int? { try optionalInteger(index).map { Int($0) } }
+
+    /// Every column as a stored value (integers and text only: the only types of Gloss's tables).
+    func storedValues() throws -> [StoredValue] {
+        try (0..<count).map { index in
+            let cell = self[index]
+            if cell.bytes == nil { return .null }
+            switch cell.dataType {
+            case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+            default: return .text(try cell.decode(String.self))
+            }
+        }
+    }
+}
