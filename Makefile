@@ -25,7 +25,7 @@ build: deps
 test: deps
 	@bash .ci/check-imports
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@bash .ci/with-postgres $(SWIFT) test
 
 demo: build
 	rm -rf $(OUT)

@@ -67,7 +67,7 @@ extension Gloss.Annotations {
         }
 
         /// Says on standard error why a table is empty: an unknown layer or coder (with the nearest name), or no match.
-        private func reportEmptyListing(_ store: SQLiteStore) throws {
+        private func reportEmptyListing(_ store: any ProjectStore) throws {
             let (layers, coders) = try store.read { (try $0.annotatedLayerNames(), try $0.coderNames()) }
             if let layer, !layers.contains(layer) {
                 printError("no annotations: there is no annotated layer \(layer); \(NameSuggestion.hint(for: layer, in: layers))")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GlossCore
 import GlossStore
 
 extension Gloss {
@@ -11,8 +12,12 @@ extension Gloss {
         @Argument(help: ArgumentHelp("The new database file.", valueName: "path")) var path: String
 
         func run() throws {
-            try project.openStore().backup(to: path)
-            print("backed up \(project.databasePath) to \(path)")
+            guard case .sqlite(let source) = try project.location else {
+                throw GlossError(.usage, "gloss backup copies a SQLite file; for PostgreSQL use pg_dump, or "
+                                 + "`gloss copy --from URL --to FILE` to make a SQLite copy")
+            }
+            try SQLiteStore(path: source).backup(to: path)
+            print("backed up \(source) to \(path)")
         }
     }
 }

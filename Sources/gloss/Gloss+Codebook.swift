@@ -192,7 +192,7 @@ extension Gloss.Codebook {
 }
 
 /// The registered codebook named `spec`: `ID` for the latest version, `ID@VERSION` for a given one.
-func registeredCodebook(_ spec: String, in store: SQLiteStore) throws -> RegisteredCodebook {
+func registeredCodebook(_ spec: String, in store: any ProjectStore) throws -> RegisteredCodebook {
     let parts = spec.split(separator: "@", maxSplits: 1).map(String.init)
     let version = parts.count == 2 ? Int(parts[1]) : nil
     if parts.count == 2 && version == nil { throw ValidationError("write the version as a number: \(parts[0])@2") }

@@ -4,16 +4,28 @@ import GlossStore
 extension Gloss {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the project database, or upgrade its schema (safe to run again).")
+            abstract: "Create the project database, or upgrade its schema (safe to run again).",
+            discussion: """
+                A SQLite file is created with its folder:
+                  gloss init --db projects/coverage.sqlite
+                A PostgreSQL database must exist and be empty; Gloss creates its tables in it. For example, after \
+                `createdb coverage`: `gloss init --database-url postgresql://localhost/coverage`.
+                """)
 
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
-            let store = try project.openStore(creating: true)
-            switch store.schemaState {
-            case .created: print("created \(store.path)")
-            case .upgraded(let applied): print("upgraded \(store.path): applied \(applied.joined(separator: "; "))")
-            case .current: print("\(store.path) is up to date")
+            let location = try project.location
+            let state: SchemaState
+            switch try location.open(creating: true) {
+            case let store as SQLiteStore: state = store.schemaState
+            case let store as PostgresStore: state = store.schemaState
+            default: state = .current
+            }
+            switch state {
+            case .created: print("created \(location)")
+            case .upgraded(let applied): print("upgraded \(location): applied \(applied.joined(separator: "; "))")
+            case .current: print("\(location) is up to date")
             }
         }
     }

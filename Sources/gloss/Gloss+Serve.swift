@@ -54,7 +54,8 @@ extension Gloss {
                                  + "\(ServerResources.checkout) or PREFIX/share/gloss; reinstall with `make install` "
                                  + "or set GLOSS_SHARE to their folder")
             }
-            let store = try project.openStore()
+            let location = try project.location
+            let store = try location.open()
             let configuration = ServerConfiguration(
                 host: host, port: port,
                 limits: RequestLimits(maximumBodyBytes: maxBodyBytes, idleTimeout: .seconds(idleTimeout),
@@ -65,7 +66,7 @@ extension Gloss {
                 store: store, configuration: configuration, inputLimits: limits.inputLimits,
                 applicationVersion: Gloss.version, logger: Logger(label: "gloss.serve"),
                 onServerRunning: { port in
-                    printError("gloss serve: \(project.databasePath) on http://\(host):\(port)/api/v1 (Ctrl-C stops)")
+                    printError("gloss serve: \(location) on http://\(host):\(port)/api/v1 (Ctrl-C stops)")
                 })
             let outcome = BlockingResult()
             Task {

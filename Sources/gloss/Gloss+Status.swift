@@ -82,7 +82,7 @@ extension Gloss.Assignments {
         }
 
         /// Says on standard error why the listing is empty: no assignments yet, an unknown coder, or none for them.
-        private func reportEmptyListing(_ store: SQLiteStore) throws {
+        private func reportEmptyListing(_ store: any ProjectStore) throws {
             guard let coder else { return printError("no assignments yet; make them with `gloss assign`") }
             let coders = try store.read { try $0.coderNames() }
             if coders.contains(coder) {

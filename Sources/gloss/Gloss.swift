@@ -31,7 +31,7 @@ struct Gloss: ParsableCommand {
         version: version,
         subcommands: [Init.self, Import.self, Annotate.self, Docs.self, Annotations.self, Export.self, Codebook.self,
                       Validate.self, Agree.self, Assign.self, Assignments.self, Status.self, Done.self, Reopen.self,
-                      Adjudicate.self, Report.self, Tokens.self, Serve.self, Backup.self]
+                      Adjudicate.self, Report.self, Tokens.self, Serve.self, Backup.self, Copy.self]
     )
 
     /// Runs the command; a `GlossError` becomes one `error:` line and its exit status.

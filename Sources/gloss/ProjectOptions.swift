@@ -10,13 +10,38 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The project database file (default: $GLOSS_DB, else ./gloss.sqlite).", valueName: "path"))
     var db: String?
 
-    var databasePath: String {
-        db ?? ProcessInfo.processInfo.environment["GLOSS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "gloss.sqlite"
+    @Option(name: .customLong("database-url"),
+            help: ArgumentHelp("A project in PostgreSQL instead of a file: postgresql://USER@HOST:PORT/DATABASE "
+                               + "(default: $GLOSS_DATABASE_URL).", valueName: "url"))
+    var databaseURL: String?
+
+    func validate() throws {
+        if db != nil && databaseURL != nil {
+            throw ValidationError("give either --db (a SQLite file) or --database-url (PostgreSQL), not both")
+        }
+    }
+
+    /// --database-url, else --db, else $GLOSS_DATABASE_URL, else $GLOSS_DB, else ./gloss.sqlite.
+    var location: StoreLocation {
+        get throws {
+            let environment = ProcessInfo.processInfo.environment
+            func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+            if let databaseURL { return .postgres(try PostgresURL(databaseURL)) }
+            if let db { return .sqlite(path: db) }
+            if let url = variable("GLOSS_DATABASE_URL") {
+                if variable("GLOSS_DB") != nil {
+                    throw GlossError(.usage, "both GLOSS_DATABASE_URL and GLOSS_DB are set; unset one, or pass "
+                                     + "--db or --database-url")
+                }
+                return .postgres(try PostgresURL(url))
+            }
+            return .sqlite(path: variable("GLOSS_DB") ?? "gloss.sqlite")
+        }
     }
 
     /// Opens the project, creating it only when asked.
-    func openStore(creating: Bool = false) throws -> SQLiteStore {
-        try SQLiteStore(path: databasePath, creating: creating)
+    func openStore(creating: Bool = false) throws -> any ProjectStore {
+        try location.open(creating: creating)
     }
 
 }

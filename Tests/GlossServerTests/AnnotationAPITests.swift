@@ -2,13 +2,15 @@ import Foundation
 import GlossCore
 import GlossServer
 import GlossStore
+import GlossTestSupport
 import Hummingbird
 import Testing
 
 @Suite("The API's documents and annotations")
 struct AnnotationAPITests {
-    @Test func healthNeedsNoTokenAndEverythingElseDoes() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func healthNeedsNoTokenAndEverythingElseDoes(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         try await fixture.test { api in
             let health = try await api.call(.get, "/health")
             #expect(health.status == .ok && health["status"]?.string == "ok")
@@ -28,8 +30,9 @@ struct AnnotationAPITests {
 
     /// "Kabul 😀 talks": the emoji is one code point but two UTF-16 units, so "talks" is [8, 13) in code points and
     /// [9, 14) in UTF-16, and the server stores and answers code points.
-    @Test func addsAnnotationsInUTF16OffsetsAsCodePoints() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func addsAnnotationsInUTF16OffsetsAsCodePoints(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         try await fixture.test { api in
             let created = try await api.call(.post, "/documents/a/annotations", token: fixture.alice,
                                              body: #"{"layer":"actor","start":9,"end":14,"unit":"utf16","#
@@ -61,8 +64,9 @@ struct AnnotationAPITests {
         }
     }
 
-    @Test func changesNeedTheRevisionLastSeen() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func changesNeedTheRevisionLastSeen(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         let id = fixture.aliceOnA
         try await fixture.test { api in
             let body = #"{"features":{"kind":"person","note":"checked"}}"#
@@ -102,8 +106,9 @@ struct AnnotationAPITests {
         #expect(audited.count == 3 && audited.allSatisfy { $0.actor == "alice" })
     }
 
-    @Test func adminsImportDocumentsAndOthersMayNot() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func adminsImportDocumentsAndOthersMayNot(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         try await fixture.test { api in
             let document = #"{"id":"c","title":"Third","text":"Dari: سلام\u200Cها\r\nend"}"#
             let refused = try await api.call(.post, "/documents", token: fixture.adjudicator, body: document)
@@ -124,8 +129,9 @@ struct AnnotationAPITests {
         #expect(try fixture.store.read { try $0.documentSummaries().map(\.externalID) } == ["a", "b", "c"])
     }
 
-    @Test func limitsTheBodyAndTheRequestsAtOnce() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func limitsTheBodyAndTheRequestsAtOnce(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         let small = RequestLimits(maximumBodyBytes: 1024)
         try await fixture.test(limits: small) { api in
             let large = #"{"layer":"actor","start":0,"end":1,"features":{"note":""#
@@ -143,8 +149,9 @@ struct AnnotationAPITests {
 
 @Suite("The API's answers to malformed requests")
 struct MalformedRequestTests {
-    @Test func aKnownPathWithAnotherMethodIs405AndQueryParametersAreGivenOnce() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func aKnownPathWithAnotherMethodIs405AndQueryParametersAreGivenOnce(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         try await fixture.test { api in
             let trace = try await api.call(.put, "/documents", token: fixture.admin)
             #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET, POST")

@@ -3,13 +3,15 @@ import GlossCore
 import GlossServer
 import GlossService
 import GlossStore
+import GlossTestSupport
 import Hummingbird
 import Testing
 
 @Suite("Blind coding and roles through every endpoint")
 struct BlindCodingAPITests {
-    @Test func aCoderNeverSeesAnotherCodersWork() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func aCoderNeverSeesAnotherCodersWork(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         try await fixture.test { api in
             let token = fixture.alice
             let documents = try await api.call(.get, "/documents", token: token)
@@ -57,8 +59,9 @@ struct BlindCodingAPITests {
         }
     }
 
-    @Test func anAdjudicatorSeesEveryoneAndWritesGold() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func anAdjudicatorSeesEveryoneAndWritesGold(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         try await fixture.test { api in
             let token = fixture.adjudicator
             let annotations = try await api.call(.get, "/documents/a/annotations", token: token)
@@ -93,8 +96,9 @@ struct BlindCodingAPITests {
     }
 
     /// The API answers the same JSON as `gloss agree --format json`: both print `AgreementReport.json`.
-    @Test func agreementIsTheSameReportAsTheCommandLine() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func agreementIsTheSameReportAsTheCommandLine(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         let request = AgreementRequest(
             source: .project(layer: "actor", feature: "kind", unit: .document, coders: nil, documents: nil,
                              presence: false),
@@ -111,8 +115,9 @@ struct BlindCodingAPITests {
         }
     }
 
-    @Test func adminsAssignAndManageTokensAndCodersMarkTheirWorkDone() async throws {
-        let fixture = try ServerFixture()
+    @Test(arguments: StoreKind.testable)
+    func adminsAssignAndManageTokensAndCodersMarkTheirWorkDone(_ store: StoreKind) async throws {
+        let fixture = try ServerFixture(store)
         try await fixture.test { api in
             let created = try await api.call(.post, "/tokens", token: fixture.admin,
                                              body: #"{"coder":"chen","role":"coder"}"#)

@@ -13,14 +13,14 @@ import Logging
 struct ServerFixture {
     static let context = ChangeContext(actor: "pi", time: "2026-12-03T12:00:00.000Z", source: "test")
     let folder: TemporaryDirectory
-    let store: SQLiteStore
+    let store: any ProjectStore
     let alice: String, bob: String, adjudicator: String, admin: String
     /// The ids of alice's and bob's annotations on `a`, and bob's on `b`.
     let aliceOnA: Int64, bobOnA: Int64, bobOnB: Int64
 
-    init() throws {
+    init(_ kind: StoreKind = .sqlite) throws {
         folder = try TemporaryDirectory()
-        store = try SQLiteStore(path: folder.path("gloss.sqlite"), creating: true)
+        store = try kind.makeStore(in: folder)
         let documents = try folder.write("docs.jsonl", #"{"id":"a","text":"Kabul 😀 talks"}"# + "\n"
                                           + #"{"id":"b","text":"Moscow talks"}"# + "\n")
         _ = try DocumentImporter(store: store, options: ImportOptions(context: Self.context))

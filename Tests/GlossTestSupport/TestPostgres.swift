@@ -22,8 +22,16 @@ public enum TestPostgres {
     /// Creates a new, empty database on the test server and returns its URL.
     public static func newDatabaseURL() throws -> String {
         guard let serverURL else { throw TestPostgresError.unavailable(unavailableReason) }
-        let url = try PostgresURL(serverURL)
         let name = "gloss_test_\(getpid())_\(count.next())"
+        try execute("CREATE DATABASE \(name)", in: serverURL)
+        var database = try PostgresURL(serverURL)
+        database.database = name
+        return database.connectionString
+    }
+
+    /// Runs one statement, with no parameters, in the database at `databaseURL` (as the test server's superuser).
+    public static func execute(_ sql: String, in databaseURL: String) throws {
+        let url = try PostgresURL(databaseURL)
         let configuration = if let socket = url.socketPath {
             PostgresConnection.Configuration(unixSocketPath: socket, username: url.username, password: url.password,
                                              database: url.database)
@@ -35,11 +43,7 @@ public enum TestPostgres {
                                                         configuration: configuration, id: 1,
                                                         logger: Logger(label: "gloss.tests")).wait()
         defer { _ = try? connection.close().wait() }
-        _ = try connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"),
-                                 logger: Logger(label: "gloss.tests")).wait()
-        var database = url
-        database.database = name
-        return database.connectionString
+        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "gloss.tests")).wait()
     }
 
     /// Opens a new project in a new database.

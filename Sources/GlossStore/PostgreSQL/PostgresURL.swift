@@ -41,7 +41,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         password = components.password?.removingPercentEncoding
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = query["dbname"] ?? (path.isEmpty ? username : path.removingPercentEncoding ?? path)
-        let namedHost = query["host"] ?? components.host.flatMap { $0.isEmpty ? nil : $0 }
+        let namedHost = query["host"] ?? components.host.flatMap { host in
+            host.isEmpty ? nil : host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        }
         if let namedHost, namedHost.hasPrefix("/") {
             socketFolder = namedHost
             host = "localhost"
