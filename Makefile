@@ -136,7 +136,11 @@ BENCH_SECONDS ?= 60
 bench-server: deps
 	$(SWIFT) build -c release --product gloss
 	$(SWIFT) build -c release --product gloss-server-bench
+	@echo "== SQLite"
 	.build/release/gloss-server-bench --coders $(BENCH_CODERS) --seconds $(BENCH_SECONDS) --gloss .build/release/gloss
+	@echo "== PostgreSQL (a private server with fsync on, started and stopped by .ci/with-postgres)"
+	GLOSS_POSTGRES_DURABLE=1 bash .ci/with-postgres sh -c '.build/release/gloss-server-bench --coders $(BENCH_CODERS) \
+		--seconds $(BENCH_SECONDS) --gloss .build/release/gloss --database-url "$$GLOSS_TEST_POSTGRES_URL"'
 
 install: deps
 	$(SWIFT) build -c release --product gloss

@@ -15,7 +15,8 @@ import NIOHTTP1
 /// over for `--seconds` (60). Then it stops the server with SIGTERM and checks that the database accounts for every
 /// acknowledged write: one audited create, update and delete for each 201, 200 and 204, and the annotations left
 /// equal to those created and not deleted. Prints requests per second, p50/p99 latency per operation, errors, and the
-/// check. Usage: `gloss-server-bench [--coders N] [--seconds S] [--gloss PATH]`.
+/// check. With `--database-url URL` the project is made in that PostgreSQL database (which must be empty) instead of
+/// a SQLite file. Usage: `gloss-server-bench [--coders N] [--seconds S] [--gloss PATH] [--database-url URL]`.
 @main
 struct ServerBenchmark {
     static func main() async {
@@ -28,15 +29,16 @@ struct ServerBenchmark {
     }
 
     static func run() async throws {
-        var coders = 50, seconds = 60, gloss = ".build/release/gloss"
+        var coders = 50, seconds = 60, gloss = ".build/release/gloss", databaseURL: String?
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
             case "--coders": coders = Int(arguments.next() ?? "") ?? coders
             case "--seconds": seconds = Int(arguments.next() ?? "") ?? seconds
             case "--gloss": gloss = arguments.next() ?? gloss
+            case "--database-url": databaseURL = arguments.next()
             default:
-                let usage = "usage: gloss-server-bench [--coders N] [--seconds S] [--gloss PATH]\n"
+                let usage = "usage: gloss-server-bench [--coders N] [--seconds S] [--gloss PATH] [--database-url URL]\n"
                 FileHandle.standardError.write(Data(usage.utf8))
                 exit(64)
             }
@@ -45,11 +47,13 @@ struct ServerBenchmark {
             .appendingPathComponent("gloss-server-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let database = folder.appendingPathComponent("bench.sqlite").path
+        let database = try databaseURL.map { StoreLocation.postgres(try PostgresURL($0)) }
+            ?? .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)
         let (tokens, documents) = try prepare(database: database, coders: coders)
         let server = try Server(gloss: gloss, database: database)
         defer { server.stop() }
-        print("gloss serve on 127.0.0.1:\(server.port): \(coders) coders, \(documents.count) documents, \(seconds) s")
+        print("gloss serve on 127.0.0.1:\(server.port) with \(database): \(coders) coders, \(documents.count) "
+              + "documents, \(seconds) s")
 
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60),
@@ -95,10 +99,10 @@ struct ServerBenchmark {
     }
 
     /// The project: the fixture articles, all assigned to every coder, one coder token each.
-    static func prepare(database: String,
+    static func prepare(database: StoreLocation,
                         coders: Int) throws -> (tokens: [String], documents: [(id: String, length: Int)]) {
         let context = ChangeContext(actor: "bench", time: Timestamp.now(), source: "gloss-server-bench")
-        let store = try SQLiteStore(path: database, creating: true)
+        let store = try database.open(creating: true)
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures")
         _ = try DocumentImporter(store: store, options: ImportOptions(context: context))
@@ -186,8 +190,8 @@ struct ServerBenchmark {
     }
 
     /// Every acknowledged write is in the database and its audit log, and nothing else is.
-    static func check(database: String, _ result: CoderResult) throws {
-        let store = try SQLiteStore(path: database)
+    static func check(database: StoreLocation, _ result: CoderResult) throws {
+        let store = try database.open()
         let (audited, left) = try store.read { reader in
             let entries = try reader.auditEntries(limit: nil).filter { $0.entity == .annotation }
             return (Dictionary(grouping: entries, by: \.action).mapValues(\.count),
@@ -213,9 +217,13 @@ final class Server: @unchecked Sendable {
     let port: Int
     private var stopped: Int32?
 
-    init(gloss: String, database: String) throws {
+    init(gloss: String, database: StoreLocation) throws {
         process.executableURL = URL(fileURLWithPath: gloss)
-        process.arguments = ["serve", "--port", "0", "--db", database, "--max-concurrent-requests", "256"]
+        let store = switch database {
+        case .sqlite(let path): ["--db", path]
+        case .postgres(let url): ["--database-url", url.connectionString]
+        }
+        process.arguments = ["serve", "--port", "0", "--max-concurrent-requests", "256"] + store
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

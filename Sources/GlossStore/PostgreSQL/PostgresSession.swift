@@ -1,5 +1,9 @@
+import Dispatch
+import Foundation
 import GlossCore
 import Logging
+import NIOConcurrencyHelpers
+import NIOCore
 import PostgresNIO
 
 /// One leased connection, used synchronously: each statement is sent with bound parameters (never spliced into the
@@ -14,10 +18,26 @@ final class PostgresSession {
         self.logger = logger
     }
 
+    /// How long a statement may go unanswered before its connection is given up: a safety net against a server or
+    /// connection that fails without saying so (waits for the writers' lock end earlier, at `lock_timeout`).
+    static let answerTimeout: TimeInterval = 300
+
     /// Runs one statement and returns every row of its result.
     @discardableResult
     func rows(_ sql: String, _ values: [StoredValue] = []) throws -> [PostgresRandomAccessRow] {
-        try connection.query(try Self.query(sql, values), logger: logger).wait().rows.map { $0.makeRandomAccess() }
+        let answer = NIOLockedValueBox<Result<PostgresQueryResult, any Error>?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        connection.query(try Self.query(sql, values), logger: logger).whenComplete { result in
+            answer.withLockedValue { $0 = result }
+            answered.signal()
+        }
+        guard answered.wait(timeout: .now() + Self.answerTimeout) == .success,
+              let result = answer.withLockedValue({ $0 }) else {
+            let _: EventLoopFuture<Void> = connection.close()
+            throw GlossError(.ioFailure, "PostgreSQL did not answer within \(Int(Self.answerTimeout)) s; the "
+                             + "connection was closed and nothing was committed")
+        }
+        return try result.get().rows.map { $0.makeRandomAccess() }
     }
 
     /// Runs one statement that returns no rows, or whose rows do not matter.

@@ -39,6 +39,7 @@ public final class PostgresStore: ProjectStore, @unchecked Sendable {
         var logger = Logger(label: "gloss.postgres")
         logger.logLevel = .critical
         self.logger = logger
+        var configuration: PostgresConnection.Configuration
         if let socketPath = url.socketPath {
             configuration = PostgresConnection.Configuration(unixSocketPath: socketPath, username: url.username,
                                                              password: url.password, database: url.database)
@@ -54,6 +55,10 @@ public final class PostgresStore: ProjectStore, @unchecked Sendable {
             configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.username,
                                                              password: url.password, database: url.database, tls: tls)
         }
+        // A writer waits at most this long for the writers' lock, then gives up with 55P03 (exit 75, "try again"),
+        // as a SQLite writer gives up after its busy timeout and retries.
+        configuration.options.additionalStartupParameters = [("lock_timeout", "60s")]
+        self.configuration = configuration
         schemaState = try prepareSchema(creating: creating)
     }
 
