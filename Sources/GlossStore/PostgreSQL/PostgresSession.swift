@@ -25,6 +25,12 @@ final class PostgresSession {
     /// Runs one statement and returns every row of its result.
     @discardableResult
     func rows(_ sql: String, _ values: [StoredValue] = []) throws -> [PostgresRandomAccessRow] {
+        // A statement sent on a closed connection is never answered (postgres-nio drops the failed write's
+        // promise), so a connection the server closed, say after a failed statement, is not used again.
+        guard !connection.isClosed else {
+            throw GlossError(.ioFailure, "the connection to PostgreSQL was closed (the server stopped or ended the "
+                             + "session); nothing more was committed")
+        }
         let answer = NIOLockedValueBox<Result<PostgresQueryResult, any Error>?>(nil)
         let answered = DispatchSemaphore(value: 0)
         connection.query(try Self.query(sql, values), logger: logger).whenComplete { result in
