@@ -52,3 +52,70 @@ public struct AgreementRequest: Sendable {
         self.against = against
     }
 }
+
+extension AgreementRequest {
+    /// The parts of a question, so that messages can name them as each front spells them: the command line's
+    /// `--alpha-min`, the API's `alpha_min`.
+    public enum Parameter: String, Sendable {
+        case feature, coefficient, bootstrap, alphaMin = "alpha_min", samples, diagnostics, match, against, coders,
+             docs, data, spansData = "spans_data"
+    }
+
+    /// Why the question cannot be answered as asked, naming its parameters with `name`; nil when it can be. The
+    /// command line and the server refuse the same questions with it (exit 64, HTTP 400).
+    public func problem(naming name: (Parameter) -> String) -> String? {
+        if let bootstrap, !(100...1_000_000).contains(bootstrap) {
+            return "\(name(.bootstrap)) takes 100 to 1000000 samples"
+        }
+        if !(1...100_000).contains(gammaSamples) { return "\(name(.samples)) takes 1 to 100000" }
+        if !minimumAlpha.isFinite || !(-1...1).contains(minimumAlpha) {
+            return "\(name(.alphaMin)) takes a value from -1 to 1"
+        }
+        if coefficients.isEmpty && match == nil {
+            return "\(name(.coefficient)) names nothing; name coefficients or all"
+        }
+        let onSpans = coefficients.filter(Coefficient.onSpans.contains)
+        var isSpansData = false
+        switch source {
+        case .project(_, let feature, _, let coders, let documents, _):
+            for (parameter, list) in [(Parameter.coders, coders), (.docs, documents)] {
+                guard let list else { continue }
+                if list.isEmpty || list.contains("") { return "\(name(parameter)) names nothing, or an empty name" }
+                var seen: Set<String> = []
+                if let twice = list.first(where: { !seen.insert($0).inserted }) {
+                    return "\(name(parameter)) names \(twice) twice"
+                }
+            }
+            if feature == nil && match == nil {
+                return "give \(name(.feature)) (codes per unit), or \(name(.match)) to pair the coders' spans"
+            }
+        case .reliabilityCSV:
+            if match != nil { return "\(name(.match)) works on spans, not on \(name(.data))" }
+            if !onSpans.isEmpty { return "alpha_u and gamma need spans, not the codes per unit of \(name(.data))" }
+        case .spansCSV:
+            isSpansData = true
+            if match == nil && onSpans.count != coefficients.count {
+                return "\(name(.spansData)) takes \(name(.coefficient)) alpha_u and/or gamma, or \(name(.match))"
+            }
+        }
+        if match != nil || isSpansData {
+            let input = match != nil ? name(.match) : name(.spansData)
+            if bootstrap != nil { return "\(name(.bootstrap)) does not apply to \(input)" }
+            if diagnostics { return "\(name(.diagnostics)) does not apply to \(input)" }
+        } else if bootstrap != nil && !coefficients.contains(.krippendorffAlpha) {
+            return "\(name(.bootstrap)) gives krippendorff_alpha's interval; add krippendorff_alpha to "
+                + name(.coefficient)
+        }
+        if against != nil {
+            guard case .project(_, _?, _, _, _, _) = source, match == nil else {
+                return "\(name(.against)) compares the project's codes: give the layer and \(name(.feature)), "
+                    + "without \(name(.match))"
+            }
+            if !onSpans.isEmpty { return "\(name(.against)) takes coding coefficients, not alpha_u or gamma" }
+            if diagnostics || bootstrap != nil {
+                return "\(name(.against)) goes without \(name(.diagnostics)) and \(name(.bootstrap))"
+            }
+        }
+        return nil
+    }
+}

@@ -6,9 +6,12 @@ import GlossWorkflow
 /// Answers agreement questions for the command line and the server alike: Krippendorff's α and the κ family on
 /// codes per unit, α_u and γ on spans, span matching, and each coder against a gold coder.
 public enum AgreementService {
-    /// Computes what `request` asks; `store` opens the project, only when the request needs it.
-    public static func run(_ request: AgreementRequest, store openStore: () throws -> any ProjectStore) throws
-        -> AgreementReport {
+    /// Computes what `request` asks; `store` opens the project, only when the request needs it. A question that
+    /// cannot be answered as asked is refused (exit 64) with `request.problem`, naming parameters with `name`.
+    public static func run(_ request: AgreementRequest,
+                           naming name: (AgreementRequest.Parameter) -> String = \.rawValue,
+                           store openStore: () throws -> any ProjectStore) throws -> AgreementReport {
+        if let problem = request.problem(naming: name) { throw GlossError(.usage, problem) }
         if let match = request.match {
             let (continuum, coders) = try spans(request.source, openStore)
             let withKappa: Bool
@@ -66,7 +69,8 @@ public enum AgreementService {
                     text: try spans.text(of: unit, in: store), values: [], spans: spans.valueSpans[index])
             }
         case .project, .spansCSV:
-            throw GlossError(.usage, "these coefficients need codes per unit: give --feature, or --data FILE.csv")
+            throw GlossError(.usage, "these coefficients need codes per unit: give \(name(.feature)), or "
+                             + name(.data))
         }
         var results = reliability.results(request.coefficients.filter { !Coefficient.onSpans.contains($0) },
                                           metric: request.metric, weights: request.weights)

@@ -94,6 +94,8 @@ extension Gloss {
             return .beam(width: width)
         }
 
+        /// Checks how the options combine; what the question itself allows is checked by
+        /// `AgreementRequest.problem`, for the server too.
         func validate() throws {
             /// Refuses options the chosen input would silently ignore.
             func refuse(_ options: [(String, Bool)], with input: String) throws {
@@ -101,45 +103,18 @@ extension Gloss {
             }
             let spanOptions = [("--coders", coders != nil), ("--docs", docs != nil), ("--presence", presence), ("--unit", unit != nil)]
             if let match, SpanMatch(argument: match) == nil { throw ValidationError("--match is exact or overlap:RATIO with 0 < RATIO ≤ 1, not \(match)") }
-            if let alphaMin, !alphaMin.isFinite || alphaMin < -1 || alphaMin > 1 { throw ValidationError("--alpha-min takes a value from -1 to 1") }
             if alphaMin != nil && bootstrap == nil { throw ValidationError("--alpha-min goes with --bootstrap N, which estimates the probability") }
-            if let bootstrap, bootstrap < 100 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap takes 100 to 1000000 samples") }
-            if samples < 1 || samples > 100_000 { throw ValidationError("--samples takes 1 to 100000") }
             if gammaSearch == nil { throw ValidationError("--alignment is exact or beam:WIDTH with WIDTH from 1 to 100000, not \(alignment)") }
             if diagnostics && format == .csv { throw ValidationError("--diagnostics goes with --format table or json") }
-            for (name, list) in [("--coders", coders), ("--docs", docs)] {
-                guard let items = list.map(CommaList.items) else { continue }
-                if items.isEmpty { throw ValidationError("\(name) names nothing") }
-                if let twice = CommaList.repeated(items) { throw ValidationError("\(name) names \(twice) twice") }
-            }
-            let requested = try coefficients()
-            if bootstrap != nil && !requested.contains(.krippendorffAlpha) && match == nil && spansData == nil {
-                throw ValidationError("--bootstrap gives krippendorff_alpha's interval; add krippendorff_alpha to --coefficient")
-            }
+            _ = try coefficients()
             if match != nil || spansData != nil {
-                try refuse([("--bootstrap", bootstrap != nil), ("--diagnostics", diagnostics), ("--order", order != nil), ("--data", data != nil)],
-                           with: match != nil ? "--match" : "--spans-data")
-            }
-            if against != nil {
-                guard layer != nil, feature != nil, data == nil, match == nil, spansData == nil else {
-                    throw ValidationError("--against compares the project's spans: give --layer and --feature, "
-                                          + "without --data, --match or --spans-data")
-                }
-                if requested.contains(where: Coefficient.onSpans.contains) {
-                    throw ValidationError("--against takes coding coefficients, not alpha_u or gamma")
-                }
-                if diagnostics || bootstrap != nil {
-                    throw ValidationError("--against goes without --diagnostics and --bootstrap")
-                }
+                try refuse([("--order", order != nil), ("--data", data != nil)], with: match != nil ? "--match" : "--spans-data")
             }
             if spansData != nil {
                 if feature != nil { throw ValidationError("--feature does not apply to --spans-data: its labels are the categories") }
                 guard layer == nil, let length else { throw ValidationError("--spans-data needs --length N, and goes without --layer") }
                 if length < 1 { throw ValidationError("--length must be 1 or more") }
                 try refuse(spanOptions, with: "--spans-data")
-                guard match != nil || (!requested.isEmpty && requested.allSatisfy(Coefficient.onSpans.contains)) else {
-                    throw ValidationError("--spans-data takes --coefficient alpha_u and/or gamma, or --match")
-                }
                 return
             }
             if length != nil { throw ValidationError("--length goes with --spans-data") }
@@ -151,13 +126,17 @@ extension Gloss {
             switch (data, layer, feature) {
             case (.some, nil, nil):
                 try refuse(spanOptions, with: "--data")
-                if requested.contains(where: Coefficient.onSpans.contains) { throw ValidationError("alpha_u and gamma need spans: use --layer with --feature, or --spans-data") }
             case (nil, .some, .some):
                 if let unit, SpanReliability.UnitKind(argument: unit) == nil { throw ValidationError("--unit is document, paragraph, sentence or layer:NAME, not \(unit)") }
                 if order != nil { throw ValidationError("--order goes with --data; on the project's spans the codebook gives the order") }
             case (.some, _, _): throw ValidationError("give either --data or --layer with --feature, not both")
             default: throw ValidationError("give --layer and --feature (the project's spans), or --data FILE.csv")
             }
+        }
+
+        /// How `AgreementRequest.problem` names the options.
+        static func optionName(_ parameter: AgreementRequest.Parameter) -> String {
+            "--" + parameter.rawValue.replacingOccurrences(of: "_", with: "-")
         }
 
         /// The minimum α whose probability the bootstrap reports.
@@ -177,7 +156,8 @@ extension Gloss {
 
         func run() throws {
             if diagnostics { try ViewerOptions.refuseBlindReader("--diagnostics") }
-            let report = try AgreementService.run(try request(), store: { try project.openStore() })
+            let report = try AgreementService.run(try request(), naming: Self.optionName,
+                                                  store: { try project.openStore() })
             if format == .json { return print(report.json.canonicalJSON) }
             switch report {
             case .coefficients(let results, let details):

@@ -112,6 +112,11 @@ struct BlindCodingAPITests {
             let typo = try await api.call(.get, "/agreement?layer=actor&feature=kind&coefficients=all",
                                           token: fixture.adjudicator)
             #expect(typo.status == .badRequest && typo.errorCode == "usage")
+            // Refused as `gloss agree` refuses it (AgreementRequest.problem), naming the query parameters.
+            let unanswerable = try await api.call(.get, "/agreement?layer=actor&feature=kind&against=gold&bootstrap=1000",
+                                                  token: fixture.adjudicator)
+            #expect(unanswerable.status == .badRequest
+                    && unanswerable.text.contains("against goes without diagnostics and bootstrap"))
         }
     }
 

@@ -43,7 +43,6 @@ struct AgreementRoutes {
             }
             return (how: how, name: name)
         }
-        guard feature != nil || match != nil else { throw usage("give feature, or match to pair the coders' spans") }
         let unitName = try request.query("unit") ?? "document"
         guard let unit = SpanReliability.UnitKind(argument: unitName) else {
             throw usage("unit is document, paragraph, sentence or layer:NAME, not \(unitName)")
@@ -67,29 +66,21 @@ struct AgreementRoutes {
             throw usage("weights is \(AgreementWeights.Kind.allCases.map(\.rawValue).joined(separator: ", ")), "
                         + "not \(weightsName)")
         }
-        let bootstrap = try request.queryInteger("bootstrap")
-        if let bootstrap, !(100...1_000_000).contains(bootstrap) {
-            throw usage("bootstrap takes 100 to 1000000 samples")
-        }
-        let samples = try request.queryInteger("samples") ?? 30
-        guard (1...100_000).contains(samples) else { throw usage("samples takes 1 to 100000") }
         let seed = try request.queryInteger("seed") ?? 1
         guard seed >= 0 else { throw usage("seed must be 0 or more") }
         var minimumAlpha = 0.667
         if let text = try request.query("alpha_min") {
-            guard let value = Double(text), value.isFinite, (-1...1).contains(value) else {
-                throw usage("alpha_min takes a value from -1 to 1")
-            }
+            guard let value = Double(text) else { throw usage("alpha_min takes a value from -1 to 1") }
             minimumAlpha = value
         }
-        for (name, list) in [("coders", try request.queryList("coders")), ("docs", try request.queryList("docs"))] {
-            if let list, list.isEmpty || list.contains("") { throw usage("\(name) names nothing, or an empty name") }
-        }
-        return AgreementRequest(
+        let agreement = AgreementRequest(
             source: .project(layer: layer, feature: feature, unit: unit, coders: try request.queryList("coders"),
                              documents: try request.queryList("docs"), presence: try request.queryFlag("presence")),
-            coefficients: coefficients, metric: metric, weights: AgreementWeights(weights), bootstrap: bootstrap,
-            minimumAlpha: minimumAlpha, gammaSamples: samples, seed: UInt64(seed),
+            coefficients: coefficients, metric: metric, weights: AgreementWeights(weights),
+            bootstrap: try request.queryInteger("bootstrap"), minimumAlpha: minimumAlpha,
+            gammaSamples: try request.queryInteger("samples") ?? 30, seed: UInt64(seed),
             diagnostics: try request.queryFlag("diagnostics"), match: match, against: try request.query("against"))
+        if let problem = agreement.problem(naming: \.rawValue) { throw usage(problem) }
+        return agreement
     }
 }
