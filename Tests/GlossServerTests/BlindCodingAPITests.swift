@@ -113,9 +113,9 @@ struct BlindCodingAPITests {
                                           token: fixture.adjudicator)
             #expect(typo.status == .badRequest && typo.errorCode == "usage")
             // Refused as `gloss agree` refuses it (AgreementRequest.problem), naming the query parameters.
-            let unanswerable = try await api.call(.get, "/agreement?layer=actor&feature=kind&against=gold&bootstrap=1000",
-                                                  token: fixture.adjudicator)
-            #expect(unanswerable.status == .badRequest
+            let unanswerable = try await api.call(
+                .get, "/agreement?layer=actor&feature=kind&against=gold&bootstrap=1000", token: fixture.adjudicator)
+            #expect(unanswerable.status == .unprocessableContent && unanswerable.errorCode == "invalid"
                     && unanswerable.text.contains("against goes without diagnostics and bootstrap"))
         }
     }

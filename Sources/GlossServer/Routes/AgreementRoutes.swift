@@ -80,7 +80,10 @@ struct AgreementRoutes {
             bootstrap: try request.queryInteger("bootstrap"), minimumAlpha: minimumAlpha,
             gammaSamples: try request.queryInteger("samples") ?? 30, seed: UInt64(seed),
             diagnostics: try request.queryFlag("diagnostics"), match: match, against: try request.query("against"))
-        if let problem = agreement.problem(naming: \.rawValue) { throw usage(problem) }
+        // Parameters each valid that cannot be answered together: 422, as the schema cannot state such rules.
+        if let problem = agreement.problem(naming: \.rawValue) {
+            throw APIError(.unprocessableContent, code: "invalid", problem)
+        }
         return agreement
     }
 }
