@@ -108,7 +108,8 @@ extension Gloss {
             if diagnostics && format == .csv { throw ValidationError("--diagnostics goes with --format table or json") }
             _ = try coefficients()
             if match != nil || spansData != nil {
-                try refuse([("--order", order != nil), ("--data", data != nil)], with: match != nil ? "--match" : "--spans-data")
+                try refuse([("--order", order != nil), ("--data", data != nil)],
+                           with: match != nil ? "--match" : "--spans-data")
             }
             if spansData != nil {
                 if feature != nil { throw ValidationError("--feature does not apply to --spans-data: its labels are the categories") }

@@ -17,7 +17,8 @@ extension Gloss {
                 `gloss copy --from gloss.sqlite --to postgresql://localhost/coverage`.
                 """)
 
-        @Option(help: ArgumentHelp("The project to copy: a SQLite file or a postgresql:// URL.", valueName: "path-or-url"))
+        @Option(help: ArgumentHelp("The project to copy: a SQLite file or a postgresql:// URL.",
+                                   valueName: "path-or-url"))
         var from: String
         @Option(help: ArgumentHelp("The new project: a SQLite file or a postgresql:// URL.", valueName: "path-or-url"))
         var to: String

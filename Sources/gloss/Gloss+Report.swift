@@ -58,7 +58,8 @@ extension Gloss {
             try OutputFile.prepare([out], overwriting: overwrite.force)
             let choices = features.compactMap(ReportBuilder.FeatureChoice.init(argument:))
             let builder = ReportBuilder(title: title, features: choices.isEmpty ? nil : choices,
-                                        bootstrapSamples: bootstrap, seed: seed, database: try project.location.description)
+                                        bootstrapSamples: bootstrap, seed: seed,
+                                        database: try project.location.description)
             let report = try builder.build(store: try project.openStore(), time: Timestamp.now())
             let bytes: [UInt8]
             switch format {

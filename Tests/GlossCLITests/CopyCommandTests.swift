@@ -25,7 +25,8 @@ struct CopyCommandTests {
         var files: [String: Data] = [:]
         for path in try FileManager.default.subpathsOfDirectory(atPath: folder) {
             var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
+            if FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isFolder),
+               !isFolder.boolValue {
                 files[path] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + path))
             }
         }
@@ -50,7 +51,8 @@ struct CopyCommandTests {
         #expect(unchanged == original)
         let same = try cli.run("copy", "--from", cli.database, "--to", cli.database)
         #expect(same.status == 64 && same.hasOneErrorLine)
-        let missing = try cli.run("copy", "--from", cli.folder.path("missing.sqlite"), "--to", cli.folder.path("new.sqlite"))
+        let missing = try cli.run("copy", "--from", cli.folder.path("missing.sqlite"),
+                                  "--to", cli.folder.path("new.sqlite"))
         #expect(missing.status == 66 && !FileManager.default.fileExists(atPath: cli.folder.path("new.sqlite")))
         let both = try cli.run("docs", "list", "--db", copy, "--database-url", "postgresql://localhost/x")
         #expect(both.status == 64 && both.hasOneErrorLine)

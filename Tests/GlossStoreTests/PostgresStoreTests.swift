@@ -114,7 +114,8 @@ struct PostgresStoreTests {
         #expect(failures.withLock { $0 } == [])
         #expect(try store.read { try $0.annotations() }.count == 200)
         let audit = try store.read { try $0.auditEntries(limit: nil) }
-        #expect(audit.filter { $0.entity == .annotation }.count == 200 && audit.filter { $0.entity == .coder }.count == 8)
+        #expect(audit.filter { $0.entity == .annotation }.count == 200)
+        #expect(audit.filter { $0.entity == .coder }.count == 8)
     }
 
     @Test(arguments: [

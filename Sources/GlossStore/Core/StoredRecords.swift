@@ -35,14 +35,17 @@ enum StoredRecords {
         }
         return Annotation(id: id, documentID: documentID, coder: coder, layer: layer, span: span, quote: quote,
                           features: features, createdAt: createdAt, updatedAt: updatedAt, revision: revision,
-                          codebook: codebookID.flatMap { id in codebookVersion.map { CodebookReference(id: id, version: $0) } },
+                          codebook: codebookID.flatMap { id in
+                              codebookVersion.map { CodebookReference(id: id, version: $0) }
+                          },
                           needsRecoding: needsRecoding, provenance: provenance)
     }
 
     /// An adjudication record from its stored columns; its candidates are a JSON array of annotation ids.
-    static func adjudication(id: Int64, gold: String, documentID: String, layer: String, candidates candidatesText: String,
-                             state stateName: String, reason: String?, decidedBy: String?, decidedAt: String?,
-                             goldAnnotationID: Int64?, createdAt: String) throws -> Adjudication {
+    static func adjudication(id: Int64, gold: String, documentID: String, layer: String,
+                             candidates candidatesText: String, state stateName: String, reason: String?,
+                             decidedBy: String?, decidedAt: String?, goldAnnotationID: Int64?,
+                             createdAt: String) throws -> Adjudication {
         guard let state = Adjudication.State(rawValue: stateName),
               case .array(let items)? = try? JSONParser.parse(candidatesText) else {
             throw GlossError(.badData, "adjudication \(id) in the database has an unknown state "
@@ -75,9 +78,21 @@ enum StoredRecords {
         return role
     }
 
+    /// The token `before` (the stored token with this id, if any) revoked at `time`; refuses an unknown id (exit 65)
+    /// and a token already revoked (exit 75).
+    static func revoked(_ before: AccessToken?, id: Int64, at time: String) throws -> AccessToken {
+        guard var token = before else { throw GlossError(.badData, "no token \(id); see `gloss tokens list`") }
+        if let revokedAt = token.revokedAt {
+            throw GlossError(.conflict, "token \(id) was already revoked at \(revokedAt)")
+        }
+        token.revokedAt = time
+        return token
+    }
+
     static func auditEntry(id: Int64, at: String, actor: String, action actionName: String, entity entityName: String,
                            entityID: String, source: String, before: String?, after: String?) throws -> AuditEntry {
-        guard let action = AuditEntry.Action(rawValue: actionName), let entity = AuditEntry.Entity(rawValue: entityName) else {
+        guard let action = AuditEntry.Action(rawValue: actionName),
+              let entity = AuditEntry.Entity(rawValue: entityName) else {
             throw GlossError(.badData, "audit entry \(id) has an unknown action or entity")
         }
         return AuditEntry(id: id, at: at, actor: actor, action: action, entity: entity, entityID: entityID,

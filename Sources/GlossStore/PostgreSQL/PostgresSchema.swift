@@ -61,7 +61,8 @@ enum PostgresSchema {
             actor TEXT NOT NULL,
             action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
             entity TEXT NOT NULL
-                CHECK (entity IN ('document', 'coder', 'annotation', 'codebook', 'assignment', 'adjudication', 'token')),
+                CHECK (entity IN ('document', 'coder', 'annotation', 'codebook', 'assignment', 'adjudication',
+                                  'token')),
             entity_id TEXT NOT NULL,
             source TEXT NOT NULL,
             before TEXT,

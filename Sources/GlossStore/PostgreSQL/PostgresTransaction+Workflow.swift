@@ -181,18 +181,11 @@ extension PostgresTransaction {
     }
 
     func revokeAccessToken(id: Int64, context: ChangeContext) throws -> AccessToken {
-        guard let before = try session.rows(Self.tokenSelect + " WHERE id = $1", [.integer(id)]).first
-            .map(Self.token(from:)) else {
-            throw GlossError(.badData, "no token \(id); see `gloss tokens list`")
-        }
-        guard before.revokedAt == nil else {
-            throw GlossError(.conflict, "token \(id) was already revoked at \(before.revokedAt ?? "")")
-        }
-        var after = before
-        after.revokedAt = context.time
+        let before = try session.rows(Self.tokenSelect + " WHERE id = $1", [.integer(id)]).first.map(Self.token(from:))
+        let after = try StoredRecords.revoked(before, id: id, at: context.time)
         try session.execute("UPDATE token SET revoked_at = $1 WHERE id = $2", [.text(context.time), .integer(id)])
         try appendAudit(context, action: .update, entity: .token, entityID: String(id),
-                        before: before.auditJSON.canonicalJSON, after: after.auditJSON.canonicalJSON)
+                        before: before?.auditJSON.canonicalJSON, after: after.auditJSON.canonicalJSON)
         return after
     }
 }

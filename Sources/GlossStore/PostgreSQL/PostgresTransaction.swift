@@ -183,9 +183,12 @@ final class PostgresTransaction: ProjectWriter {
 
     func updateMetadata(_ document: Document, context: ChangeContext) throws {
         guard let before = try self.document(externalID: document.externalID) else {
-            throw GlossError(.badData, "there is no document \"\(document.externalID)\"; list them with `gloss docs list`")
+            throw GlossError(.badData, "there is no document \"\(document.externalID)\"; list them with "
+                             + "`gloss docs list`")
         }
-        try session.execute("UPDATE document SET title = $1, outlet = $2, url = $3, published = $4 WHERE external_id = $5",
+        try session.execute("""
+            UPDATE document SET title = $1, outlet = $2, url = $3, published = $4 WHERE external_id = $5
+            """,
                             [.text(document.title), StoredValue(document.outlet), StoredValue(document.url),
                              StoredValue(document.published), .text(document.externalID)])
         try appendAudit(context, action: .update, entity: .document, entityID: document.externalID,
@@ -290,7 +293,8 @@ final class PostgresTransaction: ProjectWriter {
 
     func register(_ codebook: RegisteredCodebook, context: ChangeContext) throws {
         try session.execute("""
-            INSERT INTO codebook (id, version, title, source, sha256, file, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO codebook (id, version, title, source, sha256, file, added_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             """, [.text(codebook.id), StoredValue(codebook.version), .text(codebook.title), .text(codebook.source),
                   .text(codebook.sha256), .text(codebook.file), .text(codebook.addedAt)])
         try appendAudit(context, action: .create, entity: .codebook, entityID: "\(codebook.id)@\(codebook.version)",

@@ -32,7 +32,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             }
             query[item.name] = value
         }
-        if let unknown = query.keys.sorted().first(where: { !["sslmode", "host", "port", "user", "dbname"].contains($0) }) {
+        let known: Set = ["sslmode", "host", "port", "user", "dbname"]
+        if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
             throw GlossError(.usage, "\(Self.redacted(text)): unknown parameter \(unknown); Gloss reads sslmode, host, "
                              + "port, user and dbname")
         }

@@ -29,18 +29,12 @@ extension SQLiteTransaction {
     }
 
     func revokeAccessToken(id: Int64, context: ChangeContext) throws -> AccessToken {
-        guard let before = try Row.fetchOne(db, sql: Self.tokenSelect + " WHERE id = ?", arguments: [id])
-            .map(Self.token(from:)) else {
-            throw GlossError(.badData, "no token \(id); see `gloss tokens list`")
-        }
-        guard before.revokedAt == nil else {
-            throw GlossError(.conflict, "token \(id) was already revoked at \(before.revokedAt ?? "")")
-        }
-        var after = before
-        after.revokedAt = context.time
+        let before = try Row.fetchOne(db, sql: Self.tokenSelect + " WHERE id = ?", arguments: [id])
+            .map(Self.token(from:))
+        let after = try StoredRecords.revoked(before, id: id, at: context.time)
         try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ?", arguments: [context.time, id])
         try appendAudit(context, action: .update, entity: .token, entityID: String(id),
-                        before: before.auditJSON.canonicalJSON, after: after.auditJSON.canonicalJSON)
+                        before: before?.auditJSON.canonicalJSON, after: after.auditJSON.canonicalJSON)
         return after
     }
 }

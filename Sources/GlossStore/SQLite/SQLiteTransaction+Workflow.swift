@@ -9,8 +9,8 @@ extension SQLiteTransaction {
         """
 
     private static func assignment(from row: Row) throws -> Assignment {
-        Assignment(documentID: row[0], coder: row[1], role: try StoredRecords.assignmentRole(row[2]), assignedAt: row[3],
-                   startedAt: row[4], doneAt: row[5])
+        Assignment(documentID: row[0], coder: row[1], role: try StoredRecords.assignmentRole(row[2]),
+                   assignedAt: row[3], startedAt: row[4], doneAt: row[5])
     }
 
     func assignments(coder: String?) throws -> [Assignment] {
