@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps tei-schema build test stress fuzz demo report-check interop-check api-check bench bench-server install uninstall clean
+.PHONY: deps tei-schema build test stress fuzz demo report-check ui-check interop-check api-check bench bench-server install uninstall clean
 
 deps:
 	@bash .ci/install-deps
@@ -107,6 +107,12 @@ report-check: demo
 	@bash .ci/install-browser
 	.ci/check-report $(OUT)/report.html $(OUT)/report
 
+# The browser annotator in headless Chromium: scripted coding sessions against `gloss serve`, screenshots in out/ui.
+ui-check: deps
+	$(SWIFT) build --product gloss
+	@bash .ci/install-browser
+	.ci/check-annotator $(GLOSS) $(OUT)/ui
+
 # Import, export and validation of 10,000 documents and 200,000 annotations, and Krippendorff's α on
 # 1,000,000 units × 3 coders (release builds).
 # The integrity tests at the issue's full counts: 60 imports killed with SIGKILL, 8 writers each adding, editing and deleting 500 annotations.
@@ -149,6 +155,8 @@ install: deps
 	install -m 755 .build/release/gloss $(BINDIR)/gloss
 	install -d $(SHAREDIR)/gloss
 	install -m 644 Sources/GlossServer/Resources/openapi.yaml $(SHAREDIR)/gloss/openapi.yaml
+	install -d $(SHAREDIR)/gloss/annotator
+	install -m 644 Sources/GlossServer/Resources/annotator/* $(SHAREDIR)/gloss/annotator/
 	.build/release/gloss --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/gloss
 	.build/release/gloss --generate-completion-script zsh > $(SHAREDIR)/zsh/site-functions/_gloss
 	.build/release/gloss --generate-completion-script fish > $(SHAREDIR)/fish/vendor_completions.d/gloss.fish

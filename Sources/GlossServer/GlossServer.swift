@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 
 /// `gloss serve`: the JSON API under `/api/v1` over a project store, with token authentication, blind coding
-/// enforced per request, the request limits of `RequestLimits` and one JSON error format.
+/// enforced per request, the request limits of `RequestLimits` and one JSON error format; and at `/` the browser
+/// annotator, whose files are in `Resources/annotator`.
 public enum GlossServer {
     /// The routes and middleware, without a listening socket (what the tests drive).
     public static func router(store: any ProjectStore, limits: RequestLimits = RequestLimits(),
@@ -16,6 +17,9 @@ public enum GlossServer {
         let table = RouteTable()
         router.add(middleware: ErrorMiddleware(routes: table))
         router.add(middleware: RequestLimitsMiddleware(limits: limits))
+        // The browser annotator: static files, served for paths that no route answers (`/` is its index.html).
+        router.add(middleware: FileMiddleware<GlossRequestContext, LocalFileSystem>(
+            resources.path("annotator"), searchForIndexHtml: true, logger: Logger(label: "gloss.files")))
         let api = APIGroup(group: router.group("api/v1"), prefix: "/api/v1", table: table)
         MetaRoutes(resources: resources).addPublic(to: api)
         let authenticated = APIGroup(group: api.group.group().add(middleware: TokenAuthenticator(access: access)),

@@ -17,12 +17,21 @@ struct CodebookRoutes {
             _ = try context.policy()
             let id = try context.pathParameter("id")
             let version = try request.queryInteger("version")
-            let codebooks = try await access.read { try $0.registeredCodebooks() }.filter { $0.id == id }
-            guard let codebook = version.map({ wanted in codebooks.first { $0.version == wanted } })
-                    ?? codebooks.max(by: { $0.version < $1.version }) else {
+            let found = try await access.read { reader -> (RegisteredCodebook, JSONValue?)? in
+                let codebooks = try reader.registeredCodebooks().filter { $0.id == id }
+                guard let codebook = version.map({ wanted in codebooks.first { $0.version == wanted } })
+                        ?? codebooks.max(by: { $0.version < $1.version }) else { return nil }
+                return (codebook, try reader.codebookRegistry().codebook(id, version: codebook.version)?.layersJSON)
+            }
+            guard let (codebook, layers) = found else {
                 throw APIError(.notFound, code: "not_found", "no codebook \(id)\(version.map { "@\($0)" } ?? "")")
             }
-            return JSONResponse.make(Self.json(codebook, source: true).canonicalJSON)
+            var json = Self.json(codebook, source: true)
+            if case .object(var fields) = json, let layers {
+                fields["layers"] = layers
+                json = .object(fields)
+            }
+            return JSONResponse.make(json.canonicalJSON)
         }
         // The body is the codebook's YAML, as in a codebook file.
         group.post("codebooks") { request, context in
