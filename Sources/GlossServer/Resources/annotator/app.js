@@ -92,6 +92,7 @@ async function openDocument(id) {
   $("document-title").textContent = state.document.title;
   $("document-message").textContent = "";
   $("done").hidden = state.me.role !== "coder";
+  $("write-as-field").hidden = state.me.role === "coder";
   await loadAnnotations();
   show("document");
   $("text").focus();
@@ -102,6 +103,59 @@ async function loadAnnotations() {
   state.annotations = annotations;
   renderText();
   renderAnnotationList();
+  if (state.me.role !== "coder") await loadConflicts();
+}
+
+// MARK: Adjudicating
+
+/** The open conflicts of this document, each candidate with Accept, and Reject for the conflict. */
+async function loadConflicts() {
+  const conflicts = (await api("/adjudication/conflicts"))
+    .filter((conflict) => conflict.document_id === state.document.id);
+  $("conflicts").hidden = conflicts.length === 0;
+  $("conflict-list").replaceChildren(...conflicts.map((conflict) => {
+    const item = window.document.createElement("li");
+    item.dataset.conflict = conflict.id;
+    const heading = window.document.createElement("div");
+    heading.textContent = `${conflict.layer} → ${conflict.gold}${conflict.reason ? ` (${conflict.reason})` : ""}`;
+    item.append(heading);
+    for (const candidate of conflict.candidates) {
+      const line = window.document.createElement("div");
+      const features = Object.entries(candidate.features ?? {}).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+      const quote = window.document.createElement("span");
+      quote.className = "quote";
+      quote.textContent = candidate.quote === undefined ? "(deleted)" : `“${candidate.quote}”`;
+      line.append(`${candidate.coder ?? ""}: `, quote, ` ${features.join(" ")} `);
+      if (candidate.quote !== undefined) {
+        const accept = window.document.createElement("button");
+        accept.type = "button";
+        accept.textContent = "Accept";
+        accept.dataset.accept = candidate.annotation_id;
+        accept.setAttribute("aria-label", `Accept ${candidate.coder}'s annotation into ${conflict.gold}`);
+        accept.addEventListener("click", () => decide("/adjudication/accept",
+          { annotation: candidate.annotation_id, gold: conflict.gold }));
+        line.append(accept);
+      }
+      item.append(line);
+    }
+    const reject = window.document.createElement("button");
+    reject.type = "button";
+    reject.textContent = "Reject";
+    reject.setAttribute("aria-label", `Reject conflict ${conflict.id}: no gold annotation`);
+    reject.addEventListener("click", () => decide("/adjudication/reject", { conflict: conflict.id }));
+    item.append(reject);
+    return item;
+  }));
+}
+
+async function decide(path, body) {
+  try {
+    await api(path, { method: "POST", body });
+    $("document-message").textContent = "";
+  } catch (error) {
+    $("document-message").textContent = error.message;
+  }
+  await loadAnnotations();
 }
 
 /** UTF-16 offset of each code point boundary of `text`: index i holds where code point i starts. */
@@ -304,7 +358,8 @@ async function save(event) {
     await api(`/documents/${encodeURIComponent(state.document.id)}/annotations`, {
       method: "POST",
       body: { layer: $("layer").value, start: selection.start, end: selection.end, unit: "utf16",
-        text: selection.quote, features: formFeatures() },
+        text: selection.quote, features: formFeatures(),
+        ...(state.me.role === "coder" ? {} : { coder: $("write-as").value.trim() }) },
     });
     state.selection = null;
     window.getSelection()?.removeAllRanges();
