@@ -5,7 +5,7 @@
 
 const $ = (id) => document.getElementById(id);
 const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
-const state = { me: null, document: null, annotations: [], layers: [], selection: null };
+const state = { me: null, document: null, annotations: [], layers: [], selection: null, editing: null, recent: [] };
 
 /** Calls the API; a refusal throws an Error with the server's message, status and location. */
 async function api(path, { method = "GET", body, headers = {} } = {}) {
@@ -88,6 +88,7 @@ async function listDocuments() {
 }
 
 async function openDocument(id) {
+  if (state.editing) stopEditing();
   state.document = await api(`/documents/${encodeURIComponent(id)}`);
   $("document-title").textContent = state.document.title;
   $("document-message").textContent = "";
@@ -223,9 +224,14 @@ function renderAnnotationList() {
     remove.textContent = "Delete";
     remove.setAttribute("aria-label", `Delete annotation ${annotation.id}`);
     remove.addEventListener("click", () => deleteAnnotation(annotation));
+    const edit = window.document.createElement("button");
+    edit.type = "button";
+    edit.textContent = "Edit";
+    edit.setAttribute("aria-label", `Edit the codes of annotation ${annotation.id}`);
+    edit.addEventListener("click", () => startEditing(annotation));
     const details = window.document.createElement("div");
     details.textContent = describe(annotation);
-    item.append(swatch, quote, details, remove);
+    item.append(swatch, quote, details, edit, remove);
     return item;
   });
   $("annotation-list").replaceChildren(...items);
@@ -261,7 +267,7 @@ function selectedOffsets() {
 }
 
 function updateSelection() {
-  if ($("document").hidden) return;
+  if ($("document").hidden || state.editing) return;
   const selected = selectedOffsets();
   if (selected) state.selection = selected;
   const current = state.selection;
@@ -348,12 +354,101 @@ function formFeatures() {
   return features;
 }
 
+/** Puts an annotation's layer and codes in the form, to change its codes. */
+function startEditing(annotation) {
+  state.editing = annotation;
+  $("layer").value = annotation.layer;
+  $("layer").disabled = true;
+  renderFeatures();
+  for (const input of $("features").querySelectorAll("[data-feature]")) {
+    const value = annotation.features[input.dataset.feature];
+    if (value === undefined) continue;
+    if (input.multiple) {
+      for (const option of input.options) option.selected = value.includes(option.value);
+    } else {
+      input.value = String(value);
+    }
+  }
+  $("selection").textContent = `Editing “${annotation.text.slice(0, 60)}”`;
+  $("save").textContent = "Update";
+  $("save").disabled = false;
+  $("cancel-edit").hidden = false;
+}
+
+function stopEditing() {
+  state.editing = null;
+  $("layer").disabled = false;
+  $("save").textContent = "Save";
+  $("cancel-edit").hidden = true;
+  $("form-error").textContent = "";
+  updateSelection();
+}
+
+/** Changes the codes of the annotation being edited: a feature emptied in the form is removed (null). */
+async function update() {
+  const annotation = state.editing;
+  const features = formFeatures();
+  for (const key of Object.keys(annotation.features)) if (!(key in features)) features[key] = null;
+  try {
+    await api(`/annotations/${annotation.id}`, { method: "PATCH", body: { features },
+      headers: { "If-Match": `"${annotation.revision}"` } });
+    stopEditing();
+  } catch (error) {
+    if (error.status !== 412) throw error;
+    stopEditing();
+    $("document-message").textContent = "This annotation was changed since you loaded it; the current version is "
+      + "shown now.";
+  }
+  await loadAnnotations();
+}
+
+/** The codes saved last, offered again with Alt+1 to Alt+5. */
+function remember(layer, features) {
+  const key = JSON.stringify([layer, features]);
+  state.recent = [{ layer, features, key }, ...state.recent.filter((recent) => recent.key !== key)].slice(0, 5);
+  $("recent-list").replaceChildren(...state.recent.map((recent, index) => {
+    const item = window.document.createElement("li");
+    const values = Object.values(recent.features).map((value) => JSON.stringify(value)).join(", ");
+    item.textContent = `Alt+${index + 1}: ${recent.layer} ${values}`;
+    return item;
+  }));
+  $("recent").hidden = state.recent.length === 0;
+}
+
+/** Alt+1 … Alt+5 codes the selection with one of the codes saved last. */
+async function applyRecent(event) {
+  if (!event.altKey || $("document").hidden || state.editing) return;
+  const recent = state.recent[Number(event.key) - 1];
+  if (!recent || !state.selection) return;
+  event.preventDefault();
+  $("layer").value = recent.layer;
+  renderFeatures();
+  for (const input of $("features").querySelectorAll("[data-feature]")) {
+    const value = recent.features[input.dataset.feature];
+    if (value === undefined) continue;
+    if (input.multiple) {
+      for (const option of input.options) option.selected = value.includes(option.value);
+    } else {
+      input.value = String(value);
+    }
+  }
+  $("code-form").requestSubmit();
+}
+
 async function save(event) {
   event.preventDefault();
-  const selection = state.selection;
-  if (!selection) return;
   $("form-error").textContent = "";
   for (const input of $("features").querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  if (state.editing) {
+    try {
+      await update();
+    } catch (error) {
+      showFormError(error);
+    }
+    return;
+  }
+  const selection = state.selection;
+  if (!selection) return;
   try {
     await api(`/documents/${encodeURIComponent(state.document.id)}/annotations`, {
       method: "POST",
@@ -361,15 +456,21 @@ async function save(event) {
         text: selection.quote, features: formFeatures(),
         ...(state.me.role === "coder" ? {} : { coder: $("write-as").value.trim() }) },
     });
+    remember($("layer").value, formFeatures());
     state.selection = null;
     window.getSelection()?.removeAllRanges();
     await loadAnnotations();
     updateSelection();
   } catch (error) {
-    $("form-error").textContent = error.message;
-    for (const input of $("features").querySelectorAll("[data-feature]")) {
-      if (error.message.includes(`${input.dataset.feature} `)) input.setAttribute("aria-invalid", "true");
-    }
+    showFormError(error);
+  }
+}
+
+/** The server's message next to the form, and the fields it names marked invalid. */
+function showFormError(error) {
+  $("form-error").textContent = error.message;
+  for (const input of $("features").querySelectorAll("[data-feature]")) {
+    if (error.message.includes(`${input.dataset.feature} `)) input.setAttribute("aria-invalid", "true");
   }
 }
 
@@ -412,6 +513,8 @@ $("back").addEventListener("click", () => listDocuments());
 $("done").addEventListener("click", markDone);
 $("layer").addEventListener("change", renderFeatures);
 $("code-form").addEventListener("submit", save);
+$("cancel-edit").addEventListener("click", stopEditing);
+window.document.addEventListener("keydown", applyRecent);
 $("text").addEventListener("click", pointAt);
 // The text is editable only so that a caret can move and select with the keyboard: every edit is refused, and
 // anything that still got through (an input method's composition) is undone by drawing the text again.
