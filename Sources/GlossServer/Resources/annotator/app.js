@@ -5,7 +5,9 @@
 
 const $ = (id) => document.getElementById(id);
 const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
-const state = { me: null, document: null, annotations: [], layers: [], selection: null, editing: null, recent: [] };
+const state = {
+  me: null, document: null, annotations: [], layers: [], documentLayers: [], selection: null, editing: null, recent: [],
+};
 
 /** Calls the API; a refusal throws an Error with the server's message, status and location. */
 async function api(path, { method = "GET", body, headers = {} } = {}) {
@@ -54,9 +56,11 @@ async function loadLayers() {
     if ((latest.get(codebook.id)?.version ?? 0) < codebook.version) latest.set(codebook.id, codebook);
   }
   state.layers = [];
+  state.documentLayers = [];
   for (const id of latest.keys()) {
     const codebook = await api(`/codebooks/${encodeURIComponent(id)}`);
     state.layers.push(...(codebook.layers ?? []).filter((layer) => layer.scope === "span"));
+    state.documentLayers.push(...(codebook.layers ?? []).filter((layer) => layer.scope === "document"));
   }
   state.layers.forEach((layer, index) => { layer.color = palette[index % palette.length]; });
   const select = $("layer");
@@ -104,6 +108,7 @@ async function loadAnnotations() {
   state.annotations = annotations;
   renderText();
   renderAnnotationList();
+  renderDocumentLayers();
   if (state.me.role !== "coder") await loadConflicts();
 }
 
@@ -170,12 +175,14 @@ function utf16Offsets(text) {
   return offsets;
 }
 
-/** The text in segments between annotation boundaries; a coded segment is underlined once per annotation. */
+/** The text in segments between annotation boundaries; a coded segment is underlined once per annotation (the
+ * document-level layers, which cover the whole text, are shown in their forms above it instead). */
 function renderText() {
   const text = state.document.text;
   const offsets = utf16Offsets(text);
+  const wholeDocument = new Set(state.documentLayers.map((layer) => layer.id));
   const spans = state.annotations
-    .filter((annotation) => annotation.end > annotation.start)
+    .filter((annotation) => annotation.end > annotation.start && !wholeDocument.has(annotation.layer))
     .map((annotation) => ({ annotation, start: offsets[annotation.start], end: offsets[annotation.end] }));
   const boundaries = [...new Set([0, text.length, ...spans.flatMap((span) => [span.start, span.end])])]
     .sort((a, b) => a - b);
@@ -293,13 +300,12 @@ function codeHelp(code) {
   return parts.filter(Boolean).join("\n");
 }
 
-/** The form of the chosen layer's features: a list of codes, a number, a text, yes/no. */
-function renderFeatures() {
-  const layer = currentLayer();
-  const fields = (layer?.features ?? []).map((feature) => {
+/** The fields of a layer's features (a list of codes, a number, a text, yes/no), with ids `${prefix}-FEATURE`. */
+function featureFields(layer, prefix) {
+  return (layer?.features ?? []).map((feature) => {
     const wrapper = window.document.createElement("div");
     const label = window.document.createElement("label");
-    const id = `feature-${feature.id}`;
+    const id = `${prefix}-${feature.id}`;
     label.htmlFor = id;
     label.textContent = `${feature.label ?? feature.id}${feature.required ? " *" : ""}`;
     let input;
@@ -333,14 +339,19 @@ function renderFeatures() {
     wrapper.append(label, input);
     return wrapper;
   });
-  $("features").replaceChildren(...fields);
+}
+
+/** The form of the chosen span layer's features. */
+function renderFeatures() {
+  const layer = currentLayer();
+  $("features").replaceChildren(...featureFields(layer, "feature"));
   $("code-help").textContent = layer?.description ?? "";
 }
 
-/** The features the form holds, as the API takes them; empty fields are left out. */
-function formFeatures() {
+/** The features a container's fields hold, as the API takes them; empty fields are left out. */
+function formFeatures(container = $("features")) {
   const features = {};
-  for (const input of $("features").querySelectorAll("[data-feature]")) {
+  for (const input of container.querySelectorAll("[data-feature]")) {
     const type = input.dataset.type;
     if (input.multiple) {
       const chosen = [...input.selectedOptions].map((option) => option.value);
@@ -354,14 +365,10 @@ function formFeatures() {
   return features;
 }
 
-/** Puts an annotation's layer and codes in the form, to change its codes. */
-function startEditing(annotation) {
-  state.editing = annotation;
-  $("layer").value = annotation.layer;
-  $("layer").disabled = true;
-  renderFeatures();
-  for (const input of $("features").querySelectorAll("[data-feature]")) {
-    const value = annotation.features[input.dataset.feature];
+/** Sets a container's fields to `features`. */
+function fillFeatures(container, features) {
+  for (const input of container.querySelectorAll("[data-feature]")) {
+    const value = features[input.dataset.feature];
     if (value === undefined) continue;
     if (input.multiple) {
       for (const option of input.options) option.selected = value.includes(option.value);
@@ -369,6 +376,71 @@ function startEditing(annotation) {
       input.value = String(value);
     }
   }
+}
+
+// MARK: Document-level layers
+
+/** A form per document-level layer above the text, filled with the viewer's annotation of it when there is one. */
+function renderDocumentLayers() {
+  const own = (layer) => state.annotations.find((annotation) => annotation.layer === layer.id
+    && (state.me.role === "coder" || annotation.coder === $("write-as").value.trim()));
+  const forms = state.documentLayers.map((layer) => {
+    const form = window.document.createElement("form");
+    form.noValidate = true;
+    form.className = "document-layer";
+    form.dataset.layer = layer.id;
+    const legend = window.document.createElement("h3");
+    legend.textContent = layer.label ?? layer.id;
+    const fields = window.document.createElement("div");
+    fields.className = "fields";
+    fields.append(...featureFields(layer, `document-${layer.id}`));
+    const existing = own(layer);
+    if (existing) fillFeatures(fields, existing.features);
+    const message = window.document.createElement("p");
+    message.className = "error";
+    message.setAttribute("role", "alert");
+    const button = window.document.createElement("button");
+    button.type = "submit";
+    button.textContent = existing ? `Update ${layer.label ?? layer.id}` : `Save ${layer.label ?? layer.id}`;
+    form.append(legend, fields, button, message);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      message.textContent = "";
+      const features = formFeatures(fields);
+      try {
+        if (existing) {
+          for (const key of Object.keys(existing.features)) if (!(key in features)) features[key] = null;
+          await api(`/annotations/${existing.id}`, { method: "PATCH", body: { features },
+            headers: { "If-Match": `"${existing.revision}"` } });
+        } else {
+          await api(`/documents/${encodeURIComponent(state.document.id)}/annotations`, { method: "POST",
+            body: { layer: layer.id, start: 0, end: state.document.text.length, unit: "utf16", features,
+              ...(state.me.role === "coder" ? {} : { coder: $("write-as").value.trim() }) } });
+        }
+        $("document-message").textContent = "";
+        await loadAnnotations();
+      } catch (error) {
+        if (error.status !== 412) {
+          message.textContent = error.message;
+          return;
+        }
+        $("document-message").textContent = "This was changed since you loaded it; the current version is shown now.";
+        await loadAnnotations();
+      }
+    });
+    return form;
+  });
+  $("document-layers").replaceChildren(...forms);
+  $("document-layers").hidden = forms.length === 0;
+}
+
+/** Puts an annotation's layer and codes in the form, to change its codes. */
+function startEditing(annotation) {
+  state.editing = annotation;
+  $("layer").value = annotation.layer;
+  $("layer").disabled = true;
+  renderFeatures();
+  fillFeatures($("features"), annotation.features);
   $("selection").textContent = `Editing “${annotation.text.slice(0, 60)}”`;
   $("save").textContent = "Update";
   $("save").disabled = false;
@@ -423,15 +495,7 @@ async function applyRecent(event) {
   event.preventDefault();
   $("layer").value = recent.layer;
   renderFeatures();
-  for (const input of $("features").querySelectorAll("[data-feature]")) {
-    const value = recent.features[input.dataset.feature];
-    if (value === undefined) continue;
-    if (input.multiple) {
-      for (const option of input.options) option.selected = value.includes(option.value);
-    } else {
-      input.value = String(value);
-    }
-  }
+  fillFeatures($("features"), recent.features);
   $("code-form").requestSubmit();
 }
 
@@ -457,6 +521,7 @@ async function save(event) {
         ...(state.me.role === "coder" ? {} : { coder: $("write-as").value.trim() }) },
     });
     remember($("layer").value, formFeatures());
+    $("document-message").textContent = "";
     state.selection = null;
     window.getSelection()?.removeAllRanges();
     await loadAnnotations();
