@@ -176,7 +176,8 @@ function utf16Offsets(text) {
 }
 
 /** The text in segments between annotation boundaries; a coded segment is underlined once per annotation (the
- * document-level layers, which cover the whole text, are shown in their forms above it instead). */
+ * document-level layers, which cover the whole text, are shown in their forms above it instead). An adjudicator
+ * sees one lane per coder: a band of the coder's colour at the same depth wherever that coder coded. */
 function renderText() {
   const text = state.document.text;
   const offsets = utf16Offsets(text);
@@ -186,6 +187,9 @@ function renderText() {
     .map((annotation) => ({ annotation, start: offsets[annotation.start], end: offsets[annotation.end] }));
   const boundaries = [...new Set([0, text.length, ...spans.flatMap((span) => [span.start, span.end])])]
     .sort((a, b) => a - b);
+  const lanes = state.me.role === "coder" ? null
+    : [...new Set(spans.map((span) => span.annotation.coder))].sort();
+  renderLaneLegend(lanes ?? []);
   const segments = [];
   for (let index = 0; index + 1 < boundaries.length; index += 1) {
     const [start, end] = [boundaries[index], boundaries[index + 1]];
@@ -195,15 +199,32 @@ function renderText() {
     if (covering.length > 0) {
       node.className = "coded";
       node.dataset.annotations = covering.map((span) => span.annotation.id).join(" ");
-      node.style.setProperty("--depth", String(covering.length));
-      node.style.boxShadow = covering
-        .map((span, depth) => `inset 0 -${3 * (depth + 1)}px 0 ${colorOf(span.annotation.layer)}`)
-        .join(", ");
+      node.style.setProperty("--depth", String(lanes?.length ?? covering.length));
+      node.style.boxShadow = lanes
+        ? lanes.map((coder, lane) => {
+          const coded = covering.some((span) => span.annotation.coder === coder);
+          return `inset 0 -${3 * (lane + 1)}px 0 ${coded ? palette[lane % palette.length] : "#fff"}`;
+        }).join(", ")
+        : covering.map((span, depth) => `inset 0 -${3 * (depth + 1)}px 0 ${colorOf(span.annotation.layer)}`)
+          .join(", ");
       node.title = covering.map((span) => describe(span.annotation)).join("\n");
     }
     segments.push(node);
   }
   $("text").replaceChildren(...segments);
+}
+
+/** Which colour is which coder's lane, for an adjudicator. */
+function renderLaneLegend(lanes) {
+  $("lanes").hidden = lanes.length === 0;
+  $("lanes").replaceChildren(...lanes.map((coder, lane) => {
+    const entry = window.document.createElement("span");
+    const swatch = window.document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = palette[lane % palette.length];
+    entry.append(swatch, coder, " ");
+    return entry;
+  }));
 }
 
 function colorOf(layer) {
