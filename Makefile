@@ -9,7 +9,8 @@ PREFIX ?= /usr/local
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps tei-schema build test stress fuzz demo report-check ui-check interop-check api-check bench bench-server install uninstall clean
+.PHONY: deps tei-schema build test stress fuzz demo report-check ui-check interop-check api-check bench bench-server \
+	install uninstall clean
 
 deps:
 	@bash .ci/install-deps
