@@ -124,10 +124,14 @@ struct PostgresStoreTests {
         ("postgres://gloss@/project?host=/var/run/postgresql", "postgresql://gloss@/project?host=/var/run/postgresql",
          "project", false),
         ("postgresql://bob@[::1]/team", "postgresql://bob@[::1]:5432/team", "team", false),
+        // A password holding "%41" and "@" (encoded %2541 and %40) is decoded once: "p%41@".
+        ("postgresql://carol:p%2541%40@localhost/coverage", "postgresql://carol:***@localhost:5432/coverage",
+         "coverage", false),
     ])
     func readsConnectionURLs(text: String, shown: String, database: String, tls: Bool) throws {
         let url = try PostgresURL(text)
         #expect(url.description == shown && url.database == database && url.requiresTLS == tls)
+        if url.username == "carol" { #expect(url.password == "p%41@") }
         #expect(try PostgresURL(url.connectionString) == url)
     }
 

@@ -38,10 +38,11 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                              + "port, user and dbname")
         }
         let login = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "postgres"
-        username = query["user"] ?? components.user?.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? login
-        password = components.password?.removingPercentEncoding
+        // URLComponents decodes user, password and path once; each is decoded exactly once.
+        username = query["user"] ?? components.user.flatMap { $0.isEmpty ? nil : $0 } ?? login
+        password = components.password
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        database = query["dbname"] ?? (path.isEmpty ? username : path.removingPercentEncoding ?? path)
+        database = query["dbname"] ?? (path.isEmpty ? username : path)
         let namedHost = query["host"] ?? components.host.flatMap { host in
             host.isEmpty ? nil : host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         }
