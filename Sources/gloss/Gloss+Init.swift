@@ -16,13 +16,7 @@ extension Gloss {
 
         func run() throws {
             let location = try project.location
-            let state: SchemaState
-            switch try location.open(creating: true) {
-            case let store as SQLiteStore: state = store.schemaState
-            case let store as PostgresStore: state = store.schemaState
-            default: state = .current
-            }
-            switch state {
+            switch try location.create() {
             case .created: print("created \(location)")
             case .upgraded(let applied): print("upgraded \(location): applied \(applied.joined(separator: "; "))")
             case .current: print("\(location) is up to date")

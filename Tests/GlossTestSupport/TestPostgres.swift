@@ -31,14 +31,7 @@ public enum TestPostgres {
 
     /// Runs one statement, with no parameters, in the database at `databaseURL` (as the test server's superuser).
     public static func execute(_ sql: String, in databaseURL: String) throws {
-        let url = try PostgresURL(databaseURL)
-        let configuration = if let socket = url.socketPath {
-            PostgresConnection.Configuration(unixSocketPath: socket, username: url.username, password: url.password,
-                                             database: url.database)
-        } else {
-            PostgresConnection.Configuration(host: url.host, port: url.port, username: url.username,
-                                             password: url.password, database: url.database, tls: .disable)
-        }
+        let configuration = try PostgresURL(databaseURL).connectionConfiguration()
         let connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
                                                         configuration: configuration, id: 1,
                                                         logger: Logger(label: "gloss.tests")).wait()

@@ -78,11 +78,10 @@ public enum ProjectCopy {
                 guard let to = writer as? any ProjectTableAccess else {
                     throw GlossError(.usage, "this store cannot be copied into row by row")
                 }
-                var found = false
-                try to.forEachRow(of: .auditLog) { _ in found = true }
-                let hasDocuments = try !writer.documentSummaries().isEmpty
-                let hasCodebooks = try !writer.registeredCodebooks().isEmpty
-                if found || hasDocuments || hasCodebooks {
+                // Every change is audited, so the audit log, read first, nearly always answers alone.
+                let isNew = try writer.auditEntries(limit: 1).isEmpty && writer.documentSummaries().isEmpty
+                    && writer.registeredCodebooks().isEmpty
+                if !isNew {
                     throw GlossError(.conflict, "the destination already holds a project (it has documents, codebooks "
                                      + "or an audit log); copy into a new one, made with `gloss init`")
                 }

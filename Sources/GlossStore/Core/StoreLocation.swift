@@ -18,6 +18,14 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Creates the project, or applies the migrations it lacks, and says which it did.
+    public func create() throws -> SchemaState {
+        switch self {
+        case .sqlite(let path): try SQLiteStore(path: path, creating: true).schemaState
+        case .postgres(let url): try PostgresStore(url: url, creating: true).schemaState
+        }
+    }
+
     /// The path, or the URL without its password.
     public var description: String {
         switch self {

@@ -7,6 +7,27 @@ import NIOPosix
 import NIOSSL
 import PostgresNIO
 
+extension PostgresURL {
+    /// How postgres-nio connects to this database: over its Unix socket, or to host and port, with TLS that checks
+    /// the server's certificate when the URL asks for it.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        if let socketPath {
+            return PostgresConnection.Configuration(unixSocketPath: socketPath, username: username,
+                                                    password: password, database: database)
+        }
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if requiresTLS {
+            do {
+                tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            } catch {
+                throw GlossError(.ioFailure, "\(self): cannot set up TLS: \(error)")
+            }
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
+                                                database: database, tls: tls)
+    }
+}
+
 /// A project in a PostgreSQL database, for a team whose coders write at the same time through `gloss serve`.
 ///
 /// It keeps the guarantees of `SQLiteStore`: a `write` runs in one transaction that commits whole or not at all,
@@ -39,22 +60,7 @@ public final class PostgresStore: ProjectStore, @unchecked Sendable {
         var logger = Logger(label: "gloss.postgres")
         logger.logLevel = .critical
         self.logger = logger
-        var configuration: PostgresConnection.Configuration
-        if let socketPath = url.socketPath {
-            configuration = PostgresConnection.Configuration(unixSocketPath: socketPath, username: url.username,
-                                                             password: url.password, database: url.database)
-        } else {
-            var tls = PostgresConnection.Configuration.TLS.disable
-            if url.requiresTLS {
-                do {
-                    tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-                } catch {
-                    throw GlossError(.ioFailure, "\(url): cannot set up TLS: \(error)")
-                }
-            }
-            configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.username,
-                                                             password: url.password, database: url.database, tls: tls)
-        }
+        var configuration = try url.connectionConfiguration()
         // A writer waits at most this long for the writers' lock, then gives up with 55P03 (exit 75, "try again"),
         // as a SQLite writer gives up after its busy timeout and retries.
         configuration.options.additionalStartupParameters = [("lock_timeout", "60s")]
@@ -75,14 +81,21 @@ public final class PostgresStore: ProjectStore, @unchecked Sendable {
 
     @discardableResult
     public func write<T>(_ body: (any ProjectWriter) throws -> T) throws -> T {
+        try withWriterLock { session in
+            let transaction = PostgresTransaction(session)
+            let result = try body(transaction)
+            try transaction.writePendingAudit()
+            return result
+        }
+    }
+
+    /// Runs `body` in one transaction that first takes the writers' advisory lock (held until it ends).
+    private func withWriterLock<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try withSession { session in
             try session.execute("BEGIN")
             return try finishing(session) {
                 try session.execute("SELECT pg_advisory_xact_lock($1)", [.integer(Self.writerLock)])
-                let transaction = PostgresTransaction(session)
-                let result = try body(transaction)
-                try transaction.writePendingAudit()
-                return result
+                return try body(session)
             }
         }
     }
@@ -156,35 +169,31 @@ public final class PostgresStore: ProjectStore, @unchecked Sendable {
     /// Applies pending migrations in one transaction, under the writers' lock, so that two processes opening a new
     /// project at once do not both create it.
     private func prepareSchema(creating: Bool) throws -> SchemaState {
-        try withSession { session in
-            try session.execute("BEGIN")
-            return try finishing(session) {
-                try session.execute("SELECT pg_advisory_xact_lock($1)", [.integer(Self.writerLock)])
-                let tables = try session.rows("""
-                    SELECT table_name::text FROM information_schema.tables
-                    WHERE table_schema = current_schema() ORDER BY table_name
-                    """).map { try $0.text(0) }
-                if !tables.isEmpty && !tables.contains("gloss_migrations") {
-                    throw GlossError(.badData, "\(url) holds tables that are not a Gloss project's "
-                                     + "(\(tables.prefix(5).joined(separator: ", "))); use a database of its own")
-                }
-                if tables.isEmpty && !creating {
-                    throw GlossError(.missingInput, "\(url): no Gloss project in this database; create one with "
-                                     + "`gloss init --database-url URL`")
-                }
-                if tables.isEmpty {
-                    try session.execute("CREATE TABLE gloss_migrations (identifier TEXT PRIMARY KEY, applied_at TEXT)")
-                }
-                let applied = Set(try session.rows("SELECT identifier FROM gloss_migrations").map { try $0.text(0) })
-                let pending = PostgresSchema.migrations.filter { !applied.contains($0.name) }
-                for migration in pending {
-                    for statement in migration.statements { try session.execute(statement) }
-                    try session.execute("INSERT INTO gloss_migrations (identifier, applied_at) VALUES ($1, $2)",
-                                        [.text(migration.name), .text(Timestamp.now())])
-                }
-                if pending.isEmpty { return .current }
-                return applied.isEmpty ? .created : .upgraded(applied: pending.map(\.name))
+        try withWriterLock { session in
+            let tables = try session.rows("""
+                SELECT table_name::text FROM information_schema.tables
+                WHERE table_schema = current_schema() ORDER BY table_name
+                """).map { try $0.text(0) }
+            if !tables.isEmpty && !tables.contains("gloss_migrations") {
+                throw GlossError(.badData, "\(url) holds tables that are not a Gloss project's "
+                                 + "(\(tables.prefix(5).joined(separator: ", "))); use a database of its own")
             }
+            if tables.isEmpty && !creating {
+                throw GlossError(.missingInput, "\(url): no Gloss project in this database; create one with "
+                                 + "`gloss init --database-url URL`")
+            }
+            if tables.isEmpty {
+                try session.execute("CREATE TABLE gloss_migrations (identifier TEXT PRIMARY KEY, applied_at TEXT)")
+            }
+            let applied = Set(try session.rows("SELECT identifier FROM gloss_migrations").map { try $0.text(0) })
+            let pending = PostgresSchema.migrations.filter { !applied.contains($0.name) }
+            for migration in pending {
+                for statement in migration.statements { try session.execute(statement) }
+                try session.execute("INSERT INTO gloss_migrations (identifier, applied_at) VALUES ($1, $2)",
+                                    [.text(migration.name), .text(Timestamp.now())])
+            }
+            if pending.isEmpty { return .current }
+            return applied.isEmpty ? .created : .upgraded(applied: pending.map(\.name))
         }
     }
 

@@ -28,6 +28,30 @@ async function api(path, { method = "GET", body, headers = {} } = {}) {
   return json;
 }
 
+/** What the page says when a change was refused because someone changed the annotation since (412). */
+const staleMessage = "This annotation was changed since you loaded it; the current version is shown now.";
+
+/** `text` cut to `length` UTF-16 units, with an ellipsis when cut. */
+function shorten(text, length) {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/** Stores a new annotation on the open document: a coder writes as themselves, an adjudicator as "Write as". */
+function addAnnotation(body) {
+  const coder = state.me.role === "coder" ? {} : { coder: $("write-as").value.trim() };
+  return api(`/documents/${encodeURIComponent(state.document.id)}/annotations`,
+    { method: "POST", body: { ...body, ...coder } });
+}
+
+/** Changes an annotation's codes to `features`, with the revision it was loaded at; a feature it had and
+ * `features` lacks is removed (sent as null). */
+function changeCodes(annotation, features) {
+  const changes = { ...features };
+  for (const key of Object.keys(annotation.features)) if (!(key in changes)) changes[key] = null;
+  return api(`/annotations/${annotation.id}`, { method: "PATCH", body: { features: changes },
+    headers: { "If-Match": `"${annotation.revision}"` } });
+}
+
 function show(section) {
   for (const id of ["sign-in", "documents", "document"]) $(id).hidden = id !== section;
 }
@@ -246,7 +270,7 @@ function renderAnnotationList() {
     swatch.style.background = colorOf(annotation.layer);
     const quote = window.document.createElement("span");
     quote.className = "quote";
-    quote.textContent = `“${annotation.text.length > 80 ? annotation.text.slice(0, 80) + "…" : annotation.text}”`;
+    quote.textContent = `“${shorten(annotation.text, 80)}”`;
     const remove = window.document.createElement("button");
     remove.type = "button";
     remove.textContent = "Delete";
@@ -270,9 +294,7 @@ async function deleteAnnotation(annotation) {
     await api(`/annotations/${annotation.id}`, { method: "DELETE", headers: { "If-Match": `"${annotation.revision}"` } });
     $("document-message").textContent = "";
   } catch (error) {
-    $("document-message").textContent = error.status === 412
-      ? "This annotation was changed since you loaded it; the current version is shown now."
-      : error.message;
+    $("document-message").textContent = error.status === 412 ? staleMessage : error.message;
   }
   await loadAnnotations();
 }
@@ -300,7 +322,7 @@ function updateSelection() {
   if (selected) state.selection = selected;
   const current = state.selection;
   $("selection").textContent = current
-    ? `“${current.quote.length > 60 ? current.quote.slice(0, 60) + "…" : current.quote}”`
+    ? `“${shorten(current.quote, 60)}”`
     : "Select a passage";
   $("save").disabled = !current || state.layers.length === 0;
 }
@@ -430,13 +452,9 @@ function renderDocumentLayers() {
       const features = formFeatures(fields);
       try {
         if (existing) {
-          for (const key of Object.keys(existing.features)) if (!(key in features)) features[key] = null;
-          await api(`/annotations/${existing.id}`, { method: "PATCH", body: { features },
-            headers: { "If-Match": `"${existing.revision}"` } });
+          await changeCodes(existing, features);
         } else {
-          await api(`/documents/${encodeURIComponent(state.document.id)}/annotations`, { method: "POST",
-            body: { layer: layer.id, start: 0, end: state.document.text.length, unit: "utf16", features,
-              ...(state.me.role === "coder" ? {} : { coder: $("write-as").value.trim() }) } });
+          await addAnnotation({ layer: layer.id, start: 0, end: state.document.text.length, unit: "utf16", features });
         }
         $("document-message").textContent = "";
         await loadAnnotations();
@@ -445,7 +463,7 @@ function renderDocumentLayers() {
           message.textContent = error.message;
           return;
         }
-        $("document-message").textContent = "This was changed since you loaded it; the current version is shown now.";
+        $("document-message").textContent = staleMessage;
         await loadAnnotations();
       }
     });
@@ -462,7 +480,7 @@ function startEditing(annotation) {
   $("layer").disabled = true;
   renderFeatures();
   fillFeatures($("features"), annotation.features);
-  $("selection").textContent = `Editing “${annotation.text.slice(0, 60)}”`;
+  $("selection").textContent = `Editing “${shorten(annotation.text, 60)}”`;
   $("save").textContent = "Update";
   $("save").disabled = false;
   $("cancel-edit").hidden = false;
@@ -479,18 +497,13 @@ function stopEditing() {
 
 /** Changes the codes of the annotation being edited: a feature emptied in the form is removed (null). */
 async function update() {
-  const annotation = state.editing;
-  const features = formFeatures();
-  for (const key of Object.keys(annotation.features)) if (!(key in features)) features[key] = null;
   try {
-    await api(`/annotations/${annotation.id}`, { method: "PATCH", body: { features },
-      headers: { "If-Match": `"${annotation.revision}"` } });
+    await changeCodes(state.editing, formFeatures());
     stopEditing();
   } catch (error) {
     if (error.status !== 412) throw error;
     stopEditing();
-    $("document-message").textContent = "This annotation was changed since you loaded it; the current version is "
-      + "shown now.";
+    $("document-message").textContent = staleMessage;
   }
   await loadAnnotations();
 }
@@ -535,12 +548,8 @@ async function save(event) {
   const selection = state.selection;
   if (!selection) return;
   try {
-    await api(`/documents/${encodeURIComponent(state.document.id)}/annotations`, {
-      method: "POST",
-      body: { layer: $("layer").value, start: selection.start, end: selection.end, unit: "utf16",
-        text: selection.quote, features: formFeatures(),
-        ...(state.me.role === "coder" ? {} : { coder: $("write-as").value.trim() }) },
-    });
+    await addAnnotation({ layer: $("layer").value, start: selection.start, end: selection.end, unit: "utf16",
+      text: selection.quote, features: formFeatures() });
     remember($("layer").value, formFeatures());
     $("document-message").textContent = "";
     state.selection = null;
